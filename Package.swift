@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+// LoopSim: one target per stage of the simulated marketing loop. Lower stages never import
+// higher ones; the dependency lists below are the architecture.
+
+import PackageDescription
+
+let package = Package(
+  name: "LoopSim",
+  products: [
+    .executable(name: "loopsim", targets: ["LoopSimCLI"]),
+  ],
+  targets: [
+    // C libraries from Debian's -dev packages.
+    .systemLibrary(
+      name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+    .systemLibrary(
+      name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(
+      name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    // C code of our own: the counter-based generator registered as a gsl_rng_type.
+    .target(name: "CRandom", dependencies: ["CGSL"]),
+
+    // Stages, lowest first.
+    .target(name: "Config"),
+    .target(name: "Warehouse", dependencies: ["CSQLite"]),
+    .target(name: "Simulation", dependencies: ["CGSL", "CRandom", "CCrypto", "Config"]),
+    .target(name: "Customers", dependencies: ["Simulation", "Config"]),
+    .target(name: "Pipeline", dependencies: ["Customers", "Simulation", "Warehouse", "Config"]),
+    .target(
+      name: "Engage", dependencies: ["Pipeline", "Customers", "Simulation", "Config"]),
+    .target(
+      name: "Measure",
+      dependencies: ["Engage", "Pipeline", "Customers", "Simulation", "Warehouse", "CGSL"]),
+    .target(
+      name: "LoopSim",
+      dependencies: [
+        "Measure", "Engage", "Pipeline", "Customers", "Simulation", "Warehouse", "Config",
+      ]),
+    .executableTarget(name: "LoopSimCLI", dependencies: ["LoopSim"]),
+
+    // Tests.
+    .target(name: "TestSupport", dependencies: ["LoopSim"], path: "Tests/TestSupport"),
+    .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "CGSL", "TestSupport"]),
+    .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "TestSupport"]),
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["LoopSim", "LoopSimCLI", "TestSupport"]),
+  ]
+)
