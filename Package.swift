@@ -44,6 +44,9 @@ let package = Package(
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "CGSL", "TestSupport"]),
     .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "TestSupport"]),
     .testTarget(
+      name: "MeasureTests", dependencies: ["Measure", "TestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
       name: "EndToEndTests", dependencies: ["LoopSim", "LoopSimCLI", "TestSupport"]),
   ]
 )
