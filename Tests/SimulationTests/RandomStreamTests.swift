@@ -2,8 +2,8 @@ import Testing
 
 @testable import Simulation
 
-/// How many 32-bit words a draw takes, which the documentation of each sampler states.
-@Suite("RandomStream word use")
+/// Word use of the samplers as their documentation states, copies and range bounds.
+@Suite("RandomStream")
 struct RandomStreamTests {
   /// Returns the next word of `stream` after `draw`, and the word at the given offset of
   /// an untouched copy, so that equal words show how far `draw` advanced.
