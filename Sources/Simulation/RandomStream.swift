@@ -25,8 +25,8 @@ import CRandom
 /// words.
 ///
 /// NOTE: a stream holds 2^32 blocks (2^34 words). The block index wraps after that and the
-/// stream repeats from its start; no check detects this, since one decision draws a few
-/// words.
+/// stream repeats from its start. Nothing checks for this, because one decision draws a
+/// few words.
 public struct RandomStream: Sendable {
   private var state: loopsim_philox_state
 

@@ -79,7 +79,10 @@ public struct RandomPurpose: Sendable, Hashable, CustomStringConvertible {
     RandomStream(key: key, customer: customer, occurrence: occurrence)
   }
 
+  /// The name and the key as 16 hexadecimal digits.
   public var description: String {
-    "\(name) (key \(String(key, radix: 16)))"
+    let digits = String(key, radix: 16)
+    let padding = String(repeating: "0", count: 16 - digits.count)
+    return "\(name) (key \(padding)\(digits))"
   }
 }

@@ -191,5 +191,7 @@ struct RandomStreamsTests {
     let purpose = try RandomStreams(seed: 42).purpose("journey.trailer")
 
     #expect(purpose.description == "journey.trailer (key b5da83b25c16f8bf)")
+    #expect(
+      RandomPurpose(name: "small", key: 0xab).description == "small (key 00000000000000ab)")
   }
 }
