@@ -1,0 +1,122 @@
+import Simulation
+
+/// The six message types of the Segment Spec.
+public enum MessageType: String, Sendable, CaseIterable {
+  case track, identify, page, screen, group, alias
+}
+
+/// A property or trait value: the JSON scalars a Segment message carries, plus lists.
+public enum PropertyValue: Sendable, Equatable {
+  case string(String)
+  case integer(Int64)
+  case number(Double)
+  case bool(Bool)
+  case strings([String])
+}
+
+/// Properties or traits in the order they were set, so rendering never depends on
+/// dictionary order.
+public struct Properties: Sendable, Equatable {
+  public private(set) var entries: [(key: String, value: PropertyValue)] = []
+
+  public init() {}
+
+  public init(_ entries: [(String, PropertyValue)]) {
+    for (key, value) in entries {
+      self[key] = value
+    }
+  }
+
+  public var isEmpty: Bool { entries.isEmpty }
+
+  public subscript(key: String) -> PropertyValue? {
+    get { entries.first(where: { $0.key == key })?.value }
+    set {
+      if let index = entries.firstIndex(where: { $0.key == key }) {
+        if let newValue {
+          entries[index].value = newValue
+        } else {
+          entries.remove(at: index)
+        }
+      } else if let newValue {
+        entries.append((key, newValue))
+      }
+    }
+  }
+
+  public static func == (lhs: Properties, rhs: Properties) -> Bool {
+    lhs.entries.count == rhs.entries.count
+      && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+  }
+}
+
+/// A message id that is unique and deterministic: the customer who caused the message and
+/// a per-customer counter, never `UUID()`. Rendered as `CUSTOMER-COUNTER`.
+public struct MessageID: Hashable, Sendable, CustomStringConvertible {
+  public let customer: UInt64
+  public let counter: UInt32
+
+  public init(customer: UInt64, counter: UInt32) {
+    self.customer = customer
+    self.counter = counter
+  }
+
+  public var description: String { "\(customer)-\(counter)" }
+}
+
+/// Where a message was produced: the website or app (front end) or the backend.
+public enum MessageSource: String, Sendable {
+  case frontEnd = "front-end"
+  case backEnd = "back-end"
+  case messaging = "messaging"
+}
+
+/// A message in the Segment Spec's common shape.
+///
+/// Field names follow the spec (`messageId`, `anonymousId`, `userId`, `timestamp`,
+/// `sentAt`, `receivedAt`, `event` for track, `name` for page and screen, `properties`,
+/// `traits`). Times are simulated; they are rendered as ISO 8601 UTC from the scenario's
+/// start date when a message is written out.
+public struct Message: Sendable {
+  public var type: MessageType
+  public var messageId: MessageID?
+  public var anonymousId: String?
+  public var userId: String?
+  /// When the event happened, on the device or server that recorded it.
+  public var timestamp: SimTime
+  /// When the sender sent it; equal to `timestamp` unless the client queued it.
+  public var sentAt: SimTime
+  /// When Collect received it; set by Collect.
+  public var receivedAt: SimTime?
+  /// The event name of a `track` message, such as `Product Added`.
+  public var event: String?
+  /// The page or screen name of a `page` or `screen` message.
+  public var name: String?
+  public var properties: Properties
+  public var traits: Properties
+  public var source: MessageSource
+  /// The customer the simulator knows sent it; ground truth, not part of the spec, and
+  /// never used by the stages that model what marketing sees.
+  public var customer: UInt64
+
+  public init(
+    type: MessageType, messageId: MessageID?, anonymousId: String? = nil,
+    userId: String? = nil, timestamp: SimTime, sentAt: SimTime? = nil,
+    event: String? = nil, name: String? = nil, properties: Properties = Properties(),
+    traits: Properties = Properties(), source: MessageSource, customer: UInt64
+  ) {
+    self.type = type
+    self.messageId = messageId
+    self.anonymousId = anonymousId
+    self.userId = userId
+    self.timestamp = timestamp
+    self.sentAt = sentAt ?? timestamp
+    self.receivedAt = nil
+    self.event = event
+    self.name = name
+    self.properties = properties
+    self.traits = traits
+    self.source = source
+    self.customer = customer
+  }
+}
