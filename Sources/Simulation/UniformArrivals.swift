@@ -1,0 +1,52 @@
+import Foundation
+
+/// One customer's first appearance in the simulation.
+public struct Arrival: Hashable, Sendable {
+  public let customer: UInt64
+  public let time: SimTime
+}
+
+/// Arrivals of `count` customers at independent uniform times over a window, produced
+/// lazily in time order, one at a time, so the calendar holds one pending arrival instead
+/// of all of them.
+///
+/// Customer ids are the arrival ranks 0, 1, …, count − 1. The times are the order
+/// statistics of `count` uniform draws, generated in increasing order by the sequential
+/// method: with R₀ = 1 and Uₖ uniform on (0, 1], Rₖ = Rₖ₋₁ · Uₖ^(1/(count − k)) and the
+/// k-th arrival falls at (1 − Rₖ) of the window (Bentley and Saxe, "Generating sorted lists
+/// of random numbers", ACM TOMS 6(3), 1980). Uₖ comes from customer k's own stream of
+/// `purpose`, so each customer's draw is keyed, and a shard that skips other customers'
+/// arrivals still walks the same sequence. Each step costs O(1); the product is taken in
+/// a fixed order, so the times are identical on every run.
+public struct UniformArrivals: IteratorProtocol, Sequence, Sendable {
+  public let count: UInt64
+  public let window: SimDuration
+  public let start: SimTime
+  private let purpose: RandomPurpose
+  private var nextCustomer: UInt64 = 0
+  /// Rₖ: the share of the window still ahead of the last arrival.
+  private var remaining = 1.0
+
+  public init(count: UInt64, over window: SimDuration, from start: SimTime = .zero,
+              purpose: RandomPurpose) {
+    self.count = count
+    self.window = window
+    self.start = start
+    self.purpose = purpose
+  }
+
+  public mutating func next() -> Arrival? {
+    guard nextCustomer < count else { return nil }
+    let customer = nextCustomer
+    nextCustomer += 1
+
+    var stream = purpose.stream(customer: customer)
+    let left = Double(count - customer)
+    remaining *= Foundation.exp(Foundation.log(stream.uniformPositive()) / left)
+    let offset = SimDuration(
+      roundingMilliseconds: (1 - remaining) * Double(window.milliseconds))
+    // Rounding can put the last arrival at the very end of the window; keep it inside.
+    let clamped = Swift.min(offset.milliseconds, Swift.max(0, window.milliseconds - 1))
+    return Arrival(customer: customer, time: start + SimDuration(milliseconds: clamped))
+  }
+}
