@@ -73,7 +73,8 @@ CASES = [
     ("treatmentRateOne", "20/20 vs 15/20", 20, 20, 15, 20, 0.95),
     ("bothRatesZero", "0/100 vs 0/120: the pooled variance is 0", 0, 100, 0, 120, 0.95),
     ("bothRatesOne", "25/25 vs 30/30: the pooled variance is 0", 25, 25, 30, 30, 0.95),
-    ("ninetyPercentLevel", "4.5 % of 10,000 vs 3.8 % of 50,000 at 90 %", 450, 10000, 1900, 50000, 0.90),
+    ("ninetyPercentLevel", "4.5 % of 10,000 vs 3.8 % of 50,000 at 90 %",
+     450, 10000, 1900, 50000, 0.90),
 ]
 
 
