@@ -1,24 +1,5 @@
 import CGSL
-
-/// The one-time switch from GSL's default error handler, which aborts the process, to
-/// none, so that GSL functions report errors through their return values (NaN or a status
-/// code) and the callers here check them.
-///
-/// Swift initialises a global lazily and exactly once (through `swift_once`), even under
-/// concurrent first use.
-/// Other modules may switch the handler off too, which is harmless because the call only
-/// stores a null handler.
-private let gslErrorHandlerDisabled: Void = {
-  _ = gsl_set_error_handler_off()
-}()
-
-/// Switches GSL's aborting error handler off if no call has done so yet.
-///
-/// Every wrapper in this module calls it before it calls into GSL, so every public entry
-/// point that reaches GSL passes through it first.
-func disableGSLErrorHandler() {
-  gslErrorHandlerDisabled
-}
+import Simulation
 
 /// The standard normal distribution, evaluated by GSL.
 ///
@@ -29,7 +10,7 @@ func disableGSLErrorHandler() {
 enum StandardNormal {
   /// Returns Q(z) = P(Z > z) from `gsl_cdf_ugaussian_Q`.
   static func upperTail(_ z: Double) -> Double {
-    disableGSLErrorHandler()
+    GSL.setErrorHandlerOff()
     return gsl_cdf_ugaussian_Q(z)
   }
 
@@ -40,7 +21,7 @@ enum StandardNormal {
   /// are equal, but forming 1 − tailProbability would round away digits of a small tail.
   /// Returns NaN when tailProbability is outside [0, 1].
   static func upperCriticalValue(tailProbability: Double) -> Double {
-    disableGSLErrorHandler()
+    GSL.setErrorHandlerOff()
     return -gsl_cdf_ugaussian_Pinv(tailProbability)
   }
 }
