@@ -1,0 +1,33 @@
+import Simulation
+
+/// Something a customer did that the website, app or backend records. The Pipeline turns
+/// each action into Segment messages; the simulator keeps it as ground truth.
+public struct CustomerAction: Sendable {
+  public enum Kind: Sendable, Equatable {
+    /// Clicked an ad and landed on a class trailer page; `channel` indexes the scenario's
+    /// ad channels.
+    case trailerWatched(channel: Int, classIndex: Int)
+    case classViewed(classIndex: Int)
+    /// Signed up or logged in to add a class to the cart; `firstTime` is a sign-up.
+    case identified(firstTime: Bool)
+    case productAdded(classIndex: Int)
+    case checkoutStarted(classIndex: Int)
+    /// A purchase; `orderNumber` counts the customer's orders from 1.
+    case orderCompleted(classIndex: Int, orderNumber: Int, revenueCents: Int64, cause: Cause)
+  }
+
+  /// Why a purchase happened, known only to the simulator.
+  public enum Cause: String, Sendable {
+    case checkout, organicReturn = "organic-return", emailReturn = "email-return"
+  }
+
+  public let customer: UInt64
+  public let time: SimTime
+  public let kind: Kind
+
+  public init(customer: UInt64, time: SimTime, kind: Kind) {
+    self.customer = customer
+    self.time = time
+    self.kind = kind
+  }
+}

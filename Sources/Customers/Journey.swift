@@ -1,0 +1,204 @@
+import Simulation
+
+/// The behaviour model at work: it decides each customer's next step and its timing.
+///
+/// Every decision draws from its own keyed stream, (seed, customer, purpose, occurrence),
+/// so a customer's choices do not depend on what other customers do or on the order in
+/// which events fire, and a counterfactual run that changes only what happens after an
+/// email makes the same choices up to that point.
+public struct Journey: Sendable {
+  public let catalog: Catalog
+  public let population: Population
+  public let behaviour: BehaviourModel
+  let channelTable: DiscreteDistribution
+  let purposes: Purposes
+
+  struct Purposes: Sendable {
+    let segment, channel, promotedClass: RandomPurpose
+    let trailer, classPage, addToCart, checkout, organicReturn, emailReturn: RandomPurpose
+
+    init(_ streams: RandomStreams) throws {
+      segment = try streams.purpose("customer.segment")
+      channel = try streams.purpose("customer.channel")
+      promotedClass = try streams.purpose("customer.promoted-class")
+      trailer = try streams.purpose("journey.trailer")
+      classPage = try streams.purpose("journey.class-page")
+      addToCart = try streams.purpose("journey.add-to-cart")
+      checkout = try streams.purpose("journey.checkout")
+      organicReturn = try streams.purpose("journey.organic-return")
+      emailReturn = try streams.purpose("journey.email-return")
+    }
+  }
+
+  public init(
+    catalog: Catalog, population: Population, behaviour: BehaviourModel,
+    streams: RandomStreams
+  ) throws {
+    self.catalog = catalog
+    self.population = population
+    self.behaviour = behaviour
+    self.channelTable = try DiscreteDistribution(weights: behaviour.channels.map(\.share))
+    self.purposes = try Purposes(streams)
+  }
+
+  /// Starts a customer's journey: draws the segment, the ad channel and the promoted
+  /// class, then whether and when the customer watches the trailer.
+  public func arrive<Context: JourneyContext>(
+    _ customer: UInt64, state: inout CustomerState, context: inout Context
+  ) {
+    var segmentStream = purposes.segment.stream(customer: customer)
+    state.segment = segmentStream.discrete(population.segmentTable)
+    var channelStream = purposes.channel.stream(customer: customer)
+    state.channel = channelStream.discrete(channelTable)
+    var classStream = purposes.promotedClass.stream(customer: customer)
+    state.promotedClass = classStream.discrete(population.classTables[state.segment])
+
+    decide(
+      behaviour.trailer, purpose: purposes.trailer, customer: customer,
+      then: .trailer, classIndex: state.promotedClass, context: &context)
+  }
+
+  /// Handles a scheduled step: records what the customer does and decides the next step.
+  public func handle<Context: JourneyContext>(
+    _ event: JourneyEvent, state: inout CustomerState, context: inout Context
+  ) {
+    let customer = event.customer
+    let classIndex = Int(event.classIndex)
+    let now = context.now
+
+    switch event.step {
+    case .trailer:
+      context.record(
+        CustomerAction(
+          customer: customer, time: now,
+          kind: .trailerWatched(channel: state.channel, classIndex: classIndex)))
+      decide(
+        behaviour.classPage, purpose: purposes.classPage, customer: customer,
+        then: .classPage, classIndex: classIndex, context: &context)
+
+    case .classPage:
+      context.record(
+        CustomerAction(customer: customer, time: now, kind: .classViewed(classIndex: classIndex)))
+      decide(
+        behaviour.addToCart, purpose: purposes.addToCart, customer: customer,
+        then: .addToCart, classIndex: classIndex, context: &context)
+
+    case .addToCart:
+      context.record(
+        CustomerAction(
+          customer: customer, time: now, kind: .identified(firstTime: !state.hasSignedUp)))
+      state.hasSignedUp = true
+      state.cartClass = classIndex
+      context.record(
+        CustomerAction(customer: customer, time: now, kind: .productAdded(classIndex: classIndex)))
+      var stream = purposes.checkout.stream(customer: customer)
+      context.schedule(
+        JourneyEvent(customer: customer, step: .checkout, classIndex: classIndex),
+        after: behaviour.checkout.delay.sample(&stream))
+
+    case .checkout:
+      var stream = purposes.checkout.stream(customer: customer, occurrence: 1)
+      if stream.bernoulli(behaviour.checkout.probability) {
+        context.record(
+          CustomerAction(
+            customer: customer, time: now, kind: .checkoutStarted(classIndex: classIndex)))
+        purchase(classIndex, cause: .checkout, customer: customer, state: &state, context: &context)
+      } else {
+        abandon(classIndex, customer: customer, state: &state, context: &context)
+      }
+
+    case .organicReturn:
+      if !state.hasPurchased(classIndex) {
+        purchase(
+          classIndex, cause: .organicReturn, customer: customer, state: &state,
+          context: &context)
+      }
+
+    case .emailReturn:
+      if !state.hasPurchased(classIndex) {
+        purchase(
+          classIndex, cause: .emailReturn, customer: customer, state: &state, context: &context)
+      }
+    }
+  }
+
+  /// Reacts to a click in an email about the class in the cart: the customer comes back
+  /// to buy it with a probability that grows with the email's relevance.
+  ///
+  /// - Parameter emailNumber: counts the customer's email clicks from 0, so each click
+  ///   draws from its own stream.
+  public func emailClicked<Context: JourneyContext>(
+    customer: UInt64, relevance: Double, emailNumber: UInt32, state: inout CustomerState,
+    context: inout Context
+  ) {
+    guard let cartClass = state.cartClass, !state.hasPurchased(cartClass) else { return }
+    var stream = purposes.emailReturn.stream(customer: customer, occurrence: emailNumber)
+    let probability = behaviour.emailReturn.probability(relevance: relevance)
+    if stream.bernoulli(probability) {
+      context.schedule(
+        JourneyEvent(customer: customer, step: .emailReturn, classIndex: cartClass),
+        after: behaviour.emailReturn.delay.sample(&stream))
+    }
+  }
+
+  /// How relevant a list of classes is to a customer: the mean of the customer's segment
+  /// interest in each class's category, scaled so the favourite category is 1. An empty
+  /// list has relevance 0.
+  public func relevance(of classes: [Int], for state: CustomerState) -> Double {
+    guard !classes.isEmpty else { return 0 }
+    let segment = population.segments[state.segment]
+    let total = classes.reduce(0.0) {
+      $0 + segment.relativeInterest(inCategory: catalog.categoryIndex[$1])
+    }
+    return total / Double(classes.count)
+  }
+
+  /// The multiplier on email open and click probabilities for this customer's segment.
+  public func emailResponsiveness(of state: CustomerState) -> Double {
+    population.segments[state.segment].emailResponsiveness
+  }
+
+  // MARK: Steps
+
+  private func decide<Context: JourneyContext>(
+    _ model: StepModel, purpose: RandomPurpose, customer: UInt64,
+    then step: JourneyEvent.Step, classIndex: Int, context: inout Context
+  ) {
+    var stream = purpose.stream(customer: customer)
+    guard stream.bernoulli(model.probability) else { return }
+    context.schedule(
+      JourneyEvent(customer: customer, step: step, classIndex: classIndex),
+      after: model.delay.sample(&stream))
+  }
+
+  private func purchase<Context: JourneyContext>(
+    _ classIndex: Int, cause: CustomerAction.Cause, customer: UInt64,
+    state: inout CustomerState, context: inout Context
+  ) {
+    state.purchases.append(classIndex)
+    if state.cartClass == classIndex {
+      state.cartClass = nil
+    }
+    context.record(
+      CustomerAction(
+        customer: customer, time: context.now,
+        kind: .orderCompleted(
+          classIndex: classIndex, orderNumber: state.purchases.count,
+          revenueCents: catalog.classes[classIndex].priceCents, cause: cause)))
+  }
+
+  private func abandon<Context: JourneyContext>(
+    _ classIndex: Int, customer: UInt64, state: inout CustomerState, context: inout Context
+  ) {
+    let occurrence = state.abandonments
+    state.abandonments += 1
+    if state.firstAbandonment == nil {
+      state.firstAbandonment = context.now
+    }
+    var stream = purposes.organicReturn.stream(customer: customer, occurrence: occurrence)
+    guard stream.bernoulli(behaviour.organicReturn.probability) else { return }
+    context.schedule(
+      JourneyEvent(customer: customer, step: .organicReturn, classIndex: classIndex),
+      after: behaviour.organicReturn.delay.sample(&stream))
+  }
+}
