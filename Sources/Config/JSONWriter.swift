@@ -1,0 +1,191 @@
+/// Builds JSON text by appending to a string, for outputs whose key order is part of the
+/// format (run summaries, exported messages): keys come out in the order they are
+/// written, never in dictionary order.
+///
+/// Doubles are written in Swift's shortest round-trip form; a non-finite double has no
+/// JSON form and is written as `null`, so callers state the reason beside it. Pretty
+/// output indents by two spaces.
+public struct JSONWriter {
+  public private(set) var text = ""
+  private let pretty: Bool
+  private var depth = 0
+  /// Whether the current container already has a member, per open container.
+  private var hasMember: [Bool] = []
+  private var afterKey = false
+
+  public init(pretty: Bool = false) {
+    self.pretty = pretty
+  }
+
+  // MARK: Containers
+
+  public mutating func beginObject() {
+    beginValue()
+    text += "{"
+    open()
+  }
+
+  public mutating func endObject() {
+    close()
+    text += "}"
+  }
+
+  public mutating func beginArray() {
+    beginValue()
+    text += "["
+    open()
+  }
+
+  public mutating func endArray() {
+    close()
+    text += "]"
+  }
+
+  /// Writes an object key; the next value written is its value.
+  public mutating func key(_ name: String) {
+    separate()
+    JSONWriter.appendQuoted(name, to: &text)
+    text += pretty ? ": " : ":"
+    afterKey = true
+  }
+
+  // MARK: Values
+
+  public mutating func string(_ value: String) {
+    beginValue()
+    JSONWriter.appendQuoted(value, to: &text)
+  }
+
+  public mutating func integer<Value: BinaryInteger>(_ value: Value) {
+    beginValue()
+    text += String(value)
+  }
+
+  public mutating func number(_ value: Double) {
+    beginValue()
+    text += value.isFinite ? JSONWriter.render(value) : "null"
+  }
+
+  public mutating func bool(_ value: Bool) {
+    beginValue()
+    text += value ? "true" : "false"
+  }
+
+  public mutating func null() {
+    beginValue()
+    text += "null"
+  }
+
+  /// Appends already-rendered JSON as one value.
+  public mutating func raw(_ json: String) {
+    beginValue()
+    text += json
+  }
+
+  // MARK: Members
+
+  public mutating func member(_ name: String, _ value: String) {
+    key(name)
+    string(value)
+  }
+
+  public mutating func member(_ name: String, _ value: String?) {
+    key(name)
+    if let value { string(value) } else { null() }
+  }
+
+  public mutating func member<Value: BinaryInteger>(_ name: String, _ value: Value) {
+    key(name)
+    integer(value)
+  }
+
+  public mutating func member(_ name: String, _ value: Double) {
+    key(name)
+    number(value)
+  }
+
+  public mutating func member(_ name: String, _ value: Double?) {
+    key(name)
+    if let value { number(value) } else { null() }
+  }
+
+  public mutating func member(_ name: String, _ value: Bool) {
+    key(name)
+    bool(value)
+  }
+
+  // MARK: Rendering
+
+  /// Renders a finite double in the shortest form that reads back as the same value;
+  /// integral values within 2^53 are written without a fraction (`3`, not `3.0`).
+  public static func render(_ value: Double) -> String {
+    if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
+      return String(Int64(value))
+    }
+    return "\(value)"
+  }
+
+  /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control
+  /// characters.
+  public static func appendQuoted(_ value: String, to output: inout String) {
+    output += "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\"": output += "\\\""
+      case "\\": output += "\\\\"
+      case "\n": output += "\\n"
+      case "\r": output += "\\r"
+      case "\t": output += "\\t"
+      case "\u{08}": output += "\\b"
+      case "\u{0C}": output += "\\f"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+          let hex = String(scalar.value, radix: 16)
+          output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          output.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    output += "\""
+  }
+
+  public static func quoted(_ value: String) -> String {
+    var output = ""
+    appendQuoted(value, to: &output)
+    return output
+  }
+
+  // MARK: Layout
+
+  private mutating func beginValue() {
+    if afterKey {
+      afterKey = false
+    } else {
+      separate()
+    }
+  }
+
+  private mutating func separate() {
+    guard let last = hasMember.last else { return }
+    if last { text += "," }
+    hasMember[hasMember.count - 1] = true
+    newline()
+  }
+
+  private mutating func open() {
+    depth += 1
+    hasMember.append(false)
+  }
+
+  private mutating func close() {
+    let hadMembers = hasMember.popLast() ?? false
+    depth -= 1
+    if hadMembers { newline() }
+  }
+
+  private mutating func newline() {
+    guard pretty else { return }
+    text += "\n" + String(repeating: "  ", count: depth)
+  }
+}
