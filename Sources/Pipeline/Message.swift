@@ -94,6 +94,8 @@ public struct Message: Sendable {
   public var name: String?
   public var properties: Properties
   public var traits: Properties
+  /// The spec's `context` object; only the fields LoopSim fills are modelled.
+  public var context = MessageContext()
   public var source: MessageSource
   /// The customer the simulator knows sent it; ground truth, not part of the spec, and
   /// never used by the stages that model what marketing sees.
@@ -118,5 +120,29 @@ public struct Message: Sendable {
     self.traits = traits
     self.source = source
     self.customer = customer
+  }
+}
+
+/// The `context.campaign` object: the UTM parameters of the landing URL.
+public struct Campaign: Sendable, Equatable {
+  public var name: String
+  public var source: String
+  public var medium: String
+  public var content: String?
+
+  public init(name: String, source: String, medium: String, content: String? = nil) {
+    self.name = name
+    self.source = source
+    self.medium = medium
+    self.content = content
+  }
+}
+
+/// The parts of the spec's `context` object that LoopSim fills.
+public struct MessageContext: Sendable, Equatable {
+  public var campaign: Campaign?
+
+  public init(campaign: Campaign? = nil) {
+    self.campaign = campaign
   }
 }

@@ -1,0 +1,78 @@
+import Simulation
+
+/// The destinations Route delivers to.
+public enum DestinationKind: String, Sendable, CaseIterable, Hashable {
+  case analytics, warehouse, messaging
+}
+
+/// A time window during which a destination rejects every delivery attempt.
+public struct OutageWindow: Sendable, Hashable {
+  public let start: SimTime
+  public let end: SimTime
+
+  public init(start: SimTime, end: SimTime) {
+    self.start = start
+    self.end = end
+  }
+
+  public func contains(_ time: SimTime) -> Bool { time >= start && time < end }
+}
+
+/// How a failed delivery is retried: up to `maxAttempts` attempts in all, the k-th retry
+/// `backoff · 2^(k−1)` after the failed attempt.
+public struct RetryPolicy: Sendable, Hashable {
+  public let maxAttempts: Int
+  public let backoff: SimDuration
+
+  public init(maxAttempts: Int, backoff: SimDuration) {
+    self.maxAttempts = maxAttempts
+    self.backoff = backoff
+  }
+}
+
+public struct DestinationConfig: Sendable {
+  public let kind: DestinationKind
+  public let latency: Distribution
+  /// Track event names this destination receives; nil means every event. Messages of
+  /// other types (identify, page…) are always delivered.
+  public let events: Set<String>?
+  public let outages: [OutageWindow]
+  public let retry: RetryPolicy
+
+  public init(
+    kind: DestinationKind, latency: Distribution, events: Set<String>? = nil,
+    outages: [OutageWindow] = [], retry: RetryPolicy = RetryPolicy(maxAttempts: 3, backoff: .minutes(1))
+  ) {
+    self.kind = kind
+    self.latency = latency
+    self.events = events
+    self.outages = outages
+    self.retry = retry
+  }
+}
+
+/// The client-side faults of the tracking libraries.
+public struct ClientFaults: Sendable, Hashable {
+  /// Probability that a message is sent twice with the same messageId (a retried request).
+  public let duplicateRate: Double
+  /// Probability that a front-end message loses its identity fields (a tracking bug), so
+  /// Collect must quarantine it.
+  public let invalidRate: Double
+
+  public init(duplicateRate: Double, invalidRate: Double) {
+    self.duplicateRate = duplicateRate
+    self.invalidRate = invalidRate
+  }
+
+  public static let none = ClientFaults(duplicateRate: 0, invalidRate: 0)
+}
+
+public struct PipelineConfig: Sendable {
+  public let client: ClientFaults
+  public let destinations: [DestinationConfig]
+
+  public init(client: ClientFaults, destinations: [DestinationConfig]) {
+    self.client = client
+    self.destinations = destinations
+  }
+}
