@@ -48,6 +48,18 @@ public struct EmailReturnModel: Sendable, Hashable {
   }
 }
 
+/// Browsing after a class page: the customer views a Poisson number of other classes,
+/// chosen by the segment's interests, each after its own delay from the class page.
+public struct BrowseModel: Sendable, Hashable {
+  public let meanClasses: Double
+  public let delay: Distribution
+
+  public init(meanClasses: Double, delay: Distribution) {
+    self.meanClasses = meanClasses
+    self.delay = delay
+  }
+}
+
 /// The behaviour section of a scenario: the journey from an ad to a purchase.
 public struct BehaviourModel: Sendable {
   public let channels: [AdChannel]
@@ -55,6 +67,8 @@ public struct BehaviourModel: Sendable {
   public let trailer: StepModel
   /// Trailer → class page viewed.
   public let classPage: StepModel
+  /// Class page → other classes viewed.
+  public let browse: BrowseModel
   /// Class page → class added to the cart (the customer signs up or logs in first).
   public let addToCart: StepModel
   /// Cart → checkout: purchase with `probability` after `delay`, otherwise abandonment.
@@ -65,12 +79,14 @@ public struct BehaviourModel: Sendable {
   public let emailReturn: EmailReturnModel
 
   public init(
-    channels: [AdChannel], trailer: StepModel, classPage: StepModel, addToCart: StepModel,
+    channels: [AdChannel], trailer: StepModel, classPage: StepModel, browse: BrowseModel,
+    addToCart: StepModel,
     checkout: StepModel, organicReturn: StepModel, emailReturn: EmailReturnModel
   ) {
     self.channels = channels
     self.trailer = trailer
     self.classPage = classPage
+    self.browse = browse
     self.addToCart = addToCart
     self.checkout = checkout
     self.organicReturn = organicReturn

@@ -9,8 +9,8 @@ public struct CustomerState: Sendable {
   public var promotedClass: Int = 0
   /// The class in the cart, or nil.
   public var cartClass: Int?
-  /// Classes bought, in order.
-  public var purchases: [Int] = []
+  /// Classes bought, in order, with when.
+  public var purchases: [(classIndex: Int, time: SimTime)] = []
   public var hasSignedUp = false
   public var abandonments: UInt32 = 0
   /// When the first abandonment happened.
@@ -18,15 +18,20 @@ public struct CustomerState: Sendable {
 
   public init() {}
 
+  /// Whether the customer bought anything at or after `time`.
+  public func hasPurchased(since time: SimTime) -> Bool {
+    purchases.contains { $0.time >= time }
+  }
+
   public func hasPurchased(_ classIndex: Int) -> Bool {
-    purchases.contains(classIndex)
+    purchases.contains { $0.classIndex == classIndex }
   }
 }
 
 /// A scheduled step of one customer's journey.
 public struct JourneyEvent: Sendable {
   public enum Step: UInt8, Sendable {
-    case trailer, classPage, addToCart, checkout, organicReturn, emailReturn
+    case trailer, classPage, browse, addToCart, checkout, organicReturn, emailReturn
   }
 
   public let customer: UInt64

@@ -15,7 +15,7 @@ public struct Journey: Sendable {
 
   struct Purposes: Sendable {
     let segment, channel, promotedClass: RandomPurpose
-    let trailer, classPage, addToCart, checkout, organicReturn, emailReturn: RandomPurpose
+    let trailer, classPage, browse, addToCart, checkout, organicReturn, emailReturn: RandomPurpose
 
     init(_ streams: RandomStreams) throws {
       segment = try streams.purpose("customer.segment")
@@ -23,6 +23,7 @@ public struct Journey: Sendable {
       promotedClass = try streams.purpose("customer.promoted-class")
       trailer = try streams.purpose("journey.trailer")
       classPage = try streams.purpose("journey.class-page")
+      browse = try streams.purpose("journey.browse")
       addToCart = try streams.purpose("journey.add-to-cart")
       checkout = try streams.purpose("journey.checkout")
       organicReturn = try streams.purpose("journey.organic-return")
@@ -79,9 +80,14 @@ public struct Journey: Sendable {
     case .classPage:
       context.record(
         CustomerAction(customer: customer, time: now, kind: .classViewed(classIndex: classIndex)))
+      scheduleBrowsing(around: classIndex, customer: customer, state: state, context: &context)
       decide(
         behaviour.addToCart, purpose: purposes.addToCart, customer: customer,
         then: .addToCart, classIndex: classIndex, context: &context)
+
+    case .browse:
+      context.record(
+        CustomerAction(customer: customer, time: now, kind: .classViewed(classIndex: classIndex)))
 
     case .addToCart:
       context.record(
@@ -171,11 +177,26 @@ public struct Journey: Sendable {
       after: model.delay.sample(&stream))
   }
 
+  private func scheduleBrowsing<Context: JourneyContext>(
+    around classIndex: Int, customer: UInt64, state: CustomerState, context: inout Context
+  ) {
+    guard behaviour.browse.meanClasses > 0 else { return }
+    var stream = purposes.browse.stream(customer: customer)
+    let count = stream.poisson(mean: behaviour.browse.meanClasses)
+    for _ in 0..<count {
+      let other = stream.discrete(population.classTables[state.segment])
+      guard other != classIndex else { continue }
+      context.schedule(
+        JourneyEvent(customer: customer, step: .browse, classIndex: other),
+        after: behaviour.browse.delay.sample(&stream))
+    }
+  }
+
   private func purchase<Context: JourneyContext>(
     _ classIndex: Int, cause: CustomerAction.Cause, customer: UInt64,
     state: inout CustomerState, context: inout Context
   ) {
-    state.purchases.append(classIndex)
+    state.purchases.append((classIndex, context.now))
     if state.cartClass == classIndex {
       state.cartClass = nil
     }

@@ -1,1 +1,0 @@
-// Engage stage.
