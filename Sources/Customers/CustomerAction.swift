@@ -24,10 +24,13 @@ public struct CustomerAction: Sendable {
   public let customer: UInt64
   public let time: SimTime
   public let kind: Kind
+  /// Whether the customer is signed in, so front-end messages carry the user id.
+  public let signedIn: Bool
 
-  public init(customer: UInt64, time: SimTime, kind: Kind) {
+  public init(customer: UInt64, time: SimTime, kind: Kind, signedIn: Bool) {
     self.customer = customer
     self.time = time
     self.kind = kind
+    self.signedIn = signedIn
   }
 }

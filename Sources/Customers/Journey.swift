@@ -72,14 +72,17 @@ public struct Journey: Sendable {
       context.record(
         CustomerAction(
           customer: customer, time: now,
-          kind: .trailerWatched(channel: state.channel, classIndex: classIndex)))
+          kind: .trailerWatched(channel: state.channel, classIndex: classIndex),
+          signedIn: state.hasSignedUp))
       decide(
         behaviour.classPage, purpose: purposes.classPage, customer: customer,
         then: .classPage, classIndex: classIndex, context: &context)
 
     case .classPage:
       context.record(
-        CustomerAction(customer: customer, time: now, kind: .classViewed(classIndex: classIndex)))
+        CustomerAction(
+          customer: customer, time: now, kind: .classViewed(classIndex: classIndex),
+          signedIn: state.hasSignedUp))
       scheduleBrowsing(around: classIndex, customer: customer, state: state, context: &context)
       decide(
         behaviour.addToCart, purpose: purposes.addToCart, customer: customer,
@@ -87,16 +90,21 @@ public struct Journey: Sendable {
 
     case .browse:
       context.record(
-        CustomerAction(customer: customer, time: now, kind: .classViewed(classIndex: classIndex)))
+        CustomerAction(
+          customer: customer, time: now, kind: .classViewed(classIndex: classIndex),
+          signedIn: state.hasSignedUp))
 
     case .addToCart:
       context.record(
         CustomerAction(
-          customer: customer, time: now, kind: .identified(firstTime: !state.hasSignedUp)))
+          customer: customer, time: now, kind: .identified(firstTime: !state.hasSignedUp),
+          signedIn: true))
       state.hasSignedUp = true
       state.cartClass = classIndex
       context.record(
-        CustomerAction(customer: customer, time: now, kind: .productAdded(classIndex: classIndex)))
+        CustomerAction(
+          customer: customer, time: now, kind: .productAdded(classIndex: classIndex),
+          signedIn: true))
       var stream = purposes.checkout.stream(customer: customer)
       context.schedule(
         JourneyEvent(customer: customer, step: .checkout, classIndex: classIndex),
@@ -107,7 +115,8 @@ public struct Journey: Sendable {
       if stream.bernoulli(behaviour.checkout.probability) {
         context.record(
           CustomerAction(
-            customer: customer, time: now, kind: .checkoutStarted(classIndex: classIndex)))
+            customer: customer, time: now, kind: .checkoutStarted(classIndex: classIndex),
+            signedIn: state.hasSignedUp))
         purchase(classIndex, cause: .checkout, customer: customer, state: &state, context: &context)
       } else {
         abandon(classIndex, customer: customer, state: &state, context: &context)
@@ -205,7 +214,8 @@ public struct Journey: Sendable {
         customer: customer, time: context.now,
         kind: .orderCompleted(
           classIndex: classIndex, orderNumber: state.purchases.count,
-          revenueCents: catalog.classes[classIndex].priceCents, cause: cause)))
+          revenueCents: catalog.classes[classIndex].priceCents, cause: cause),
+        signedIn: state.hasSignedUp))
   }
 
   private func abandon<Context: JourneyContext>(

@@ -17,13 +17,11 @@ public struct Tracker: Sendable {
   }
 
   /// Builds the messages for `action`, numbering them from `counter`, which it advances.
-  public func messages(
-    for action: CustomerAction, knownUser: Bool, counter: inout UInt32
-  ) -> [Message] {
+  public func messages(for action: CustomerAction, counter: inout UInt32) -> [Message] {
     let customer = action.customer
     let time = action.time
     let anonymousId = CustomerIdentity.anonymousId(customer)
-    let userId = knownUser ? CustomerIdentity.userId(customer) : nil
+    let userId = action.signedIn ? CustomerIdentity.userId(customer) : nil
 
     func frontEnd(
       _ type: MessageType, event: String? = nil, name: String? = nil,

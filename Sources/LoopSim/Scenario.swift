@@ -1,0 +1,64 @@
+import Customers
+import Engage
+import Pipeline
+import Simulation
+
+/// The run section: seed, size and timing.
+public struct RunSettings: Sendable {
+  public var seed: UInt64
+  public var customers: Int
+  public var clock: ScenarioClock
+  /// Simulated time from the start to the end of the run.
+  public var duration: SimDuration
+  /// Customers arrive uniformly over this window from the start; at most `duration`.
+  public var arrivalWindow: SimDuration
+
+  public init(
+    seed: UInt64, customers: Int, clock: ScenarioClock, duration: SimDuration,
+    arrivalWindow: SimDuration
+  ) {
+    self.seed = seed
+    self.customers = customers
+    self.clock = clock
+    self.duration = duration
+    self.arrivalWindow = arrivalWindow
+  }
+}
+
+/// A validated scenario: every stage's configuration, ready to run.
+public struct Scenario: Sendable {
+  public var formatVersion: Int
+  public var name: String
+  public var description: String
+  public var run: RunSettings
+  public var catalog: Catalog
+  public var segments: [Segment]
+  public var behaviour: BehaviourModel
+  public var pipeline: PipelineConfig
+  public var workflow: WorkflowConfig
+  public var email: EmailConfig
+  /// The scenario after `extends` and `--set`, as canonical JSON: what was run.
+  public let resolvedJSON: String
+  /// SHA-256 of `resolvedJSON`, recorded with every run.
+  public let sha256: String
+
+  public init(
+    formatVersion: Int, name: String, description: String, run: RunSettings,
+    catalog: Catalog, segments: [Segment], behaviour: BehaviourModel,
+    pipeline: PipelineConfig, workflow: WorkflowConfig, email: EmailConfig,
+    resolvedJSON: String
+  ) throws {
+    self.formatVersion = formatVersion
+    self.name = name
+    self.description = description
+    self.run = run
+    self.catalog = catalog
+    self.segments = segments
+    self.behaviour = behaviour
+    self.pipeline = pipeline
+    self.workflow = workflow
+    self.email = email
+    self.resolvedJSON = resolvedJSON
+    self.sha256 = try SHA256.hash(resolvedJSON).hexString
+  }
+}

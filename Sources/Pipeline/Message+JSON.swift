@@ -1,0 +1,84 @@
+import Config
+import Simulation
+
+extension Properties {
+  /// The properties as a JSON object, keys in the order they were set.
+  public var json: String {
+    var writer = JSONWriter()
+    write(to: &writer)
+    return writer.text
+  }
+
+  func write(to writer: inout JSONWriter) {
+    writer.beginObject()
+    for (key, value) in entries {
+      writer.key(key)
+      switch value {
+      case .string(let text): writer.string(text)
+      case .integer(let number): writer.integer(number)
+      case .number(let number): writer.number(number)
+      case .bool(let flag): writer.bool(flag)
+      case .strings(let list):
+        writer.beginArray()
+        for item in list { writer.string(item) }
+        writer.endArray()
+      }
+    }
+    writer.endObject()
+  }
+}
+
+extension MessageContext {
+  /// The context object as JSON: `{"campaign":{"name":…,"source":…,"medium":…}}` or `{}`.
+  public var json: String {
+    var writer = JSONWriter()
+    write(to: &writer)
+    return writer.text
+  }
+
+  func write(to writer: inout JSONWriter) {
+    writer.beginObject()
+    writer.key("library")
+    writer.beginObject()
+    writer.member("name", "loopsim")
+    writer.endObject()
+    if let campaign {
+      writer.key("campaign")
+      writer.beginObject()
+      writer.member("name", campaign.name)
+      writer.member("source", campaign.source)
+      writer.member("medium", campaign.medium)
+      if let content = campaign.content { writer.member("content", content) }
+      writer.endObject()
+    }
+    writer.endObject()
+  }
+}
+
+extension Message {
+  /// The message as a Segment Spec JSON object, with times rendered by `clock`.
+  public func segmentJSON(clock: ScenarioClock) -> String {
+    var writer = JSONWriter()
+    writer.beginObject()
+    writer.member("type", type.rawValue)
+    writer.member("messageId", messageId?.description)
+    if let anonymousId { writer.member("anonymousId", anonymousId) }
+    if let userId { writer.member("userId", userId) }
+    if let event { writer.member("event", event) }
+    if let name { writer.member("name", name) }
+    writer.member("timestamp", clock.iso8601(timestamp))
+    writer.member("sentAt", clock.iso8601(sentAt))
+    if let receivedAt { writer.member("receivedAt", clock.iso8601(receivedAt)) }
+    writer.key("context")
+    context.write(to: &writer)
+    if type == .identify || type == .group {
+      writer.key("traits")
+      traits.write(to: &writer)
+    } else {
+      writer.key("properties")
+      properties.write(to: &writer)
+    }
+    writer.endObject()
+    return writer.text
+  }
+}

@@ -1,0 +1,97 @@
+/// The tables of a run's `results.sqlite`. docs/results-schema.md describes each column.
+public enum ResultsSchema {
+  /// Version of this schema, stored in `run_metadata` as `schemaVersion`.
+  public static let version = 1
+
+  public static let sql = """
+    CREATE TABLE run_metadata (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    );
+    CREATE TABLE messages (
+      message_id TEXT PRIMARY KEY,
+      type TEXT NOT NULL,
+      event TEXT,
+      name TEXT,
+      user_id TEXT,
+      anonymous_id TEXT,
+      timestamp TEXT NOT NULL,
+      timestamp_ms INTEGER NOT NULL,
+      received_at TEXT NOT NULL,
+      loaded_at TEXT NOT NULL,
+      source TEXT NOT NULL,
+      properties TEXT NOT NULL,
+      traits TEXT NOT NULL,
+      context TEXT NOT NULL
+    );
+    CREATE INDEX messages_by_user_event ON messages (user_id, event, timestamp_ms);
+    CREATE TABLE quarantine (
+      message_id TEXT,
+      type TEXT NOT NULL,
+      event TEXT,
+      reason TEXT NOT NULL,
+      timestamp TEXT NOT NULL,
+      message TEXT NOT NULL
+    );
+    CREATE TABLE assignments (
+      user_id TEXT NOT NULL,
+      workflow TEXT NOT NULL,
+      class_id TEXT NOT NULL,
+      entered_at TEXT NOT NULL,
+      arm TEXT,
+      assigned_at TEXT,
+      exit_reason TEXT,
+      email_id TEXT
+    );
+    CREATE TABLE emails (
+      email_id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL,
+      workflow TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      html TEXT NOT NULL,
+      abandoned_class_id TEXT NOT NULL,
+      listed_class_ids TEXT NOT NULL,
+      relevance REAL NOT NULL,
+      sent_at TEXT NOT NULL,
+      delivered_at TEXT,
+      bounced_at TEXT,
+      opened_at TEXT,
+      clicked_at TEXT
+    );
+    CREATE TABLE conversions (
+      user_id TEXT NOT NULL,
+      arm TEXT NOT NULL,
+      assigned_at TEXT NOT NULL,
+      order_id TEXT NOT NULL,
+      product_id TEXT,
+      revenue REAL,
+      timestamp TEXT NOT NULL
+    );
+    CREATE TABLE ground_truth (
+      customer INTEGER PRIMARY KEY,
+      user_id TEXT NOT NULL,
+      arm TEXT NOT NULL,
+      converted INTEGER NOT NULL,
+      converted_if_treatment INTEGER NOT NULL,
+      converted_if_holdout INTEGER NOT NULL
+    );
+    CREATE TABLE pipeline_counts (
+      stage TEXT NOT NULL,
+      destination TEXT,
+      counter TEXT NOT NULL,
+      value INTEGER NOT NULL
+    );
+    CREATE TABLE funnel (
+      step INTEGER PRIMARY KEY,
+      event TEXT NOT NULL,
+      people INTEGER NOT NULL
+    );
+    CREATE TABLE metrics (
+      name TEXT PRIMARY KEY,
+      value REAL,
+      lower REAL,
+      upper REAL,
+      note TEXT
+    );
+    """
+}
