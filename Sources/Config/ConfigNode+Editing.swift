@@ -150,7 +150,8 @@ public struct ConfigOverride: Hashable, Sendable {
     do {
       return try JSON5.parse(text, file: file)
     } catch {
-      return ConfigNode(.string(text), at: SourceLocation(file: file, line: 1, column: 1, offset: 0))
+      return ConfigNode(
+        .string(text), at: SourceLocation(file: file, line: 1, column: 1, offset: 0))
     }
   }
 }

@@ -80,7 +80,9 @@ public struct ConfigObject: Hashable, Sendable {
 
   /// Replaces the value and key location of the member `key` in place, or appends a new member
   /// when there is none.
-  public mutating func setValue(_ value: ConfigNode, forKey key: String, keyLocation: SourceLocation) {
+  public mutating func setValue(
+    _ value: ConfigNode, forKey key: String, keyLocation: SourceLocation
+  ) {
     let member = Member(key: key, keyLocation: keyLocation, value: value)
     if let index = indexByKey[key] {
       members[index] = member
@@ -140,9 +142,11 @@ extension ConfigNode {
     case .null:
       return "null"
     case .array(let elements):
-      return elements.count == 1 ? "an array of 1 element" : "an array of \(elements.count) elements"
+      return elements.count == 1
+        ? "an array of 1 element" : "an array of \(elements.count) elements"
     case .object(let object):
-      return object.count == 1 ? "an object with 1 member" : "an object with \(object.count) members"
+      return object.count == 1
+        ? "an object with 1 member" : "an object with \(object.count) members"
     case .bool, .number, .string:
       return "\(value.kindDescription) \(shortDescription)"
     }

@@ -103,7 +103,8 @@ public struct FieldPathError: Error, Hashable, Sendable, CustomStringConvertible
 extension JSON5Parser {
   /// Parses a field path from the current offset up to the end of input or to `terminator`,
   /// which is left unconsumed.
-  mutating func parseFieldPath(terminator: UInt8?) throws(JSON5SyntaxError) -> [FieldPath.Component] {
+  mutating func parseFieldPath(terminator: UInt8?) throws(JSON5SyntaxError) -> [FieldPath.Component]
+  {
     let endDescription = terminator.map { "'\(Character(Unicode.Scalar($0)))'" } ?? "the end"
     var components: [FieldPath.Component] = []
     while true {

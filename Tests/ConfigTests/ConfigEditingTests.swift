@@ -1,5 +1,5 @@
-import Foundation
 import Config
+import Foundation
 import Testing
 
 private func parse(_ text: String, file: String = "base.json5") throws -> ConfigNode {
@@ -56,22 +56,28 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
 }
 
 let canonicalCases: [CanonicalCase] = [
-  CanonicalCase(name: "scalars", input: "[null, true, false]", expected: "[\n  null,\n  true,\n  false\n]"),
-  CanonicalCase(name: "empty containers", input: "{a: [], b: {}}", expected: "{\n  \"a\": [],\n  \"b\": {}\n}"),
+  CanonicalCase(
+    name: "scalars", input: "[null, true, false]", expected: "[\n  null,\n  true,\n  false\n]"),
+  CanonicalCase(
+    name: "empty containers", input: "{a: [], b: {}}", expected: "{\n  \"a\": [],\n  \"b\": {}\n}"),
   CanonicalCase(name: "empty object at top", input: "{}", expected: "{}"),
   CanonicalCase(name: "hex becomes decimal", input: "0x1F", expected: "31"),
   CanonicalCase(name: "exponent integer becomes digits", input: "5e3", expected: "5000"),
   CanonicalCase(name: "integral decimal becomes digits", input: "5000.0", expected: "5000"),
   CanonicalCase(name: "explicit plus is dropped", input: "+7", expected: "7"),
   CanonicalCase(name: "negative zero becomes zero", input: "-0", expected: "0"),
-  CanonicalCase(name: "max UInt64 stays exact", input: "18446744073709551615", expected: "18446744073709551615"),
-  CanonicalCase(name: "min Int64 stays exact", input: "-9223372036854775808", expected: "-9223372036854775808"),
-  CanonicalCase(name: "2^53 + 1 stays exact", input: "9007199254740993", expected: "9007199254740993"),
+  CanonicalCase(
+    name: "max UInt64 stays exact", input: "18446744073709551615", expected: "18446744073709551615"),
+  CanonicalCase(
+    name: "min Int64 stays exact", input: "-9223372036854775808", expected: "-9223372036854775808"),
+  CanonicalCase(
+    name: "2^53 + 1 stays exact", input: "9007199254740993", expected: "9007199254740993"),
   CanonicalCase(name: "leading point", input: ".5", expected: "0.5"),
   CanonicalCase(name: "shortest round trip", input: "0.10000000000000000555", expected: "0.1"),
   CanonicalCase(name: "small exponent", input: "1E-7", expected: "1e-07"),
   CanonicalCase(name: "beyond 64 bits", input: "1e20", expected: "1e+20"),
-  CanonicalCase(name: "integral double below 2^64", input: "9007199254740993.5", expected: "9007199254740994"),
+  CanonicalCase(
+    name: "integral double below 2^64", input: "9007199254740993.5", expected: "9007199254740994"),
   CanonicalCase(name: "underflow to zero", input: "1e-400", expected: "0"),
   CanonicalCase(
     name: "string escapes", input: #"'q\" b\\ \n\r\t\b\f \x01 \x7F é😀 /'"#,
@@ -296,6 +302,7 @@ struct ConfigEditingTests {
     #expect(error.location.line == 2)
     #expect(error.location.column == 9)
     #expect(error.literal == literal)
-    #expect(error.description.hasPrefix("base.json5:2:9: error: run.rate: \(literal) has no JSON form."))
+    #expect(
+      error.description.hasPrefix("base.json5:2:9: error: run.rate: \(literal) has no JSON form."))
   }
 }

@@ -19,25 +19,28 @@ let numberCases: [NumberCase] = [
   NumberCase(
     literal: "18446744073709551615", int64: nil, uint64: UInt64.max, double: 0x1p64),
   NumberCase(
-    literal: "-9223372036854775808", int64: Int64.min, uint64: nil, double: -9223372036854775808),
+    literal: "-9223372036854775808", int64: Int64.min, uint64: nil,
+    double: -9_223_372_036_854_775_808),
   NumberCase(
-    literal: "9223372036854775807", int64: Int64.max, uint64: 9223372036854775807,
+    literal: "9223372036854775807", int64: Int64.max, uint64: 9_223_372_036_854_775_807,
     double: 0x1p63),
   NumberCase(
-    literal: "9007199254740993", int64: 9007199254740993, uint64: 9007199254740993,
-    double: 9007199254740992),
+    literal: "9007199254740993", int64: 9_007_199_254_740_993, uint64: 9_007_199_254_740_993,
+    double: 9_007_199_254_740_992),
   NumberCase(
     literal: "-9223372036854775809", int64: nil, uint64: nil, double: -0x1p63),
   NumberCase(
-    literal: "18446744073709551616", int64: nil, uint64: nil, double: 18446744073709551616),
+    literal: "18446744073709551616", int64: nil, uint64: nil, double: 18_446_744_073_709_551_616),
   NumberCase(literal: "0xFFFFFFFFFFFFFFFF", int64: nil, uint64: UInt64.max, double: 0x1p64),
-  NumberCase(literal: "-0x8000000000000000", int64: Int64.min, uint64: nil, double: -0x8000000000000000),
+  NumberCase(
+    literal: "-0x8000000000000000", int64: Int64.min, uint64: nil, double: -0x8000_0000_0000_0000),
   NumberCase(literal: "0x1F", int64: 31, uint64: 31, double: 31),
   NumberCase(literal: "5e3", int64: 5000, uint64: 5000, double: 5000),
   NumberCase(literal: "5000.0", int64: 5000, uint64: 5000, double: 5000),
   NumberCase(literal: "0.5e1", int64: 5, uint64: 5, double: 5),
   NumberCase(literal: "100e-2", int64: 1, uint64: 1, double: 1),
-  NumberCase(literal: "1.8446744073709551615e19", int64: nil, uint64: UInt64.max,
+  NumberCase(
+    literal: "1.8446744073709551615e19", int64: nil, uint64: UInt64.max,
     double: 0x1p64),
   NumberCase(literal: "1e20", int64: nil, uint64: nil, double: 1e20),
   NumberCase(literal: "1.5", int64: nil, uint64: nil, double: 1.5),

@@ -78,7 +78,8 @@ let validInputs: [ValidInput] = [
     "identifier keys", "{$id: 1, _x: 2, a1: 3, café: 4, 中文: 5, x\u{0301}: 6}",
     ["$id": 1, "_x": 2, "a1": 3, "café": 4, "中文": 5, "x\u{0301}": 6]),
   ValidInput("escaped identifier key", #"{\u0061b: 1, a\u0062c: 2}"#, ["ab": 1, "abc": 2]),
-  ValidInput("reserved words as keys", "{true: 1, null: 2, Infinity: 3}",
+  ValidInput(
+    "reserved words as keys", "{true: 1, null: 2, Infinity: 3}",
     ["true": 1, "null": 2, "Infinity": 3]),
   ValidInput("quoted keys", #"{'a b': 1, "c-d": 2, "": 3}"#, ["a b": 1, "c-d": 2, "": 3]),
   ValidInput("mixed array", "[null, true, 'x', -1, {}, []]", [nil, true, "x", -1, [:], []]),

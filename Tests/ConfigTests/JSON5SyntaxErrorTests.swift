@@ -86,7 +86,8 @@ let invalidInputs: [InvalidInput] = [
   InvalidInput("lowercase infinity", "infinity", 1, 1, found: "'infinity'"),
   InvalidInput("control character", "\u{01}", 1, 1, found: "character U+0001"),
   InvalidInput("zero-width space", "[\u{200B}1]", 1, 2, found: "character U+200B"),
-  InvalidInput("nesting too deep", tooDeep, 1, JSON5.defaultMaxDepth + 1,
+  InvalidInput(
+    "nesting too deep", tooDeep, 1, JSON5.defaultMaxDepth + 1,
     found: "'[' at nesting depth 513"),
   InvalidInput(
     "error on a later line", "{\n  a: 1,\n  b: 2\n  c: 3\n}", 4, 3, found: "'c'"),
@@ -171,7 +172,8 @@ struct JSON5SyntaxErrorTests {
       try JSON5.parse("{name: 'abc,\n seed: 1}", file: "t")
     }
     #expect(error.location.column == 8)
-    #expect(error.message == "expected \"'\" to close the string that starts here, found a line break")
+    #expect(
+      error.message == "expected \"'\" to close the string that starts here, found a line break")
   }
 
   @Test func longLineExcerptIsCut() throws {
