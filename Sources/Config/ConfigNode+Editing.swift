@@ -125,7 +125,8 @@ public struct ConfigOverride: Hashable, Sendable {
   /// Parses `path=value`, as in `workflows[0].delay=2h`. The path ends at the first `=` outside
   /// a quoted key, and the rest is the value text, read by `value(fromText:for:)`.
   public init(parsing argument: String) throws(FieldPathError) {
-    var parser = JSON5Parser(bytes: Array(argument.utf8), file: "", maxDepth: 0)
+    var parser = JSON5Parser(
+      bytes: Array(argument.utf8), file: "", maxDepth: JSON5.defaultMaxDepth)
     do {
       path = FieldPath(try parser.parseFieldPath(terminator: UInt8(ascii: "=")))
     } catch {

@@ -34,9 +34,10 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Expressibl
   /// Parses the written form, as the command line's `--set workflows[0].delay=2h` gives it.
   ///
   /// Quoted keys accept every JSON5 string escape. An index is decimal digits without leading
-  /// zeros. No whitespace is allowed.
+  /// zeros. No whitespace is allowed. A path has at most `JSON5.defaultMaxDepth` components.
   public init(parsing text: String) throws(FieldPathError) {
-    var parser = JSON5Parser(bytes: Array(text.utf8), file: "", maxDepth: 0)
+    var parser = JSON5Parser(
+      bytes: Array(text.utf8), file: "", maxDepth: JSON5.defaultMaxDepth)
     do {
       components = try parser.parseFieldPath(terminator: nil)
     } catch {
@@ -114,6 +115,10 @@ extension JSON5Parser {
           throw unexpected(expected: "a key or '['")
         }
         return components
+      }
+      // The limit keeps a `--set` path from building a tree deeper than a file may be.
+      guard components.count < maxDepth else {
+        throw unexpected(expected: "at most \(maxDepth) components in a field path")
       }
 
       switch currentByte {

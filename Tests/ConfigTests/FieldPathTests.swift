@@ -71,6 +71,17 @@ struct FieldPathTests {
     }
   }
 
+  @Test func componentCountIsLimited() throws {
+    let limit = JSON5.defaultMaxDepth
+    let longest = Array(repeating: "a", count: limit).joined(separator: ".")
+    #expect(try FieldPath(parsing: longest).components.count == limit)
+    let error = try #require(throws: FieldPathError.self) {
+      try FieldPath(parsing: longest + ".a")
+    }
+    #expect(error.column == 2 * limit)
+    #expect(error.expected == "at most \(limit) components in a field path")
+  }
+
   @Test func singleQuotedKeysParse() throws {
     #expect(try FieldPath(parsing: "a['b c']") == ["a", "b c"])
   }
