@@ -116,7 +116,8 @@ extension JSON5Parser {
         }
         return components
       }
-      // The limit keeps a `--set` path from building a tree deeper than a file may be.
+      // Editing and rendering recurse once per level, so a `--set` path must not nest without
+      // bound.
       guard components.count < maxDepth else {
         throw unexpected(expected: "at most \(maxDepth) components in a field path")
       }
