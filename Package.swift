@@ -36,11 +36,12 @@ let package = Package(
       dependencies: [
         "Measure", "Engage", "Pipeline", "Customers", "Simulation", "Warehouse", "Config",
       ]),
-    .executableTarget(name: "LoopSimCLI", dependencies: ["LoopSim"]),
+    .executableTarget(
+      name: "LoopSimCLI", dependencies: ["LoopSim", "Config", "Simulation", "Warehouse"]),
 
     // Tests.
     .target(name: "TestSupport", dependencies: ["LoopSim"], path: "Tests/TestSupport"),
-    .testTarget(name: "ConfigTests", dependencies: ["Config", "TestSupport"]),
+    .testTarget(name: "ConfigTests", dependencies: ["Config"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "CGSL", "TestSupport"]),
     .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "TestSupport"]),
     .testTarget(

@@ -1,5 +1,5 @@
 /// "Did you mean" suggestions for misspelled keys and values.
-enum Suggestion {
+public enum Suggestion {
   /// Returns the candidate closest to `word` when it is close enough to be a likely typo, or
   /// nil. Comparison ignores case, so a key that differs only in case is always suggested.
   ///
@@ -7,7 +7,7 @@ enum Suggestion {
   /// neighbors) over Unicode scalars. A candidate of up to 2 scalars must match exactly apart
   /// from case, one of up to 4 may differ by 1 edit, up to 8 by 2, and longer ones by 3. Ties
   /// go to the earlier candidate.
-  static func closest(to word: String, among candidates: [String]) -> String? {
+  public static func closest(to word: String, among candidates: [String]) -> String? {
     let target = Array(word.lowercased().unicodeScalars)
     var best: (candidate: String, distance: Int)?
     for candidate in candidates where candidate != word {

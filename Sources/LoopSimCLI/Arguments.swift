@@ -1,4 +1,5 @@
 import Foundation
+import Config
 import LoopSim
 
 /// An option a verb accepts: a flag (`--json`) or an option with a value (`--seed S`).
@@ -162,29 +163,7 @@ enum ArgumentParser {
   }
 }
 
-/// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
+/// The candidate closest to `word` when it is close enough to be a typo.
 func closestMatch(to word: String, among candidates: [String]) -> String? {
-  let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-  guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-  let allowed = max(1, min(3, best.0.count / 3))
-  return best.1 <= allowed ? best.0 : nil
-}
-
-/// Levenshtein distance over Unicode scalars.
-func editDistance(_ a: String, _ b: String) -> Int {
-  let source = Array(a.unicodeScalars)
-  let target = Array(b.unicodeScalars)
-  if source.isEmpty { return target.count }
-  if target.isEmpty { return source.count }
-  var previous = Array(0...target.count)
-  var current = [Int](repeating: 0, count: target.count + 1)
-  for i in 1...source.count {
-    current[0] = i
-    for j in 1...target.count {
-      let substitution = previous[j - 1] + (source[i - 1] == target[j - 1] ? 0 : 1)
-      current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-    }
-    swap(&previous, &current)
-  }
-  return previous[target.count]
+  Suggestion.closest(to: word, among: candidates)
 }

@@ -1,0 +1,199 @@
+import Config
+import Customers
+import Engage
+import Foundation
+import Pipeline
+import Simulation
+
+/// Reads a scenario file: resolves `extends`, applies `--set` overrides, validates every
+/// section, and reports every error at once with its file, line, field path and fix.
+public enum ScenarioLoader {
+  /// The scenario format version this build reads.
+  public static let formatVersion = 1
+  /// Most customers a run may simulate.
+  public static let maximumCustomers = 50_000_000
+  /// Deepest chain of `extends`.
+  static let maximumExtendsDepth = 16
+
+  /// Loads and validates the scenario at `path`, with `overrides` applied in order.
+  public static func load(path: String, overrides: [ConfigOverride] = []) throws -> Scenario {
+    let tree = try resolve(path: path, overrides: overrides)
+    return try validate(tree, file: path)
+  }
+
+  /// Reads the scenario at `path` into one tree: `extends` merged and overrides applied.
+  public static func resolve(path: String, overrides: [ConfigOverride] = []) throws -> ConfigNode {
+    var tree = try readWithExtends(path: path, chain: [])
+    do {
+      tree = try tree.applying(overrides)
+    } catch {
+      throw ScenarioInputError(message: error.description)
+    }
+    return tree
+  }
+
+  /// Validates a resolved tree into a scenario.
+  public static func validate(_ tree: ConfigNode, file: String) throws -> Scenario {
+    let diagnostics = Diagnostics()
+    let resolvedJSON: String
+    do {
+      resolvedJSON = try tree.canonicalJSON()
+    } catch {
+      throw ScenarioInputError(message: error.description)
+    }
+    let scenario = diagnostics.read(tree, as: scenarioReader(resolvedJSON: resolvedJSON))
+    try diagnostics.throwIfErrors()
+    guard let scenario else {
+      throw ScenarioInputError(message: "\(file): the scenario is invalid")
+    }
+    return scenario
+  }
+
+  // MARK: extends
+
+  private static func readWithExtends(path: String, chain: [String]) throws -> ConfigNode {
+    let canonicalPath = URL(fileURLWithPath: path).standardizedFileURL.path
+    if chain.contains(canonicalPath) {
+      let cycle = (chain + [canonicalPath]).joined(separator: " → ")
+      throw ScenarioInputError(
+        message: "\(path): extends forms a cycle: \(cycle). Fix: remove one of the extends.")
+    }
+    if chain.count >= maximumExtendsDepth {
+      throw ScenarioInputError(
+        message: "\(path): extends chain longer than \(maximumExtendsDepth) files. "
+          + "Fix: flatten the chain.")
+    }
+
+    let node = try JSON5.parse(contentsOfFile: path)
+    guard case .object(let object) = node.value,
+      let extends = object.member(forKey: "extends")
+    else { return node }
+
+    guard case .string(let basePath) = extends.value.value, !basePath.isEmpty else {
+      throw ScenarioInputError(
+        message: "\(extends.value.location): error: extends: expected a file path string, "
+          + "found \(extends.value.kindAndValueDescription). Fix: write extends: \"base.json5\".")
+    }
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+    let resolvedBase =
+      basePath.hasPrefix("/")
+      ? basePath : directory.appendingPathComponent(basePath).standardizedFileURL.path
+    guard FileManager.default.fileExists(atPath: resolvedBase) else {
+      throw ScenarioInputError(
+        message: "\(extends.value.location): error: extends: file \"\(basePath)\" not found "
+          + "(looked for \(resolvedBase)). Fix: give a path relative to \(path).")
+    }
+    let base = try readWithExtends(path: resolvedBase, chain: chain + [canonicalPath])
+    let rest = ConfigObject(object.members.filter { $0.key != "extends" })
+    return base.merged(with: ConfigNode(.object(rest), at: node.location))
+  }
+
+  // MARK: Sections
+
+  static func scenarioReader(resolvedJSON: String) -> ConfigReader<Scenario> {
+    .object("a scenario") { root in
+      let version = root.required("formatVersion", .int)
+      let name = root.required("name", nameReader)
+      let description = root.optional("description", .string, default: "")
+      let run = root.required("run", runReader)
+      let catalog = root.required("catalog", Catalog.reader)
+      var segments: [Segment]?
+      if let catalog {
+        segments = root.required("population", Population.reader(catalog: catalog))
+      } else {
+        root.declareKnown("population")
+      }
+      let behaviour = root.required("behaviour", BehaviourModel.reader)
+      let pipeline = root.required("pipeline", PipelineConfig.reader)
+      let workflow = root.required("workflows", WorkflowConfig.listReader)
+      let email = root.required("email", EmailConfig.reader)
+
+      if let version, version != formatVersion {
+        root.error(
+          "unsupported format version", key: "formatVersion", found: "\(version)",
+          fix: "this LoopSim reads formatVersion \(formatVersion)")
+        return nil
+      }
+      guard let version, let name, let run, let catalog, let segments, let behaviour,
+        let pipeline, let workflow, let email
+      else { return nil }
+      do {
+        return try Scenario(
+          formatVersion: version, name: name, description: description, run: run,
+          catalog: catalog, segments: segments, behaviour: behaviour, pipeline: pipeline,
+          workflow: workflow, email: email, resolvedJSON: resolvedJSON)
+      } catch {
+        root.error("could not hash the resolved scenario: \(error)")
+        return nil
+      }
+    }
+  }
+
+  /// A scenario name becomes part of a results folder name, so it is limited to letters,
+  /// digits, `-` and `_`.
+  static var nameReader: ConfigReader<String> {
+    ConfigReader<String>.nonEmptyString.converted(
+      expecting: "a name of at most 64 letters, digits, '-' and '_'"
+    ) { name in
+      name.count <= 64
+        && name.unicodeScalars.allSatisfy {
+          $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+        } ? name : nil
+    }
+  }
+
+  static var runReader: ConfigReader<RunSettings> {
+    .object("a run section") { run in
+      let seed = run.required("seed", .uint64)
+      let customers = run.required(
+        "customers", .int(in: 1...maximumCustomers),
+        fix: "set a customer count from 1 to \(maximumCustomers)")
+      let start = run.required(
+        "start",
+        ConfigReader<String>.string.converted(
+          expecting: "an ISO 8601 UTC date such as \"2026-01-05\" or \"2026-01-05T00:00:00Z\""
+        ) { ScenarioClock(iso8601: $0) })
+      let duration = run.required("duration", .positiveDuration)
+      let window = run.optional("arrivalWindow", .positiveDuration)
+      guard let seed, let customers, let start, let duration else { return nil }
+      if duration > .days(3_650) {
+        run.error(
+          "duration longer than 10 years", key: "duration", found: "\(duration)",
+          fix: "use a duration of at most 3650d")
+        return nil
+      }
+      let arrivalWindow = window ?? duration
+      if arrivalWindow > duration {
+        run.error(
+          "arrival window longer than the run", key: "arrivalWindow",
+          found: "\(arrivalWindow) > \(duration)",
+          fix: "make arrivalWindow at most the duration")
+        return nil
+      }
+      return RunSettings(
+        seed: seed, customers: customers, clock: start, duration: duration,
+        arrivalWindow: arrivalWindow)
+    }
+  }
+}
+
+/// A scenario problem that is not about one field's value: a missing file, a cycle of
+/// `extends`, an override that does not fit the tree.
+public struct ScenarioInputError: ReportableError {
+  public let message: String
+
+  public var exitStatus: ExitStatus { .invalidInput }
+  public var description: String { message }
+}
+
+extension ConfigValidationError: ReportableError {
+  public var exitStatus: ExitStatus { .invalidInput }
+}
+
+extension ConfigFileError: ReportableError {
+  public var exitStatus: ExitStatus { .invalidInput }
+}
+
+extension JSON5SyntaxError: ReportableError {
+  public var exitStatus: ExitStatus { .invalidInput }
+}

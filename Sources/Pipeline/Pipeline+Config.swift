@@ -1,0 +1,81 @@
+import Config
+import Simulation
+
+extension PipelineConfig {
+  /// Reads the `pipeline` section. Every destination must be configured: a scenario
+  /// that forgot one would otherwise route nothing there without saying so.
+  public static var reader: ConfigReader<PipelineConfig> {
+    .object("a pipeline section") { pipeline in
+      let client = pipeline.optional("client", clientReader, default: .none)
+      let destinations = pipeline.required("destinations", destinationsReader)
+      guard let destinations else { return nil }
+      return PipelineConfig(client: client, destinations: destinations)
+    }
+  }
+
+  static var clientReader: ConfigReader<ClientFaults> {
+    .object("a client section such as { duplicateRate: 0.01, invalidRate: 0.001 }") { client in
+      let duplicates = client.optional("duplicateRate", .probability, default: 0)
+      let invalid = client.optional("invalidRate", .probability, default: 0)
+      return ClientFaults(duplicateRate: duplicates, invalidRate: invalid)
+    }
+  }
+
+  static var destinationsReader: ConfigReader<[DestinationConfig]> {
+    .object("an object with analytics, warehouse and messaging destinations") { section in
+      let configs = DestinationKind.allCases.map { kind in
+        section.required(kind.rawValue, destinationReader(kind))
+      }
+      let present = configs.compactMap { $0 }
+      return present.count == configs.count ? present : nil
+    }
+  }
+
+  static func destinationReader(_ kind: DestinationKind) -> ConfigReader<DestinationConfig> {
+    .object("a destination such as { latency: { exponential: { mean: \"30s\" } } }") {
+      destination in
+      let latency = destination.required("latency", .distribution)
+      let events = destination.optional("events", .array(of: .nonEmptyString))
+      let outages = destination.optional("outages", .array(of: outageReader), default: [])
+      let retry = destination.optional(
+        "retry", retryReader, default: RetryPolicy(maxAttempts: 3, backoff: .minutes(1)))
+      guard let latency else { return nil }
+      return DestinationConfig(
+        kind: kind, latency: latency, events: events.map(Set.init), outages: outages,
+        retry: retry)
+    }
+  }
+
+  static var outageReader: ConfigReader<OutageWindow> {
+    .object("an outage such as { start: \"10d\", end: \"10d6h\" } (times from the run start)") {
+      outage in
+      let start = outage.required("start", .duration)
+      let end = outage.required("end", .duration)
+      guard let start, let end else { return nil }
+      guard start < end else {
+        outage.error(
+          "outage ends before it starts", key: "end", found: "start \(start), end \(end)",
+          fix: "make end later than start")
+        return nil
+      }
+      return OutageWindow(
+        start: SimTime(milliseconds: start.milliseconds),
+        end: SimTime(milliseconds: end.milliseconds))
+    }
+  }
+
+  static var retryReader: ConfigReader<RetryPolicy> {
+    .object("a retry policy such as { maxAttempts: 3, backoff: \"1m\" }") { retry in
+      let attempts = retry.required("maxAttempts", .int(in: 1...20))
+      let backoff = retry.required("backoff", .duration)
+      guard let attempts, let backoff else { return nil }
+      guard backoff <= .days(7) else {
+        retry.error(
+          "backoff longer than 7 days", key: "backoff", found: "\(backoff)",
+          fix: "use a backoff of at most 7d")
+        return nil
+      }
+      return RetryPolicy(maxAttempts: attempts, backoff: backoff)
+    }
+  }
+}
