@@ -10,9 +10,12 @@ public enum UndefinedReason: String, Hashable, Sendable, Codable, CaseIterable,
   /// Both arms have rate 0, or both have rate 1, so the pooled variance of the z-test is 0
   /// and z would be 0/0.
   case zeroPooledVariance
+  /// An arm has no customers, so its rate and every comparison with it are undefined.
+  case emptyArm
 
   public var description: String {
     switch self {
+    case .emptyArm: "an arm has no customers"
     case .zeroControlSuccesses: "the control arm has no successes (rate 0)"
     case .zeroTreatmentSuccesses: "the treatment arm has no successes (rate 0)"
     case .zeroPooledVariance: "both arms have rate 0 or both have rate 1 (pooled variance 0)"

@@ -1,0 +1,250 @@
+import Customers
+import Engage
+import Pipeline
+import Simulation
+import Synchronization
+
+/// An event on the run's calendar. Each stage has its own cases; nothing calls another
+/// stage across simulated time.
+enum LoopEvent: Sendable {
+  case arrival(Arrival)
+  case journey(JourneyEvent)
+  indirect case delivery(destination: Int, message: Message)
+  case engage(EngageEvent)
+}
+
+/// Lets another thread (a Ctrl-C handler) stop a run between events.
+public final class CancellationFlag: Sendable {
+  private let flag = Atomic<Bool>(false)
+
+  public init() {}
+
+  public func cancel() { flag.store(true, ordering: .relaxed) }
+  public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Reports a pass's progress as the share of simulated time done (0–1).
+public typealias ProgressHandler = (Double) -> Void
+
+/// Everything one pass through the loop produced.
+struct PassResult {
+  var collect: CollectCounts
+  var destinations: [DestinationCounts]
+  var destinationKinds: [DestinationKind]
+  var funnel: [(event: String, people: Int)]
+  var eventsProcessed: Int
+  /// Events still on the calendar at the end that were not deliveries: journeys and
+  /// email steps cut off by the end of the run.
+  var eventsCutOff: Int
+  var enrollments: [Enrollment]
+  var emails: [EmailRecord]
+  var customers: [CustomerState]
+  var quarantine: [(message: Message, reason: String)]
+  var profiles: Int
+}
+
+/// One simulation of the whole loop over all customers.
+///
+/// The run makes two passes with the same keyed draws: the factual pass, which writes the
+/// warehouse, and a counterfactual pass with every workflow arm flipped, which tells what
+/// each enrolled customer would have done in the other arm.
+struct LoopPass {
+  let scenario: Scenario
+  let armPolicy: ArmPolicy
+  let warehouse: WarehouseDestination?
+  let cancellation: CancellationFlag?
+  let progress: ProgressHandler?
+
+  func run() throws -> PassResult {
+    let streams = RandomStreams(seed: scenario.run.seed)
+    let population = try Population(segments: scenario.segments, catalog: scenario.catalog)
+    let journey = try Journey(
+      catalog: scenario.catalog, population: population, behaviour: scenario.behaviour,
+      streams: streams)
+    var context = try LoopContext(
+      scenario: scenario, journey: journey, streams: streams,
+      keepsQuarantine: warehouse != nil)
+    var engine = try MessagingEngine(
+      workflow: scenario.workflow, email: scenario.email, catalog: scenario.catalog,
+      armPolicy: armPolicy, streams: streams)
+    var analytics = AnalyticsStore()
+    let destinationKinds = scenario.pipeline.destinations.map(\.kind)
+
+    var arrivals = UniformArrivals(
+      count: UInt64(scenario.run.customers), over: scenario.run.arrivalWindow,
+      purpose: try streams.purpose("customer.arrival"))
+    if let first = arrivals.next() {
+      context.simulator.schedule(.arrival(first), at: first.time)
+    }
+
+    let end = SimTime(milliseconds: scenario.run.duration.milliseconds)
+    var sinceCheck = 0
+    while let event = context.simulator.step(until: end) {
+      switch event {
+      case .arrival(let arrival):
+        if let next = arrivals.next() {
+          context.simulator.schedule(.arrival(next), at: next.time)
+        }
+        let index = Int(arrival.customer)
+        var state = context.customers[index]
+        journey.arrive(arrival.customer, state: &state, context: &context)
+        context.customers[index] = state
+
+      case .journey(let step):
+        let index = Int(step.customer)
+        var state = context.customers[index]
+        journey.handle(step, state: &state, context: &context)
+        context.customers[index] = state
+
+      case .delivery(let destination, let message):
+        try deliver(
+          message, to: destination, kinds: destinationKinds, context: &context,
+          engine: &engine, analytics: &analytics)
+
+      case .engage(let step):
+        engine.handle(step, context: &context)
+      }
+
+      sinceCheck += 1
+      if sinceCheck == 8_192 {
+        sinceCheck = 0
+        if cancellation?.isCancelled == true { throw Interrupted() }
+        progress?(Double(context.simulator.now.milliseconds) / Double(end.milliseconds))
+      }
+    }
+
+    // The scenario has ended: deliveries in flight still land, so every routed message is
+    // accounted for; customers and workflows take no further steps.
+    engine.acceptsTriggers = false
+    var cutOff = 0
+    while let event = context.simulator.step() {
+      if case .delivery(let destination, let message) = event {
+        try deliver(
+          message, to: destination, kinds: destinationKinds, context: &context,
+          engine: &engine, analytics: &analytics)
+      } else {
+        cutOff += 1
+      }
+    }
+    progress?(1)
+
+    return PassResult(
+      collect: context.collector.counts, destinations: context.router.counts,
+      destinationKinds: destinationKinds, funnel: analytics.funnel(),
+      eventsProcessed: context.simulator.eventsProcessed, eventsCutOff: cutOff,
+      enrollments: engine.enrollments, emails: engine.emails, customers: context.customers,
+      quarantine: context.quarantine,
+      profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)
+  }
+
+  private func deliver(
+    _ message: Message, to destination: Int, kinds: [DestinationKind],
+    context: inout LoopContext, engine: inout MessagingEngine, analytics: inout AnalyticsStore
+  ) throws {
+    context.router.markDelivered(destination: destination)
+    switch kinds[destination] {
+    case .analytics:
+      analytics.receive(message)
+    case .warehouse:
+      try warehouse?.load(message, at: context.simulator.now)
+    case .messaging:
+      engine.receive(message, context: &context)
+    }
+  }
+}
+
+/// The run's shared state as each stage sees it: the clock and calendar, the customers'
+/// ground truth, and Collect and Route, which every emitted message passes through.
+struct LoopContext: JourneyContext, EngageContext {
+  var simulator = Simulator<LoopEvent>()
+  var customers: [CustomerState]
+  var messageCounters: [UInt32]
+  var collector = Collector()
+  var router: Router
+  var quarantine: [(message: Message, reason: String)] = []
+  let keepsQuarantine: Bool
+  let journey: Journey
+  let tracker: Tracker
+  let clientFaults: ClientFaultModel
+
+  init(scenario: Scenario, journey: Journey, streams: RandomStreams, keepsQuarantine: Bool) throws {
+    customers = Array(repeating: CustomerState(), count: scenario.run.customers)
+    messageCounters = Array(repeating: 0, count: scenario.run.customers)
+    router = try Router(destinations: scenario.pipeline.destinations, streams: streams)
+    self.keepsQuarantine = keepsQuarantine
+    self.journey = journey
+    tracker = Tracker(catalog: scenario.catalog, channels: scenario.behaviour.channels)
+    clientFaults = try ClientFaultModel(faults: scenario.pipeline.client, streams: streams)
+  }
+
+  var now: SimTime { simulator.now }
+
+  // MARK: JourneyContext
+
+  mutating func schedule(_ event: JourneyEvent, after delay: SimDuration) {
+    simulator.schedule(.journey(event), after: delay)
+  }
+
+  mutating func record(_ action: CustomerAction) {
+    let index = Int(action.customer)
+    let messages = tracker.messages(for: action, counter: &messageCounters[index])
+    for message in messages {
+      for sent in clientFaults.send(message) {
+        collectAndRoute(sent)
+      }
+    }
+  }
+
+  // MARK: EngageContext
+
+  mutating func schedule(_ event: EngageEvent, after delay: SimDuration) {
+    simulator.schedule(.engage(event), after: delay)
+  }
+
+  mutating func send(_ message: Message) {
+    collectAndRoute(message)
+  }
+
+  mutating func nextMessageID(for customer: UInt64) -> MessageID {
+    let index = Int(customer)
+    let id = MessageID(customer: customer, counter: messageCounters[index])
+    messageCounters[index] &+= 1
+    return id
+  }
+
+  func relevance(of classIndices: [Int], customer: UInt64) -> Double {
+    journey.relevance(of: classIndices, for: customers[Int(customer)])
+  }
+
+  func emailResponsiveness(customer: UInt64) -> Double {
+    journey.emailResponsiveness(of: customers[Int(customer)])
+  }
+
+  mutating func customerClicked(email: EmailRecord) {
+    let index = Int(email.customer)
+    var state = customers[index]
+    journey.emailClicked(
+      customer: email.customer, relevance: email.relevance, emailNumber: email.number,
+      state: &state, context: &self)
+    customers[index] = state
+  }
+
+  // MARK: Collect and Route
+
+  private mutating func collectAndRoute(_ message: Message) {
+    var message = message
+    switch collector.collect(&message, at: simulator.now) {
+    case .accepted:
+      for delivery in router.route(message, at: simulator.now) {
+        simulator.schedule(
+          .delivery(destination: delivery.destination, message: message), at: delivery.time)
+      }
+    case .quarantined(let reason):
+      if keepsQuarantine {
+        quarantine.append((message, reason))
+      }
+    case .dropped:
+      break
+    }
+  }
+}

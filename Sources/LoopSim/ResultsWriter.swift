@@ -1,0 +1,170 @@
+import Config
+import Engage
+import Measure
+import Pipeline
+import Simulation
+import Warehouse
+
+/// Writes a run's tables into `results.sqlite` (the messages table fills during the run).
+/// Rows go in a fixed order, so two runs of the same scenario and seed have identical
+/// table contents.
+struct ResultsWriter {
+  let database: Database
+  let clock: ScenarioClock
+
+  func write(
+    scenario: Scenario, pass: PassResult, truth: GroundTruthTable, summary: RunSummary
+  ) throws {
+    try writeMetadata(scenario)
+    try writeQuarantine(pass.quarantine)
+    try writeAssignments(pass.enrollments, emails: pass.emails, workflow: scenario.workflow.name)
+    try writeEmails(pass.emails)
+    try writeGroundTruth(truth)
+    try writeCounts(pass)
+    try writeMetrics(summary.lift)
+  }
+
+  private func writeMetadata(_ scenario: Scenario) throws {
+    let rows: [(String, String)] = [
+      ("schemaVersion", "\(ResultsSchema.version)"),
+      ("scenario", scenario.name),
+      ("scenarioSha256", scenario.sha256),
+      ("seed", "\(scenario.run.seed)"),
+      ("customers", "\(scenario.run.customers)"),
+      ("start", clock.iso8601(.zero)),
+      ("duration", "\(scenario.run.duration)"),
+      ("loopsimVersion", LoopSimVersion.current),
+      ("resolvedScenario", scenario.resolvedJSON),
+    ]
+    for (key, value) in rows {
+      try database.run("INSERT INTO run_metadata (key, value) VALUES (?, ?)", binding: [key, value])
+    }
+  }
+
+  private func writeQuarantine(_ quarantine: [(message: Message, reason: String)]) throws {
+    for (message, reason) in quarantine {
+      try database.run(
+        """
+        INSERT INTO quarantine (message_id, type, event, reason, timestamp, message)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """,
+        binding: [
+          message.messageId?.description, message.type.rawValue, message.event, reason,
+          clock.iso8601(message.timestamp), message.segmentJSON(clock: clock),
+        ])
+    }
+  }
+
+  private func writeAssignments(
+    _ enrollments: [Enrollment], emails: [EmailRecord], workflow: String
+  ) throws {
+    for enrollment in enrollments {
+      try database.run(
+        """
+        INSERT INTO assignments (user_id, workflow, class_id, entered_at, arm, assigned_at,
+                                 exit_reason, email_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        binding: [
+          enrollment.userId, workflow, enrollment.classId, clock.iso8601(enrollment.enteredAt),
+          enrollment.arm?.rawValue, enrollment.assignedAt.map(clock.iso8601),
+          enrollment.exitReason, enrollment.email.map { emails[$0].id },
+        ])
+    }
+  }
+
+  private func writeEmails(_ emails: [EmailRecord]) throws {
+    for email in emails {
+      var listed = JSONWriter()
+      listed.beginArray()
+      for id in email.listedClassIds { listed.string(id) }
+      listed.endArray()
+      try database.run(
+        """
+        INSERT INTO emails (email_id, user_id, workflow, subject, html, abandoned_class_id,
+                            listed_class_ids, relevance, sent_at, delivered_at, bounced_at,
+                            opened_at, clicked_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        binding: [
+          email.id, email.userId, email.workflow, email.subject, email.html,
+          email.abandonedClassId, listed.text, email.relevance, clock.iso8601(email.sentAt),
+          email.deliveredAt.map(clock.iso8601), email.bouncedAt.map(clock.iso8601),
+          email.openedAt.map(clock.iso8601), email.clickedAt.map(clock.iso8601),
+        ])
+    }
+  }
+
+  private func writeGroundTruth(_ truth: GroundTruthTable) throws {
+    for row in truth.rows {
+      try database.run(
+        """
+        INSERT INTO ground_truth (customer, user_id, arm, converted, converted_if_treatment,
+                                  converted_if_holdout)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """,
+        binding: [
+          Int64(row.customer), row.userId, row.arm.rawValue, row.converted,
+          row.convertedIfTreated, row.convertedIfHeldOut,
+        ])
+    }
+  }
+
+  private func writeCounts(_ pass: PassResult) throws {
+    let insert = "INSERT INTO pipeline_counts (stage, destination, counter, value) VALUES (?, ?, ?, ?)"
+    let collect = pass.collect
+    for (counter, value) in [
+      ("emitted", collect.emitted), ("accepted", collect.accepted),
+      ("quarantined", collect.quarantined), ("dropped", collect.dropped),
+    ] {
+      try database.run(insert, binding: ["collect", nil as String?, counter, value])
+    }
+    for (kind, counts) in zip(pass.destinationKinds, pass.destinations) {
+      for (counter, value) in [
+        ("routed", counts.routed), ("delivered", counts.delivered),
+        ("filtered", counts.filtered), ("deadLettered", counts.deadLettered),
+        ("retries", counts.retries),
+      ] {
+        try database.run(insert, binding: ["route", kind.rawValue, counter, value])
+      }
+    }
+    for (step, entry) in pass.funnel.enumerated() {
+      try database.run(
+        "INSERT INTO funnel (step, event, people) VALUES (?, ?, ?)",
+        binding: [step + 1, entry.event, entry.people])
+    }
+  }
+
+  private func writeMetrics(_ lift: LiftMeasurement) throws {
+    let insert = "INSERT INTO metrics (name, value, lower, upper, note) VALUES (?, ?, ?, ?, ?)"
+    func metric(
+      _ name: String, _ value: Double?, _ interval: ConfidenceInterval? = nil,
+      note: String? = nil
+    ) throws {
+      try database.run(
+        insert, binding: [name, value, interval?.lower, interval?.upper, note])
+    }
+    let comparison = lift.comparison
+    try metric(
+      "conversionRate.\(lift.treatment.name)", lift.treatment.conversionRate,
+      comparison?.treatmentRateInterval)
+    try metric(
+      "conversionRate.\(lift.control.name)", lift.control.conversionRate,
+      comparison?.controlRateInterval)
+    try metric(
+      "lift.absolute", comparison?.absoluteLift, comparison?.absoluteLiftInterval,
+      note: lift.undefinedReason?.rawValue)
+    try metric(
+      "lift.relative", comparison?.relativeLift.value, comparison?.relativeLiftInterval.value,
+      note: comparison?.relativeLift.undefinedReason?.rawValue ?? lift.undefinedReason?.rawValue)
+    try metric("lift.pValue", comparison?.zTest.pValue)
+    if let truth = lift.truth {
+      try metric(
+        "trueLift.absolute", truth.absoluteLift.value,
+        note: truth.absoluteLift.undefinedReason?.rawValue)
+      try metric(
+        "trueLift.relative", truth.relativeLift.value,
+        note: truth.relativeLift.undefinedReason?.rawValue)
+    }
+  }
+}

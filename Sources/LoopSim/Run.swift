@@ -1,0 +1,107 @@
+import Engage
+import Foundation
+import Measure
+import Pipeline
+import Simulation
+import Warehouse
+
+/// Where a run writes and how it reports.
+public struct RunOptions {
+  /// The results folder; nil for a new folder under `Results/runs/`.
+  public var outputDirectory: String?
+  /// The folder that holds `Results/runs/` when `outputDirectory` is nil.
+  public var resultsRoot: String
+  public var cancellation: CancellationFlag?
+  /// Called with the pass name and the share of simulated time done.
+  public var progress: ((String, Double) -> Void)?
+
+  public init(
+    outputDirectory: String? = nil, resultsRoot: String = "Results",
+    cancellation: CancellationFlag? = nil, progress: ((String, Double) -> Void)? = nil
+  ) {
+    self.outputDirectory = outputDirectory
+    self.resultsRoot = resultsRoot
+    self.cancellation = cancellation
+    self.progress = progress
+  }
+}
+
+/// A finished run: where its results are and what they say.
+public struct RunOutcome {
+  public let directory: String
+  public let summary: RunSummary
+}
+
+/// Runs a scenario through the whole loop and writes its results folder.
+public enum LoopRun {
+  private static let logger = Logger(label: "run")
+
+  /// Runs `scenario`: the factual pass writes the warehouse, a counterfactual pass with
+  /// flipped arms gives the ground truth, then lift is measured from the warehouse.
+  ///
+  /// The folder is written under a temporary name and renamed when complete, so an
+  /// interrupted or failed run leaves nothing that looks finished.
+  public static func execute(_ scenario: Scenario, options: RunOptions) throws -> RunOutcome {
+    let destination = try OutputDirectory.choose(
+      requested: options.outputDirectory, resultsRoot: options.resultsRoot,
+      scenarioName: scenario.name)
+    let staging = try OutputDirectory.createStaging(for: destination)
+    do {
+      let summary = try writeResults(scenario, into: staging, options: options)
+      try OutputDirectory.publish(staging, as: destination)
+      return RunOutcome(directory: destination, summary: summary)
+    } catch {
+      try? FileManager.default.removeItem(atPath: staging)
+      if let sqlite = error as? SQLiteError, sqlite.isIOErrorOrDiskFull {
+        throw RuntimeFailure("writing results failed: \(sqlite.description)")
+      }
+      throw error
+    }
+  }
+
+  private static func writeResults(
+    _ scenario: Scenario, into directory: String, options: RunOptions
+  ) throws -> RunSummary {
+    let database = try Database(path: directory + "/results.sqlite")
+    try database.execute(ResultsSchema.sql)
+
+    logger.info(
+      "running \(scenario.name): \(scenario.run.customers) customers, seed \(scenario.run.seed)")
+    let factual = try database.transaction { database in
+      try LoopPass(
+        scenario: scenario, armPolicy: .assigned,
+        warehouse: WarehouseDestination(database: database, clock: scenario.run.clock),
+        cancellation: options.cancellation,
+        progress: options.progress.map { report in { report("factual pass", $0) } }
+      ).run()
+    }
+    logger.info("factual pass done: \(factual.eventsProcessed) events")
+
+    let counterfactual = try LoopPass(
+      scenario: scenario, armPolicy: .flipped, warehouse: nil,
+      cancellation: options.cancellation,
+      progress: options.progress.map { report in { report("counterfactual pass", $0) } }
+    ).run()
+    logger.info("counterfactual pass done: \(counterfactual.eventsProcessed) events")
+
+    let truth = GroundTruthTable(factual: factual, counterfactual: counterfactual)
+    if truth.unmatched > 0 {
+      logger.warning(
+        "\(truth.unmatched) enrolled customers were assigned in only one pass; "
+          + "they are left out of the ground truth")
+    }
+
+    let summary = try database.transaction { database in
+      let measured = try WarehouseLift.measure(
+        database: database, workflow: scenario.workflow.name)
+      let lift = try LiftMeasurement(
+        treatment: measured.treatment, control: measured.control, truth: truth.totals)
+      let summary = RunSummary(scenario: scenario, pass: factual, lift: lift)
+      try ResultsWriter(database: database, clock: scenario.run.clock).write(
+        scenario: scenario, pass: factual, truth: truth, summary: summary)
+      return summary
+    }
+    try Data(summary.json.utf8).write(to: URL(fileURLWithPath: directory + "/summary.json"))
+    return summary
+  }
+}
