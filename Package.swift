@@ -48,6 +48,8 @@ let package = Package(
       name: "MeasureTests", dependencies: ["Measure", "TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["LoopSim", "LoopSimCLI", "TestSupport"]),
+      name: "EndToEndTests",
+      dependencies: ["LoopSim", "LoopSimCLI", "TestSupport", "Warehouse", "Config"],
+      exclude: ["Fixtures"]),
   ]
 )

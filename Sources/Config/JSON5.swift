@@ -69,7 +69,8 @@ public enum ConfigFileError: Error, Hashable, Sendable, CustomStringConvertible 
   public var description: String {
     switch self {
     case .unreadable(let path, let reason):
-      "\(path): error: cannot read the file: \(reason)"
+      "\(path): error: cannot read the file: \(reason). Fix: check the path and that the "
+        + "file is readable."
     case .syntax(let error):
       error.description
     }

@@ -124,6 +124,10 @@ public struct Journey: Sendable {
 
     case .organicReturn:
       if !state.hasPurchased(classIndex) {
+        context.record(
+          CustomerAction(
+            customer: customer, time: now, kind: .checkoutStarted(classIndex: classIndex),
+            signedIn: state.hasSignedUp))
         purchase(
           classIndex, cause: .organicReturn, customer: customer, state: &state,
           context: &context)
@@ -131,6 +135,10 @@ public struct Journey: Sendable {
 
     case .emailReturn:
       if !state.hasPurchased(classIndex) {
+        context.record(
+          CustomerAction(
+            customer: customer, time: now, kind: .checkoutStarted(classIndex: classIndex),
+            signedIn: state.hasSignedUp))
         purchase(
           classIndex, cause: .emailReturn, customer: customer, state: &state, context: &context)
       }

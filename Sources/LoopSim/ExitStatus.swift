@@ -14,6 +14,13 @@ public enum ExitStatus: Int32, Sendable {
 /// An error that the command line reports as one message and an exit status.
 public protocol ReportableError: Error, CustomStringConvertible {
   var exitStatus: ExitStatus { get }
+  /// Whether `description` already starts each line with `FILE:LINE:COLUMN: error:`, as
+  /// compilers print, so the command line prints it without a prefix of its own.
+  var isLocated: Bool { get }
+}
+
+extension ReportableError {
+  public var isLocated: Bool { false }
 }
 
 /// Invalid input that is not tied to a scenario field: a command-line argument, a

@@ -188,12 +188,15 @@ public struct ScenarioInputError: ReportableError {
 
 extension ConfigValidationError: ReportableError {
   public var exitStatus: ExitStatus { .invalidInput }
+  public var isLocated: Bool { true }
 }
 
 extension ConfigFileError: ReportableError {
   public var exitStatus: ExitStatus { .invalidInput }
+  public var isLocated: Bool { true }
 }
 
 extension JSON5SyntaxError: ReportableError {
   public var exitStatus: ExitStatus { .invalidInput }
+  public var isLocated: Bool { true }
 }

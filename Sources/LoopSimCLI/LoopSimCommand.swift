@@ -60,7 +60,11 @@ enum LoopSimCommand {
       try configureLogging(parsed)
       return try verb.run(parsed)
     } catch let error as ReportableError {
-      writeError(error.description)
+      if error.isLocated {
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+      } else {
+        writeError(error.description)
+      }
       return error.exitStatus
     } catch {
       writeError("\(error)")

@@ -119,7 +119,11 @@ enum ValidateVerb {
           "\(path): valid (scenario \(scenario.name), \(scenario.run.customers) customers, "
             + "sha256 \(scenario.sha256.prefix(12)))\n")
       } catch let error as ReportableError {
-        writeError(error.description)
+        if error.isLocated {
+          FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        } else {
+          writeError(error.description)
+        }
         status = error.exitStatus
       }
     }

@@ -202,6 +202,9 @@ struct JSON5SyntaxErrorTests {
     let error = try #require(throws: ConfigFileError.self) {
       try JSON5.parse(contentsOfFile: "/")
     }
-    #expect(error.description == "/: error: cannot read the file: Is a directory")
+    #expect(
+      error.description
+        == "/: error: cannot read the file: Is a directory. Fix: check the path and that the "
+        + "file is readable.")
   }
 }
