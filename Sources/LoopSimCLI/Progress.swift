@@ -46,12 +46,15 @@ final class ProgressReporter {
 /// Turns Ctrl-C into a cancellation the run loop sees between events, so the run can
 /// remove its partial output before exiting with status 130.
 enum InterruptHandler {
-  /// Routes SIGINT to `flag`. Keep the returned source alive for as long as Ctrl-C should
-  /// cancel the run.
-  static func install(cancelling flag: CancellationFlag) -> DispatchSourceSignal {
+  /// Set when SIGINT arrives; runs check it between events.
+  static let cancellation = CancellationFlag()
+
+  /// Routes SIGINT to `cancellation` for the life of the process. Installed first thing
+  /// in `main`, so a Ctrl-C during scenario loading is caught too.
+  static func install() -> DispatchSourceSignal {
     signal(SIGINT, SIG_IGN)
     let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-    source.setEventHandler { flag.cancel() }
+    source.setEventHandler { cancellation.cancel() }
     source.resume()
     return source
   }

@@ -38,9 +38,8 @@ enum RunVerb {
     let path = arguments.positionals[0]
     let scenario = try ScenarioLoader.load(path: path, overrides: overrides(arguments))
 
-    let cancellation = CancellationFlag()
-    let interrupt = InterruptHandler.install(cancelling: cancellation)
-    defer { interrupt.cancel() }
+    let cancellation = InterruptHandler.cancellation
+    if cancellation.isCancelled { throw Interrupted() }
     let progress = ProgressReporter(enabled: !arguments.flag("--quiet"))
     let options = RunOptions(
       outputDirectory: arguments.value("--out"), cancellation: cancellation,

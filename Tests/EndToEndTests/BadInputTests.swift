@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A copy of the flagship with `original` replaced by `replacement`, in a new folder.
+private func brokenFlagship(replacing original: String, with replacement: String) throws -> URL {
+  let text = try String(contentsOfFile: TestSupport.flagshipScenario, encoding: .utf8)
+  #expect(text.contains(original), "the flagship no longer contains \(original)")
+  let file = try TestSupport.temporaryDirectory().appendingPathComponent("broken.json5")
+  try text.replacingOccurrences(of: original, with: replacement)
+    .write(to: file, atomically: true, encoding: .utf8)
+  return file
+}
+
+/// The 1-based line of the first occurrence of `text` in `file`.
+private func line(of text: String, in file: URL) throws -> Int {
+  let lines = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
+  return try #require(lines.firstIndex { $0.contains(text) }) + 1
+}
+
+/// Runs `loopsim run` on `scenario`, expects exit status 2 and no results folder, and
+/// returns standard error.
+private func expectRejected(_ scenario: String, extra: [String] = []) throws -> String {
+  let parent = try TestSupport.temporaryDirectory()
+  let output = parent.appendingPathComponent("run")
+  let result = try TestSupport.runLoopSim(
+    ["run", scenario, "--out", output.path, "--quiet"] + extra)
+  #expect(result.status == 2, "stderr: \(result.standardError)")
+  #expect(!FileManager.default.fileExists(atPath: output.path), "a results folder was left")
+  let leftovers = try FileManager.default.contentsOfDirectory(atPath: parent.path)
+  #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+  #expect(result.standardOutput.isEmpty)
+  return result.standardError
+}
+
+@Test func badInputMissingFile() throws {
+  let missing = try TestSupport.temporaryDirectory().appendingPathComponent("nope.json5").path
+  let message = try expectRejected(missing)
+  #expect(message.contains(missing))
+  #expect(message.contains("No such file or directory"))
+  #expect(message.contains("Fix:"))
+}
+
+@Test func badInputInvalidJSON5() throws {
+  let file = try brokenFlagship(replacing: "customers: 100000,", with: "customers: 100000 oops")
+  let message = try expectRejected(file.path)
+  let expectedLine = try line(of: "customers: 100000 oops", in: file)
+  #expect(message.contains("\(file.path):\(expectedLine):"), "\(message)")
+  #expect(message.contains("expected"))
+  #expect(message.contains("found"))
+}
+
+@Test func badInputMissingField() throws {
+  let file = try brokenFlagship(replacing: "seed: 20261204,", with: "")
+  let message = try expectRejected(file.path)
+  #expect(message.contains("run.seed"), "\(message)")
+  #expect(message.contains("missing required field"))
+  #expect(message.contains(file.path))
+  #expect(message.contains("Fix:"))
+}
+
+@Test func badInputProbabilityOutOfRange() throws {
+  let original = "trailer: { probability: 0.35,"
+  let file = try brokenFlagship(replacing: original, with: "trailer: { probability: 1.35,")
+  let message = try expectRejected(file.path)
+  let expectedLine = try line(of: "trailer: { probability: 1.35,", in: file)
+  #expect(message.contains("\(file.path):\(expectedLine):"), "\(message)")
+  #expect(message.contains("behaviour.trailer.probability"))
+  #expect(message.contains("1.35"))
+  #expect(message.contains("Fix:"))
+}
+
+@Test func badInputNegativeCustomers() throws {
+  let message = try expectRejected(TestSupport.flagshipScenario, extra: ["--customers", "-5"])
+  #expect(message.contains("run.customers"), "\(message)")
+  #expect(message.contains("-5"))
+  #expect(message.contains("Fix:"))
+}
+
+/// Errors in several fields come out together, in source order.
+@Test func badInputReportsEveryError() throws {
+  var text = try String(contentsOfFile: TestSupport.flagshipScenario, encoding: .utf8)
+  text = text.replacingOccurrences(of: "seed: 20261204,", with: "seed: -1,")
+  text = text.replacingOccurrences(of: "holdout: 0.2,", with: "holdot: 0.2,")
+  text = text.replacingOccurrences(of: "deliverability: 0.97,", with: "deliverability: \"high\",")
+  let file = try TestSupport.temporaryDirectory().appendingPathComponent("many.json5")
+  try text.write(to: file, atomically: true, encoding: .utf8)
+  let message = try expectRejected(file.path)
+  let lines = message.split(separator: "\n").filter { $0.contains(": error: ") }
+  #expect(lines.count >= 3, "\(message)")
+  let seed = try #require(lines.firstIndex { $0.contains("run.seed") })
+  let holdout = try #require(lines.firstIndex { $0.contains("workflows[0].holdot") })
+  let deliverability = try #require(lines.firstIndex { $0.contains("email.deliverability") })
+  #expect(seed < holdout && holdout < deliverability)
+  #expect(lines[holdout].contains("did you mean \"holdout\""))
+}
+
+@Test func badInputUnknownTemplatePlaceholder() throws {
+  let message = try expectRejected(
+    TestSupport.flagshipScenario,
+    extra: ["--set", "workflows[0].email.subject=Hi {{ abandoned.titel }}"])
+  #expect(message.contains("workflows[0].email.subject"), "\(message)")
+  #expect(message.contains("abandoned.titel"))
+  #expect(message.contains("abandoned.title"))
+}
+
+@Test func badInputOutputFolderNotEmpty() throws {
+  let output = try TestSupport.temporaryDirectory()
+  let keep = output.appendingPathComponent("keep.txt")
+  try "precious".write(to: keep, atomically: true, encoding: .utf8)
+  let result = try TestSupport.runLoopSim(
+    ["run", TestSupport.flagshipScenario, "--customers", "100", "--out", output.path])
+  #expect(result.status == 2)
+  #expect(result.standardError.contains("not empty"))
+  #expect(try String(contentsOf: keep, encoding: .utf8) == "precious")
+}
+
+@Test func badInputExtendsCycle() throws {
+  let folder = try TestSupport.temporaryDirectory()
+  try #"{ extends: "b.json5" }"#.write(
+    to: folder.appendingPathComponent("a.json5"), atomically: true, encoding: .utf8)
+  try #"{ extends: "a.json5" }"#.write(
+    to: folder.appendingPathComponent("b.json5"), atomically: true, encoding: .utf8)
+  let message = try expectRejected(folder.appendingPathComponent("a.json5").path)
+  #expect(message.contains("cycle"), "\(message)")
+}
+
+/// Ctrl-C during a run removes the partial output and exits with 130.
+@Test func runInterruptedRemovesPartialOutput() throws {
+  let parent = try TestSupport.temporaryDirectory()
+  let output = parent.appendingPathComponent("run")
+  let result = try TestSupport.runLoopSim(
+    ["run", TestSupport.flagshipScenario, "--customers", "2000000", "--out", output.path, "--quiet"]
+  ) { process in
+    Thread.sleep(forTimeInterval: 1.5)
+    process.interrupt()
+  }
+  #expect(result.status == 130, "stderr: \(result.standardError)")
+  #expect(result.standardError.contains("interrupted"))
+  #expect(!FileManager.default.fileExists(atPath: output.path))
+  #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+}
