@@ -2,8 +2,8 @@
 /// format (run summaries, exported messages): keys come out in the order they are
 /// written, never in dictionary order.
 ///
-/// Doubles are written in Swift's shortest round-trip form; a non-finite double has no
-/// JSON form and is written as `null`, so callers state the reason beside it. Pretty
+/// Doubles are written in Swift's shortest round-trip form. A non-finite double has no
+/// JSON form, so it is written as `null` and callers state the reason beside it. Pretty
 /// output indents by two spaces.
 public struct JSONWriter {
   public private(set) var text = ""
@@ -116,8 +116,8 @@ public struct JSONWriter {
 
   // MARK: Rendering
 
-  /// Renders a finite double in the shortest form that reads back as the same value;
-  /// integral values within 2^53 are written without a fraction (`3`, not `3.0`).
+  /// Renders a finite double in the shortest form that reads back as the same value.
+  /// Integral values within 2^53 are written without a fraction (`3`, not `3.0`).
   public static func render(_ value: Double) -> String {
     if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
       return String(Int64(value))

@@ -3,9 +3,9 @@ import Simulation
 /// The behaviour model at work: it decides each customer's next step and its timing.
 ///
 /// Every decision draws from its own keyed stream, (seed, customer, purpose, occurrence),
-/// so a customer's choices do not depend on what other customers do or on the order in
-/// which events fire, and a counterfactual run that changes only what happens after an
-/// email makes the same choices up to that point.
+/// so a customer's choices depend neither on other customers nor on the order in which
+/// events fire. A counterfactual run that changes only what happens after an email
+/// therefore makes the same choices up to that point.
 public struct Journey: Sendable {
   public let catalog: Catalog
   public let population: Population
@@ -164,7 +164,7 @@ public struct Journey: Sendable {
     }
   }
 
-  /// How relevant a list of classes is to a customer: the mean of the customer's segment
+  /// Computes how relevant a list of classes is to a customer: the mean of the segment's
   /// interest in each class's category, scaled so the favourite category is 1. An empty
   /// list has relevance 0.
   public func relevance(of classes: [Int], for state: CustomerState) -> Double {
@@ -176,7 +176,7 @@ public struct Journey: Sendable {
     return total / Double(classes.count)
   }
 
-  /// The multiplier on email open and click probabilities for this customer's segment.
+  /// Returns the multiplier on email open and click probabilities for the customer's segment.
   public func emailResponsiveness(of state: CustomerState) -> Double {
     population.segments[state.segment].emailResponsiveness
   }

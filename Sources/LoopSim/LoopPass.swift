@@ -46,7 +46,7 @@ struct PassResult {
 /// One simulation of the whole loop over all customers.
 ///
 /// The run makes two passes with the same keyed draws: the factual pass, which writes the
-/// warehouse, and a counterfactual pass with every workflow arm flipped, which tells what
+/// warehouse, and a counterfactual pass with every workflow arm flipped, which records what
 /// each enrolled customer would have done in the other arm.
 struct LoopPass {
   let scenario: Scenario
@@ -153,7 +153,7 @@ struct LoopPass {
   }
 }
 
-/// The run's shared state as each stage sees it: the clock and calendar, the customers'
+/// The run's shared state as the stages reach it: the clock and calendar, the customers'
 /// ground truth, and Collect and Route, which every emitted message passes through.
 struct LoopContext: JourneyContext, EngageContext {
   var simulator = Simulator<LoopEvent>()

@@ -2,9 +2,10 @@ import Foundation
 
 /// Chooses, stages and publishes a run's results folder.
 enum OutputDirectory {
-  /// The folder the run will produce. A requested folder must not exist yet, or be empty;
-  /// the default is a new folder under `RESULTS/runs/` named after the scenario and the
-  /// wall-clock time (the name only: nothing inside the folder depends on the clock).
+  /// Chooses the folder the run will produce. A requested folder must not exist yet, or
+  /// must be empty. The default is a new folder under `RESULTS/runs/` named after the
+  /// scenario and the wall-clock time. Only the name uses the clock, so the contents stay
+  /// identical between runs.
   static func choose(requested: String?, resultsRoot: String, scenarioName: String) throws
     -> String
   {

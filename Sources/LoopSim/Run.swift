@@ -5,11 +5,11 @@ import Pipeline
 import Simulation
 import Warehouse
 
-/// Where a run writes and how it reports.
+/// The output folder, cancellation and progress settings of a run.
 public struct RunOptions {
   /// The results folder; nil for a new folder under `Results/runs/`.
   public var outputDirectory: String?
-  /// The folder that holds `Results/runs/` when `outputDirectory` is nil.
+  /// The folder that contains `Results/runs/` when `outputDirectory` is nil.
   public var resultsRoot: String
   public var cancellation: CancellationFlag?
   /// Called with the pass name and the share of simulated time done.
@@ -26,7 +26,7 @@ public struct RunOptions {
   }
 }
 
-/// A finished run: where its results are and what they say.
+/// A finished run: its results folder and its summary.
 public struct RunOutcome {
   public let directory: String
   public let summary: RunSummary

@@ -117,6 +117,7 @@ public struct RunSummary: Sendable {
     writer.member("treatment", lift.treatment.name)
     writer.member("control", lift.control.name)
     writer.member("confidenceLevel", comparison?.confidenceLevel ?? 0.95)
+
     writeMaybe(
       "absolute",
       comparison.map { .defined($0.absoluteLift) } ?? .undefined(lift.undefinedReason ?? .emptyArm),
@@ -133,8 +134,10 @@ public struct RunSummary: Sendable {
     if comparison == nil {
       writer.member("pValueUndefinedReason", (lift.undefinedReason ?? .emptyArm).rawValue)
     }
+
     writer.member("test", "two-sided pooled two-proportion z-test")
     writer.member("interval", "Newcombe hybrid score interval for the difference")
+
     if let truth = lift.truth {
       writeMaybe("trueAbsolute", truth.absoluteLift, to: &writer)
       writeMaybe("trueRelative", truth.relativeLift, to: &writer)

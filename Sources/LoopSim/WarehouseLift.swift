@@ -6,7 +6,7 @@ import Warehouse
 /// with SQL access would compute, after every loss and delay of the pipeline.
 ///
 /// Arms come from the `Experiment Viewed` events the messaging engine sent (the first one
-/// per user); a user converts when the warehouse holds an `Order Completed` from them at
+/// per user). A user converts when the warehouse contains an `Order Completed` from them at
 /// or after that assignment.
 enum WarehouseLift {
   static let assignedUsers = """

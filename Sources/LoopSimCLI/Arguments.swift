@@ -163,7 +163,7 @@ enum ArgumentParser {
   }
 }
 
-/// The candidate closest to `word` when it is close enough to be a typo.
+/// Returns the candidate closest to `word` when it is close enough to be a typo.
 func closestMatch(to word: String, among candidates: [String]) -> String? {
   Suggestion.closest(to: word, among: candidates)
 }

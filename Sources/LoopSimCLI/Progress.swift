@@ -43,7 +43,7 @@ final class ProgressReporter {
   }
 }
 
-/// Turns Ctrl-C into a cancellation the run loop sees between events, so the run can
+/// Turns Ctrl-C into a cancellation that the run loop checks between events, so the run can
 /// remove its partial output before exiting with status 130.
 enum InterruptHandler {
   /// Set when SIGINT arrives; runs check it between events.

@@ -62,7 +62,7 @@ enum RunVerb {
     return .success
   }
 
-  /// The overrides from `--set`, `--customers` and `--seed`, in that order.
+  /// Collects the overrides from `--set`, `--customers` and `--seed`, in that order.
   static func overrides(_ arguments: ParsedArguments) throws -> [ConfigOverride] {
     var overrides: [ConfigOverride] = []
     for text in arguments.values("--set") {

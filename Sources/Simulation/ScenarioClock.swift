@@ -18,13 +18,13 @@ public struct ScenarioClock: Sendable, Hashable {
     self.startUnixMilliseconds = milliseconds
   }
 
-  /// The calendar time of `time` as ISO 8601 UTC with milliseconds:
+  /// Renders the calendar time of `time` as ISO 8601 UTC with milliseconds:
   /// `2026-01-05T09:30:00.250Z`.
   public func iso8601(_ time: SimTime) -> String {
     ScenarioClock.format(unixMilliseconds: startUnixMilliseconds &+ time.milliseconds)
   }
 
-  /// The UTC hour of day (0–23) at `time`.
+  /// Returns the UTC hour of day (0–23) at `time`.
   public func hourOfDay(_ time: SimTime) -> Int {
     let milliseconds = startUnixMilliseconds &+ time.milliseconds
     let dayMilliseconds = ((milliseconds % 86_400_000) + 86_400_000) % 86_400_000

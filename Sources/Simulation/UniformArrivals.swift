@@ -7,8 +7,8 @@ public struct Arrival: Hashable, Sendable {
 }
 
 /// Arrivals of `count` customers at independent uniform times over a window, produced
-/// lazily in time order, one at a time, so the calendar holds one pending arrival instead
-/// of all of them.
+/// lazily in time order, one at a time, so the calendar contains one pending arrival
+/// instead of all of them.
 ///
 /// Customer ids are the arrival ranks 0, 1, …, count − 1. The times are the order
 /// statistics of `count` uniform draws, generated in increasing order by the sequential
