@@ -65,46 +65,39 @@ public struct Journey: Sendable {
   ) {
     let customer = event.customer
     let classIndex = Int(event.classIndex)
-    let now = context.now
 
     switch event.step {
     case .trailer:
-      context.record(
-        CustomerAction(
-          customer: customer, time: now,
-          kind: .trailerWatched(channel: state.channel, classIndex: classIndex),
-          signedIn: state.hasSignedUp))
+      record(
+        .trailerWatched(channel: state.channel, classIndex: classIndex), customer: customer,
+        signedIn: state.hasSignedUp, context: &context)
       decide(
         behaviour.classPage, purpose: purposes.classPage, customer: customer,
         then: .classPage, classIndex: classIndex, context: &context)
 
     case .classPage:
-      context.record(
-        CustomerAction(
-          customer: customer, time: now, kind: .classViewed(classIndex: classIndex),
-          signedIn: state.hasSignedUp))
+      record(
+        .classViewed(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
+        context: &context)
       scheduleBrowsing(around: classIndex, customer: customer, state: state, context: &context)
       decide(
         behaviour.addToCart, purpose: purposes.addToCart, customer: customer,
         then: .addToCart, classIndex: classIndex, context: &context)
 
     case .browse:
-      context.record(
-        CustomerAction(
-          customer: customer, time: now, kind: .classViewed(classIndex: classIndex),
-          signedIn: state.hasSignedUp))
+      record(
+        .classViewed(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
+        context: &context)
 
     case .addToCart:
-      context.record(
-        CustomerAction(
-          customer: customer, time: now, kind: .identified(firstTime: !state.hasSignedUp),
-          signedIn: true))
+      record(
+        .identified(firstTime: !state.hasSignedUp), customer: customer, signedIn: true,
+        context: &context)
       state.hasSignedUp = true
       state.cartClass = classIndex
-      context.record(
-        CustomerAction(
-          customer: customer, time: now, kind: .productAdded(classIndex: classIndex),
-          signedIn: true))
+      record(
+        .productAdded(classIndex: classIndex), customer: customer, signedIn: true, context: &context
+      )
       var stream = purposes.checkout.stream(customer: customer)
       context.schedule(
         JourneyEvent(customer: customer, step: .checkout, classIndex: classIndex),
@@ -113,10 +106,9 @@ public struct Journey: Sendable {
     case .checkout:
       var stream = purposes.checkout.stream(customer: customer, occurrence: 1)
       if stream.bernoulli(behaviour.checkout.probability) {
-        context.record(
-          CustomerAction(
-            customer: customer, time: now, kind: .checkoutStarted(classIndex: classIndex),
-            signedIn: state.hasSignedUp))
+        record(
+          .checkoutStarted(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
+          context: &context)
         purchase(classIndex, cause: .checkout, customer: customer, state: &state, context: &context)
       } else {
         abandon(classIndex, customer: customer, state: &state, context: &context)
@@ -124,10 +116,9 @@ public struct Journey: Sendable {
 
     case .organicReturn:
       if !state.hasPurchased(classIndex) {
-        context.record(
-          CustomerAction(
-            customer: customer, time: now, kind: .checkoutStarted(classIndex: classIndex),
-            signedIn: state.hasSignedUp))
+        record(
+          .checkoutStarted(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
+          context: &context)
         purchase(
           classIndex, cause: .organicReturn, customer: customer, state: &state,
           context: &context)
@@ -135,10 +126,9 @@ public struct Journey: Sendable {
 
     case .emailReturn:
       if !state.hasPurchased(classIndex) {
-        context.record(
-          CustomerAction(
-            customer: customer, time: now, kind: .checkoutStarted(classIndex: classIndex),
-            signedIn: state.hasSignedUp))
+        record(
+          .checkoutStarted(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
+          context: &context)
         purchase(
           classIndex, cause: .emailReturn, customer: customer, state: &state, context: &context)
       }
@@ -194,6 +184,13 @@ public struct Journey: Sendable {
       after: model.delay.sample(&stream))
   }
 
+  private func record<Context: JourneyContext>(
+    _ kind: CustomerAction.Kind, customer: UInt64, signedIn: Bool, context: inout Context
+  ) {
+    context.record(
+      CustomerAction(customer: customer, time: context.now, kind: kind, signedIn: signedIn))
+  }
+
   private func scheduleBrowsing<Context: JourneyContext>(
     around classIndex: Int, customer: UInt64, state: CustomerState, context: inout Context
   ) {
@@ -217,13 +214,10 @@ public struct Journey: Sendable {
     if state.cartClass == classIndex {
       state.cartClass = nil
     }
-    context.record(
-      CustomerAction(
-        customer: customer, time: context.now,
-        kind: .orderCompleted(
-          classIndex: classIndex, orderNumber: state.purchases.count,
-          revenueCents: catalog.classes[classIndex].priceCents, cause: cause),
-        signedIn: state.hasSignedUp))
+    let order = CustomerAction.Kind.orderCompleted(
+      classIndex: classIndex, orderNumber: state.purchases.count,
+      revenueCents: catalog.classes[classIndex].priceCents, cause: cause)
+    record(order, customer: customer, signedIn: state.hasSignedUp, context: &context)
   }
 
   private func abandon<Context: JourneyContext>(
