@@ -35,7 +35,8 @@ extension ConfigNode {
       guard index >= 0, index <= elements.count else {
         throw ConfigEditError(
           path: fullPath, location: location,
-          problem: "\(Self.describe(prefix)) has \(elements.count) elements, so the index "
+          problem: "\(Self.describe(prefix)) has \(elements.count) "
+            + (elements.count == 1 ? "element" : "elements") + ", so the index "
             + "\(index) is out of range",
           fix: "use an index below \(elements.count) to replace an element, "
             + "or \(elements.count) to append one")
@@ -146,8 +147,13 @@ public struct ConfigOverride: Hashable, Sendable {
   ///
   /// The value's location has the file name `--set PATH`, so that a later error about the value
   /// points at the command-line argument.
-  public static func value(fromText text: String, for path: FieldPath) -> ConfigNode {
-    let file = "--set \(path)"
+  ///
+  /// - Parameter source: Names where the text came from in error locations; the default is
+  ///   `--set PATH`.
+  public static func value(
+    fromText text: String, for path: FieldPath, source: String? = nil
+  ) -> ConfigNode {
+    let file = source ?? "--set \(path)"
     do {
       return try JSON5.parse(text, file: file)
     } catch {

@@ -122,6 +122,11 @@ extension BehaviourModel {
       guard let channels, let trailer, let classPage, let addToCart, let checkout,
         let organicReturn, let emailReturn
       else { return nil }
+      if Set(channels.map(\.name)).count != channels.count {
+        behaviour.error(
+          "channel names repeat", key: "channels", fix: "give every channel its own name")
+        return nil
+      }
       if !channels.contains(where: { $0.share > 0 }) {
         behaviour.error(
           "every channel share is 0", key: "channels",

@@ -128,6 +128,12 @@ struct LoopPass {
     }
     progress?(1)
 
+    guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles)
+    else {
+      throw RuntimeFailure(
+        "internal error: message counts do not reconcile (collect \(context.collector.counts), "
+          + "destinations \(context.router.counts)); please report this with the scenario")
+    }
     return PassResult(
       collect: context.collector.counts, destinations: context.router.counts,
       destinationKinds: destinationKinds, funnel: analytics.funnel(),

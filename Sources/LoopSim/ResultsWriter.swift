@@ -145,19 +145,23 @@ struct ResultsWriter {
         insert, binding: [name, value, interval?.lower, interval?.upper, note])
     }
     let comparison = lift.comparison
+    let emptyArm = UndefinedReason.emptyArm.rawValue
     try metric(
       "conversionRate.\(lift.treatment.name)", lift.treatment.conversionRate,
-      comparison?.treatmentRateInterval)
+      lift.treatmentRateInterval,
+      note: lift.treatment.conversionRate == nil ? emptyArm : nil)
     try metric(
       "conversionRate.\(lift.control.name)", lift.control.conversionRate,
-      comparison?.controlRateInterval)
+      lift.controlRateInterval, note: lift.control.conversionRate == nil ? emptyArm : nil)
     try metric(
       "lift.absolute", comparison?.absoluteLift, comparison?.absoluteLiftInterval,
       note: lift.undefinedReason?.rawValue)
     try metric(
       "lift.relative", comparison?.relativeLift.value, comparison?.relativeLiftInterval.value,
-      note: comparison?.relativeLift.undefinedReason?.rawValue ?? lift.undefinedReason?.rawValue)
-    try metric("lift.pValue", comparison?.zTest.pValue)
+      note: comparison?.relativeLift.undefinedReason?.rawValue
+        ?? comparison?.relativeLiftInterval.undefinedReason.map { "interval: \($0.rawValue)" }
+        ?? lift.undefinedReason?.rawValue)
+    try metric("lift.pValue", comparison?.zTest.pValue, note: lift.undefinedReason?.rawValue)
     if let truth = lift.truth {
       try metric(
         "trueLift.absolute", truth.absoluteLift.value,

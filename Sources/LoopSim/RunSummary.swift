@@ -68,8 +68,7 @@ public struct RunSummary: Sendable {
     writer.key("arms")
     writer.beginArray()
     for (arm, interval) in [
-      (lift.treatment, lift.comparison?.treatmentRateInterval),
-      (lift.control, lift.comparison?.controlRateInterval),
+      (lift.treatment, lift.treatmentRateInterval), (lift.control, lift.controlRateInterval),
     ] {
       writer.beginObject()
       writer.member("name", arm.name)
@@ -79,7 +78,7 @@ public struct RunSummary: Sendable {
       if arm.conversionRate == nil {
         writer.member("conversionRateUndefinedReason", UndefinedReason.emptyArm.rawValue)
       }
-      writeInterval("ci95", interval, to: &writer)
+      writeInterval("ci95", interval, undefined: .emptyArm, to: &writer)
       writer.endObject()
     }
     writer.endArray()
@@ -125,8 +124,11 @@ public struct RunSummary: Sendable {
     writeMaybe(
       "relative", comparison?.relativeLift ?? .undefined(lift.undefinedReason ?? .emptyArm),
       to: &writer)
-    writeInterval("ci95", comparison?.absoluteLiftInterval, to: &writer)
-    writeInterval("relativeCi95", comparison?.relativeLiftInterval.value, to: &writer)
+    let reason = lift.undefinedReason ?? .emptyArm
+    writeInterval("ci95", comparison?.absoluteLiftInterval, undefined: reason, to: &writer)
+    writeInterval(
+      "relativeCi95", comparison?.relativeLiftInterval.value,
+      undefined: comparison?.relativeLiftInterval.undefinedReason ?? reason, to: &writer)
     writeMaybe(
       "zStatistic", comparison?.zTest.statistic ?? .undefined(lift.undefinedReason ?? .emptyArm),
       to: &writer)
@@ -142,8 +144,16 @@ public struct RunSummary: Sendable {
       writeMaybe("trueAbsolute", truth.absoluteLift, to: &writer)
       writeMaybe("trueRelative", truth.relativeLift, to: &writer)
       writer.member("trueCustomers", truth.customers)
-      writer.member("trueConversionRateIfTreated", rate(truth.conversionsIfTreated, truth.customers))
-      writer.member("trueConversionRateIfHeldOut", rate(truth.conversionsIfHeldOut, truth.customers))
+      for (key, conversions) in [
+        ("trueConversionRateIfTreated", truth.conversionsIfTreated),
+        ("trueConversionRateIfHeldOut", truth.conversionsIfHeldOut),
+      ] {
+        let value = rate(conversions, truth.customers)
+        writer.member(key, value)
+        if value == nil {
+          writer.member(key + "UndefinedReason", UndefinedReason.emptyArm.rawValue)
+        }
+      }
     }
     writer.endObject()
   }
@@ -189,18 +199,21 @@ public struct RunSummary: Sendable {
     }
   }
 
+  /// Writes `[lower, upper]`, or null with `undefined` as the reason beside it.
   private func writeInterval(
-    _ key: String, _ interval: ConfidenceInterval?, to writer: inout JSONWriter
+    _ key: String, _ interval: ConfidenceInterval?, undefined reason: UndefinedReason,
+    to writer: inout JSONWriter
   ) {
     writer.key(key)
-    if let interval {
-      writer.beginArray()
-      writer.number(interval.lower)
-      writer.number(interval.upper)
-      writer.endArray()
-    } else {
+    guard let interval else {
       writer.null()
+      writer.member(key + "UndefinedReason", reason.rawValue)
+      return
     }
+    writer.beginArray()
+    writer.number(interval.lower)
+    writer.number(interval.upper)
+    writer.endArray()
   }
 
   private func rate(_ count: Int, _ total: Int) -> Double? {
@@ -217,8 +230,7 @@ public struct RunSummary: Sendable {
     lines.append("")
     lines.append(row(["arm", "customers", "conversions", "rate", "95% CI"]))
     for (arm, interval) in [
-      (lift.treatment, lift.comparison?.treatmentRateInterval),
-      (lift.control, lift.comparison?.controlRateInterval),
+      (lift.treatment, lift.treatmentRateInterval), (lift.control, lift.controlRateInterval),
     ] {
       lines.append(
         row([

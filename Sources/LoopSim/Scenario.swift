@@ -41,6 +41,8 @@ public struct Scenario: Sendable {
   public let resolvedJSON: String
   /// SHA-256 of `resolvedJSON`, recorded with every run.
   public let sha256: String
+  /// Warnings found while validating, rendered with their locations.
+  public internal(set) var warnings: [String] = []
 
   public init(
     formatVersion: Int, name: String, description: String, run: RunSettings,

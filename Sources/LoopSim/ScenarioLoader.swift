@@ -42,10 +42,13 @@ public enum ScenarioLoader {
       throw ScenarioInputError(message: error.description)
     }
     let scenario = diagnostics.read(tree, as: scenarioReader(resolvedJSON: resolvedJSON))
-    try diagnostics.throwIfErrors()
-    guard let scenario else {
-      throw ScenarioInputError(message: "\(file): the scenario is invalid")
+    if diagnostics.hasErrors {
+      try diagnostics.throwIfErrors()
     }
+    guard var scenario else {
+      throw ScenarioInputError(message: "\(file): error: the scenario is invalid")
+    }
+    scenario.warnings = diagnostics.warnings.map(\.description)
     return scenario
   }
 
@@ -56,11 +59,12 @@ public enum ScenarioLoader {
     if chain.contains(canonicalPath) {
       let cycle = (chain + [canonicalPath]).joined(separator: " → ")
       throw ScenarioInputError(
-        message: "\(path): extends forms a cycle: \(cycle). Fix: remove one of the extends.")
+        message: "\(path): error: extends forms a cycle: \(cycle). Fix: remove one of the "
+          + "extends.")
     }
     if chain.count >= maximumExtendsDepth {
       throw ScenarioInputError(
-        message: "\(path): extends chain longer than \(maximumExtendsDepth) files. "
+        message: "\(path): error: extends chain longer than \(maximumExtendsDepth) files. "
           + "Fix: flatten the chain.")
     }
 
@@ -81,7 +85,7 @@ public enum ScenarioLoader {
     guard FileManager.default.fileExists(atPath: resolvedBase) else {
       throw ScenarioInputError(
         message: "\(extends.value.location): error: extends: file \"\(basePath)\" not found "
-          + "(looked for \(resolvedBase)). Fix: give a path relative to \(path).")
+          + "(looked for \(resolvedBase)). Fix: give a path relative to the folder of \(path).")
     }
     let base = try readWithExtends(path: resolvedBase, chain: chain + [canonicalPath])
     let rest = ConfigObject(object.members.filter { $0.key != "extends" })
@@ -108,6 +112,9 @@ public enum ScenarioLoader {
       let workflow = root.required("workflows", WorkflowConfig.listReader)
       let email = root.required("email", EmailConfig.reader)
 
+      if let pipeline, let workflow {
+        checkMessagingFilter(pipeline, workflow: workflow, root: root)
+      }
       if let version, version != formatVersion {
         root.error(
           "unsupported format version", key: "formatVersion", found: "\(version)",
@@ -126,6 +133,24 @@ public enum ScenarioLoader {
         root.error("could not hash the resolved scenario: \(error)")
         return nil
       }
+    }
+  }
+
+  /// Warns when the messaging destination filters out an event the workflow needs: the
+  /// scenario may model a broken pipeline on purpose, but usually it is a mistake.
+  static func checkMessagingFilter(
+    _ pipeline: PipelineConfig, workflow: WorkflowConfig, root: ObjectReader
+  ) {
+    guard let messaging = pipeline.destinations.first(where: { $0.kind == .messaging }),
+      let events = messaging.events
+    else { return }
+    for (event, consequence) in [
+      (workflow.triggerEvent, "no one can enter the workflow"),
+      ("Order Completed", "the workflow cannot see purchases and never exits on its goal"),
+    ] where !events.contains(event) {
+      root.warning(
+        "the messaging destination filters out \"\(event)\", so \(consequence)",
+        key: "pipeline", fix: "add \"\(event)\" to pipeline.destinations.messaging.events")
     }
   }
 
@@ -177,10 +202,17 @@ public enum ScenarioLoader {
   }
 }
 
-/// A scenario problem that is not about one field's value: a missing file, a cycle of
-/// `extends`, an override that does not fit the tree.
+/// A scenario problem that is not about one field's value: a cycle of `extends`, a base
+/// file that is missing, an override that does not fit the tree. The message starts with
+/// `FILE:LINE:COLUMN: error:` or `FILE: error:`.
 public struct ScenarioInputError: ReportableError {
   public let message: String
+  public let isLocated: Bool
+
+  public init(message: String, isLocated: Bool = true) {
+    self.message = message
+    self.isLocated = isLocated
+  }
 
   public var exitStatus: ExitStatus { .invalidInput }
   public var description: String { message }

@@ -36,7 +36,9 @@ enum RunVerb {
 
   static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
     let path = arguments.positionals[0]
-    let scenario = try ScenarioLoader.load(path: path, overrides: overrides(arguments))
+    let scenario = try ScenarioLoader.load(
+      path: path, overrides: overrides(arguments, verb: spec.name))
+    printWarnings(scenario)
 
     let cancellation = InterruptHandler.cancellation
     if cancellation.isCancelled { throw Interrupted() }
@@ -63,31 +65,30 @@ enum RunVerb {
   }
 
   /// Collects the overrides from `--set`, `--customers` and `--seed`, in that order.
-  static func overrides(_ arguments: ParsedArguments) throws -> [ConfigOverride] {
+  static func overrides(_ arguments: ParsedArguments, verb: String) throws -> [ConfigOverride] {
     var overrides: [ConfigOverride] = []
     for text in arguments.values("--set") {
       do {
         overrides.append(try ConfigOverride(parsing: text))
       } catch {
-        throw UsageError(message: "invalid --set '\(text)': \(error)", verb: nil)
+        throw UsageError(message: "invalid --set '\(text)': \(error)", verb: verb)
       }
     }
-    if let customers = arguments.value("--customers") {
-      overrides.append(try shorthand("run.customers", customers, option: "--customers"))
-    }
-    if let seed = arguments.value("--seed") {
-      overrides.append(try shorthand("run.seed", seed, option: "--seed"))
+    for (option, path) in [("--customers", ["run", "customers"]), ("--seed", ["run", "seed"])] {
+      guard let text = arguments.value(option) else { continue }
+      let fieldPath = FieldPath(path.map { .key($0) })
+      overrides.append(
+        ConfigOverride(
+          path: fieldPath,
+          value: ConfigOverride.value(fromText: text, for: fieldPath, source: option)))
     }
     return overrides
   }
 
-  private static func shorthand(_ path: String, _ value: String, option: String) throws
-    -> ConfigOverride
-  {
-    do {
-      return try ConfigOverride(parsing: "\(path)=\(value)")
-    } catch {
-      throw UsageError(message: "invalid \(option) '\(value)': \(error)", verb: nil)
+  /// Prints the scenario's validation warnings to standard error.
+  static func printWarnings(_ scenario: Scenario) {
+    for warning in scenario.warnings {
+      FileHandle.standardError.write(Data((warning + "\n").utf8))
     }
   }
 }
@@ -109,11 +110,12 @@ enum ValidateVerb {
   static var verb: Verb { Verb(spec: spec, run: run) }
 
   static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
-    let overrides = try RunVerb.overrides(arguments)
+    let overrides = try RunVerb.overrides(arguments, verb: spec.name)
     var status = ExitStatus.success
     for path in arguments.positionals {
       do {
         let scenario = try ScenarioLoader.load(path: path, overrides: overrides)
+        RunVerb.printWarnings(scenario)
         writeOutput(
           "\(path): valid (scenario \(scenario.name), \(scenario.run.customers) customers, "
             + "sha256 \(scenario.sha256.prefix(12)))\n")

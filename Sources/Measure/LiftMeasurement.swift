@@ -55,6 +55,10 @@ public struct LiftMeasurement: Sendable {
   public let comparison: ProportionComparison?
   public let undefinedReason: UndefinedReason?
   public let truth: GroundTruth?
+  /// Each arm's Wilson score interval for its conversion rate; nil for an empty arm, even
+  /// when the other arm is not empty.
+  public let treatmentRateInterval: ConfidenceInterval?
+  public let controlRateInterval: ConfidenceInterval?
 
   public init(
     treatment: ArmOutcome, control: ArmOutcome, truth: GroundTruth?,
@@ -63,6 +67,8 @@ public struct LiftMeasurement: Sendable {
     self.treatment = treatment
     self.control = control
     self.truth = truth
+    treatmentRateInterval = try LiftMeasurement.rateInterval(treatment, confidenceLevel)
+    controlRateInterval = try LiftMeasurement.rateInterval(control, confidenceLevel)
     if treatment.customers == 0 || control.customers == 0 {
       comparison = nil
       undefinedReason = .emptyArm
@@ -73,5 +79,13 @@ public struct LiftMeasurement: Sendable {
         confidenceLevel: confidenceLevel)
       undefinedReason = nil
     }
+  }
+
+  private static func rateInterval(_ arm: ArmOutcome, _ confidenceLevel: Double) throws
+    -> ConfidenceInterval?
+  {
+    guard arm.customers > 0 else { return nil }
+    return try BinomialArm(successes: arm.conversions, trials: arm.customers)
+      .wilsonInterval(confidenceLevel: confidenceLevel)
   }
 }

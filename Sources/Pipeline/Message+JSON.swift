@@ -29,7 +29,8 @@ extension Properties {
 }
 
 extension MessageContext {
-  /// The context object as JSON: `{"campaign":{"name":…,"source":…,"medium":…}}` or `{}`.
+  /// The context object as JSON: the `library` that sent the message, and the `campaign`
+  /// when the landing URL carried UTM parameters.
   public var json: String {
     var writer = JSONWriter()
     write(to: &writer)

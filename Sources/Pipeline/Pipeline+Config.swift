@@ -35,7 +35,7 @@ extension PipelineConfig {
     .object("a destination such as { latency: { exponential: { mean: \"30s\" } } }") {
       destination in
       let latency = destination.required("latency", .distribution)
-      let events = destination.optional("events", .array(of: .nonEmptyString))
+      let events = destination.optional("events", .array(of: .oneOf(SegmentEvents.all)))
       let outages = destination.optional("outages", .array(of: outageReader), default: [])
       let retry = destination.optional(
         "retry", retryReader, default: RetryPolicy(maxAttempts: 3, backoff: .minutes(1)))

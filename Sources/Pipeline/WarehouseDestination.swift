@@ -17,8 +17,8 @@ public final class WarehouseDestination {
     self.clock = clock
   }
 
-  /// Inserts `message`, loaded at `time`. A message id already loaded is ignored, as a
-  /// warehouse loader that merges on the primary key would.
+  /// Inserts `message`, loaded at `time`. The message id is the primary key, so loading
+  /// the same message twice fails; Collect drops duplicates before they reach Route.
   public func load(_ message: Message, at time: SimTime) throws {
     let statement = try database.cachedStatement(Self.insert)
     let values: [any SQLiteBindable] = [

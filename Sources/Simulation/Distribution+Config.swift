@@ -135,9 +135,15 @@ extension ConfigReader {
       guard let shape else { return nil }
       switch (mean, scale) {
       case (let mean?, nil):
-        return .gamma(
-          shape: shape,
-          scale: SimDuration(roundingMilliseconds: Double(mean.milliseconds) / shape))
+        let scale = SimDuration(roundingMilliseconds: Double(mean.milliseconds) / shape)
+        guard scale.milliseconds >= 1 else {
+          object.error(
+            "gamma scale (mean divided by shape) is below 1 ms", key: "mean",
+            found: "mean \(mean), shape \(shape)",
+            fix: "use a longer mean or a smaller shape, so that mean / shape is at least 1ms")
+          return nil
+        }
+        return .gamma(shape: shape, scale: scale)
       case (nil, let scale?):
         return .gamma(shape: shape, scale: scale)
       default:

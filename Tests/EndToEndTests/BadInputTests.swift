@@ -140,3 +140,21 @@ private func expectRejected(_ scenario: String, extra: [String] = []) throws -> 
   #expect(!FileManager.default.fileExists(atPath: output.path))
   #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
 }
+
+@Test func badInputUnknownDestinationEvent() throws {
+  let message = try expectRejected(
+    TestSupport.flagshipScenario,
+    extra: ["--set", #"pipeline.destinations.messaging.events=["Product Addded"]"#])
+  #expect(message.contains("pipeline.destinations.messaging.events[0]"), "\(message)")
+  #expect(message.contains("did you mean \"Product Added\""))
+}
+
+@Test func validateWarnsWhenFilterDropsTrigger() throws {
+  let result = try TestSupport.runLoopSim([
+    "validate", TestSupport.flagshipScenario,
+    "--set", #"pipeline.destinations.messaging.events=["Product Viewed"]"#,
+  ])
+  #expect(result.status == 0)
+  #expect(result.standardError.contains("warning: pipeline"), "\(result.standardError)")
+  #expect(result.standardError.contains("no one can enter the workflow"))
+}

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import Warehouse
 
 /// Runs the flagship with a few customers into a new folder and returns the folder.
@@ -85,7 +85,8 @@ private func dumpTables(in directory: URL) throws -> [String: [String]] {
     #expect(routed == accepted, "\(name) routes every accepted message")
     #expect(
       routed == (counts["delivered"] ?? -1) + (counts["filtered"] ?? -1)
-        + (counts["deadLettered"] ?? -1), "\(name) does not reconcile")
+        + (counts["deadLettered"] ?? -1),
+      "\(name) does not reconcile")
   }
 
   // The warehouse holds exactly the messages delivered to it, and the quarantine table
@@ -104,7 +105,9 @@ private func dumpTables(in directory: URL) throws -> [String: [String]] {
   let (output, result) = try runFlagship(customers: 2_000)
   #expect(result.status == 0, "\(result.standardError)")
   let summary = try summary(in: output)
-  for key in ["schemaVersion", "scenario", "seed", "customers", "events", "arms", "lift", "messages"] {
+  for key in [
+    "schemaVersion", "scenario", "seed", "customers", "events", "arms", "lift", "messages",
+  ] {
     #expect(summary[key] != nil, "missing \(key)")
   }
   #expect(summary["scenario"] as? String == "masterclass-abandoned-cart")
@@ -155,5 +158,83 @@ private func dumpTables(in directory: URL) throws -> [String: [String]] {
   ) { try $0.string(at: 0) }
   #expect(!html.isEmpty)
   #expect(html.allSatisfy { !$0.contains("<script>") })
-  #expect(html.allSatisfy { $0.contains("Knives &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Forks&quot;") })
+  #expect(
+    html.allSatisfy {
+      $0.contains("Knives &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Forks&quot;")
+    })
+}
+
+/// The warehouse lift agrees with a count made here from the raw `messages` rows, and the
+/// ground truth in the summary agrees with the `ground_truth` table.
+@Test func runMeasurementMatchesIndependentCount() throws {
+  let (output, result) = try runFlagship(customers: 6_000)
+  #expect(result.status == 0, "\(result.standardError)")
+  let database = try Database(
+    path: output.appendingPathComponent("results.sqlite").path, mode: .readOnly)
+
+  struct Row {
+    let user: String
+    let event: String
+    let time: Int64
+    let properties: String
+  }
+  let rows = try database.mapRows(
+    """
+    SELECT user_id, event, timestamp_ms, properties FROM messages
+    WHERE event IN ('Experiment Viewed', 'Order Completed') AND user_id IS NOT NULL
+    """
+  ) {
+    Row(
+      user: try $0.string(at: 0), event: try $0.string(at: 1), time: try $0.int64(at: 2),
+      properties: try $0.string(at: 3))
+  }
+
+  var assignment: [String: (arm: String, time: Int64)] = [:]
+  for row in rows where row.event == "Experiment Viewed" {
+    let properties = try #require(
+      JSONSerialization.jsonObject(with: Data(row.properties.utf8)) as? [String: Any])
+    let arm = try #require(properties["variation_name"] as? String)
+    if let existing = assignment[row.user], existing.time <= row.time { continue }
+    assignment[row.user] = (arm, row.time)
+  }
+  var converted: Set<String> = []
+  for row in rows where row.event == "Order Completed" {
+    if let assigned = assignment[row.user], row.time >= assigned.time {
+      converted.insert(row.user)
+    }
+  }
+
+  let summary = try summary(in: output)
+  let arms = try #require(summary["arms"] as? [[String: Any]])
+  for arm in arms {
+    let name = try #require(arm["name"] as? String)
+    let users = assignment.filter { $0.value.arm == name }.map(\.key)
+    #expect(arm["customers"] as? Int == users.count, "\(name) customers")
+    #expect(
+      arm["conversions"] as? Int == users.filter(converted.contains).count, "\(name) conversions")
+  }
+
+  let lift = try #require(summary["lift"] as? [String: Any])
+  let truthRows = try database.mapRows(
+    "SELECT COUNT(*), SUM(converted_if_treatment), SUM(converted_if_holdout) FROM ground_truth"
+  ) { (try $0.int(at: 0), try $0.int(at: 1), try $0.int(at: 2)) }
+  let truth = try #require(truthRows.first)
+  #expect(lift["trueCustomers"] as? Int == truth.0)
+  let trueAbsolute = try #require(lift["trueAbsolute"] as? Double)
+  #expect(abs(trueAbsolute - Double(truth.1 - truth.2) / Double(truth.0)) < 1e-12)
+}
+
+@Test func runEmptyArmGivesReasons() throws {
+  let (output, result) = try runFlagship(extra: ["--set", "workflows[0].holdout=0"])
+  #expect(result.status == 0, "\(result.standardError)")
+  let summary = try summary(in: output)
+  let lift = try #require(summary["lift"] as? [String: Any])
+  for key in ["absolute", "relative", "ci95", "relativeCi95", "zStatistic", "pValue"] {
+    #expect(lift[key] is NSNull, "\(key) should be null")
+    #expect(lift[key + "UndefinedReason"] as? String == "emptyArm", "\(key) needs a reason")
+  }
+  #expect(lift["trueAbsolute"] is Double, "the truth is known even with no holdout")
+  let arms = try #require(summary["arms"] as? [[String: Any]])
+  #expect(arms[0]["ci95"] is [Double], "the non-empty arm keeps its interval")
+  #expect(arms[1]["ci95UndefinedReason"] as? String == "emptyArm")
 }

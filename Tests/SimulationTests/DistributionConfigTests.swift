@@ -58,6 +58,7 @@ func distributionReads(source: String, expected: Distribution) {
   (#"{ exponentail: { mean: "1h" } }"#, "delay.exponentail", "exponential"),
   (#"{ uniform: { min: "3h", max: "1h" } }"#, "delay.uniform.max", "min"),
   (#"{ gamma: { shape: 2 } }"#, "delay.gamma", "mean or scale"),
+  (#"{ gamma: { shape: 3, mean: "1ms" } }"#, "delay.gamma.mean", "at least 1ms"),
   (#"{ lognormal: { median: "1h" } }"#, "delay.lognormal.sigma", "sigma"),
   (#"{ empirical: { values: ["1h"], weights: [1, 2] } }"#, "delay.empirical.weights", "one weight per value"),
   (#"{ empirical: { values: ["1h"], weights: [0] } }"#, "delay.empirical.weights", "positive weight"),
