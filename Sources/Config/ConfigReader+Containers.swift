@@ -96,3 +96,44 @@ extension ConfigReader {
     }
   }
 }
+
+extension ConfigReader {
+  /// Returns a reader of an array whose elements `element` reads and whose member `field`
+  /// must not repeat. A repeat is reported at its second occurrence, naming the value and
+  /// where it first appeared.
+  public static func array<Element>(
+    of element: ConfigReader<Element>, count: ClosedRange<Int>, unique field: String,
+    by key: @escaping @Sendable (Element) -> String
+  ) -> ConfigReader<[Element]> {
+    let inner = ConfigReader<[Element]>.array(of: element, count: count)
+    return ConfigReader<[Element]>(expecting: inner.expectation) { node, path, diagnostics in
+      guard let elements = inner.read(node, at: path, into: diagnostics),
+        case .array(let nodes) = node.value
+      else { return nil }
+      var firstIndex: [String: Int] = [:]
+      var valid = true
+      for (index, value) in elements.enumerated() {
+        let name = key(value)
+        guard let first = firstIndex[name] else {
+          firstIndex[name] = index
+          continue
+        }
+        valid = false
+        let repeated = memberNode(field, of: nodes[index]) ?? nodes[index]
+        let original = memberNode(field, of: nodes[first]) ?? nodes[first]
+        diagnostics.error(
+          "\(field) \(jsonQuoted(name)) repeats", at: repeated,
+          path: path.appending(index: index).appending(key: field),
+          found: "\(jsonQuoted(name)), first used at \(path.appending(index: first))"
+            + " (\(original.location))",
+          fix: "give every element its own \(field)")
+      }
+      return valid ? elements : nil
+    }
+  }
+
+  private static func memberNode(_ key: String, of node: ConfigNode) -> ConfigNode? {
+    guard case .object(let object) = node.value else { return nil }
+    return object[key]
+  }
+}

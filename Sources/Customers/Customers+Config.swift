@@ -5,28 +5,52 @@ extension Catalog {
   /// Reads the `catalog` section: a list of classes with unique ids.
   public static var reader: ConfigReader<Catalog> {
     let classReader = ConfigReader<CatalogClass>.object("a class") { item in
-      let id = item.required("id", .nonEmptyString)
-      let title = item.required("title", .nonEmptyString)
-      let instructor = item.required("instructor", .nonEmptyString)
-      let category = item.required("category", .nonEmptyString)
+      let id = item.required("id", identifier)
+      let title = item.required("title", text(maximumLength: 200))
+      let instructor = item.required("instructor", text(maximumLength: 200))
+      let category = item.required("category", text(maximumLength: 100))
       let price = item.required("price", .double(in: 0...1_000_000))
       guard let id, let title, let instructor, let category, let price else { return nil }
       return CatalogClass(
         id: id, title: title, instructor: instructor, category: category,
         priceCents: Int64((price * 100).rounded()))
     }
-    return ConfigReader<[CatalogClass]>.array(of: classReader, count: 1...10_000)
-      .converted(expecting: "a list of classes with unique ids") { classes in
-        Set(classes.map(\.id)).count == classes.count ? Catalog(classes: classes) : nil
-      }
+    return ConfigReader<[CatalogClass]>.array(
+      of: classReader, count: 1...10_000, unique: "id", by: \.id
+    ).converted(expecting: "a list of classes") { Catalog(classes: $0) }
   }
+}
+
+/// A class id: it appears in every message about the class, so it is short and plain.
+let identifier = ConfigReader<String>.nonEmptyString.converted(
+  expecting: "an id of at most 64 letters, digits, '-', '_' and '.'"
+) { id in
+  id.count <= 64
+    && id.unicodeScalars.allSatisfy {
+      $0.isASCII && (isAlphanumeric($0) || "-_.".unicodeScalars.contains($0))
+    } ? id : nil
+}
+
+/// Text shown to customers, without control characters (a line break in a title could
+/// split an email subject) and at most `maximumLength` characters long.
+func text(maximumLength: Int) -> ConfigReader<String> {
+  ConfigReader<String>.nonEmptyString.converted(
+    expecting: "text of at most \(maximumLength) characters without control characters"
+  ) { text in
+    text.count <= maximumLength
+      && !text.unicodeScalars.contains { $0.properties.generalCategory == .control } ? text : nil
+  }
+}
+
+private func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+  ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
 }
 
 extension Segment {
   /// Reads one segment; `categories` are the catalog's, so interests name real ones.
   static func reader(categories: [String]) -> ConfigReader<Segment> {
     .object("a segment") { segment in
-      let name = segment.required("name", .nonEmptyString)
+      let name = segment.required("name", text(maximumLength: 100))
       let share = segment.required("share", .double(in: 0...1_000_000))
       let interests = segment.required("interests", interestReader(categories: categories))
       let responsiveness = segment.optional(
@@ -88,13 +112,11 @@ extension Population {
   public static func reader(catalog: Catalog) -> ConfigReader<[Segment]> {
     .object("a population section") { population in
       let segments = population.required(
-        "segments", .array(of: Segment.reader(categories: catalog.categories), count: 1...256))
+        "segments",
+        .array(
+          of: Segment.reader(categories: catalog.categories), count: 1...256, unique: "name",
+          by: \.name))
       guard let segments else { return nil }
-      if Set(segments.map(\.name)).count != segments.count {
-        population.error(
-          "segment names repeat", key: "segments", fix: "give every segment its own name")
-        return nil
-      }
       if !segments.contains(where: { $0.share > 0 }) {
         population.error(
           "every segment share is 0", key: "segments",
@@ -110,7 +132,8 @@ extension BehaviourModel {
   /// Reads the `behaviour` section.
   public static var reader: ConfigReader<BehaviourModel> {
     .object("a behaviour section") { behaviour in
-      let channels = behaviour.required("channels", .array(of: channelReader, count: 1...64))
+      let channels = behaviour.required(
+        "channels", .array(of: channelReader, count: 1...64, unique: "name", by: \.name))
       let trailer = behaviour.required("trailer", stepReader)
       let classPage = behaviour.required("classPage", stepReader)
       let browse = behaviour.optional(
@@ -122,11 +145,6 @@ extension BehaviourModel {
       guard let channels, let trailer, let classPage, let addToCart, let checkout,
         let organicReturn, let emailReturn
       else { return nil }
-      if Set(channels.map(\.name)).count != channels.count {
-        behaviour.error(
-          "channel names repeat", key: "channels", fix: "give every channel its own name")
-        return nil
-      }
       if !channels.contains(where: { $0.share > 0 }) {
         behaviour.error(
           "every channel share is 0", key: "channels",
@@ -153,10 +171,10 @@ extension BehaviourModel {
 
   static var channelReader: ConfigReader<AdChannel> {
     .object("an ad channel") { channel in
-      let name = channel.required("name", .nonEmptyString)
+      let name = channel.required("name", text(maximumLength: 100))
       let share = channel.required("share", .double(in: 0...1_000_000))
-      let source = channel.required("source", .nonEmptyString)
-      let medium = channel.required("medium", .nonEmptyString)
+      let source = channel.required("source", text(maximumLength: 100))
+      let medium = channel.required("medium", text(maximumLength: 100))
       guard let name, let share, let source, let medium else { return nil }
       return AdChannel(name: name, share: share, source: source, medium: medium)
     }

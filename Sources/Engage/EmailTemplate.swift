@@ -24,11 +24,14 @@ public struct EmailTemplate: Sendable, Hashable {
           template: source, problem: "'{{' is not closed by '}}'",
           fix: "close the placeholder, as in {{ abandoned.title }}")
       }
-      let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: " ")
+      let inside = rest[open.upperBound..<close.lowerBound]
+      let name = inside.trimmingCharacters(in: " ")
       guard allowedNames.contains(name) else {
         let known = allowedNames.sorted().joined(separator: ", ")
         throw TemplateError(
-          template: source, problem: "unknown placeholder '{{ \(name) }}'",
+          template: source,
+          problem: name.isEmpty
+            ? "empty placeholder '{{\(inside)}}'" : "unknown placeholder '{{\(inside)}}'",
           fix: "use one of: \(known)")
       }
       pieces.append(.placeholder(name))

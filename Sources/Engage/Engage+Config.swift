@@ -46,7 +46,18 @@ extension WorkflowConfig {
     ConfigReader<(subject: EmailTemplate, heading: EmailTemplate, watched: Int)>
   {
     .object("an email such as { subject: \"…\", heading: \"…\", watchedClasses: 3 }") { email in
-      let subject = email.required("subject", templateReader)
+      let subject = email.required(
+        "subject",
+        ConfigReader<EmailTemplate>(expecting: "a one-line template string") {
+          node, path, diagnostics in
+          if case .string(let text) = node.value, text.contains(where: \.isNewline) {
+            diagnostics.error(
+              "a subject line cannot contain a line break", at: node, path: path,
+              found: node.shortDescription, fix: "write the subject on one line")
+            return nil
+          }
+          return templateReader.read(node, at: path, into: diagnostics)
+        })
       let heading = email.required("heading", templateReader)
       let watched = email.optional("watchedClasses", .int(in: 0...10), default: 3)
       guard let subject, let heading else { return nil }

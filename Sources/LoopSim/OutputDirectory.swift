@@ -11,6 +11,9 @@ enum OutputDirectory {
   {
     let fileManager = FileManager.default
     if let requested {
+      guard !requested.isEmpty else {
+        throw InputError("--out needs a folder path. Fix: give a folder that does not exist yet.")
+      }
       let path = URL(fileURLWithPath: requested).standardizedFileURL.path
       var isDirectory: ObjCBool = false
       if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -48,25 +51,52 @@ enum OutputDirectory {
     let url = URL(fileURLWithPath: destination)
     let parent = url.deletingLastPathComponent().path
     let staging = "\(parent)/.\(url.lastPathComponent).partial-\(getpid())"
-    do {
-      try FileManager.default.createDirectory(
-        atPath: parent, withIntermediateDirectories: true)
-      try? FileManager.default.removeItem(atPath: staging)
-      try FileManager.default.createDirectory(
-        atPath: staging, withIntermediateDirectories: false)
-    } catch {
-      throw RuntimeFailure(
-        "cannot create the results folder under \(parent): \(error.localizedDescription)")
+    if mkdirWithParents(parent) != 0 || mkdir(staging, 0o755) != 0 {
+      let reason = String(cString: strerror(errno))
+      throw InputError(
+        "cannot create the results folder \(destination): \(reason). "
+          + "Fix: choose a folder in a location you can write to.")
     }
     return staging
   }
 
-  /// Renames the finished staging folder to its final name in one step. rename(2)
-  /// replaces an empty folder at the destination and fails on a non-empty one.
-  static func publish(_ staging: String, as destination: String) throws {
-    guard rename(staging, destination) == 0 else {
-      let reason = String(cString: strerror(errno))
-      throw RuntimeFailure("cannot move the results to \(destination): \(reason)")
+  /// Renames the finished staging folder to its final name in one step and returns the
+  /// name used. rename(2) replaces an empty folder at the destination and fails on a
+  /// non-empty one: another run that finished first into the same folder. A default name
+  /// then moves on to the next free suffix; a requested folder is an input error.
+  static func publish(_ staging: String, as destination: String, isDefault: Bool) throws
+    -> String
+  {
+    var candidate = destination
+    var suffix = 2
+    while rename(staging, candidate) != 0 {
+      let code = errno
+      guard code == ENOTEMPTY || code == EEXIST else {
+        throw RuntimeFailure(
+          "cannot move the results to \(candidate): \(String(cString: strerror(code)))")
+      }
+      guard isDefault else {
+        throw InputError(
+          "--out \(destination): another run wrote results into this folder first, and a "
+            + "run never overwrites results. Fix: give each run its own folder.")
+      }
+      candidate = "\(destination)-\(suffix)"
+      suffix += 1
     }
+    return candidate
+  }
+
+  /// Creates `path` and any missing parents, like `mkdir -p`. Returns 0, or -1 with errno.
+  private static func mkdirWithParents(_ path: String) -> Int32 {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      if isDirectory.boolValue { return 0 }
+      errno = ENOTDIR
+      return -1
+    }
+    let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    if parent != path, mkdirWithParents(parent) != 0 { return -1 }
+    if mkdir(path, 0o755) == 0 || errno == EEXIST { return 0 }
+    return -1
   }
 }

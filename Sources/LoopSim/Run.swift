@@ -48,8 +48,9 @@ public enum LoopRun {
     let staging = try OutputDirectory.createStaging(for: destination)
     do {
       let summary = try writeResults(scenario, into: staging, options: options)
-      try OutputDirectory.publish(staging, as: destination)
-      return RunOutcome(directory: destination, summary: summary)
+      let published = try OutputDirectory.publish(
+        staging, as: destination, isDefault: options.outputDirectory == nil)
+      return RunOutcome(directory: published, summary: summary)
     } catch {
       try? FileManager.default.removeItem(atPath: staging)
       if let sqlite = error as? SQLiteError, sqlite.isIOErrorOrDiskFull {

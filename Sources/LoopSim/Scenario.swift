@@ -38,9 +38,9 @@ public struct Scenario: Sendable {
   public var workflow: WorkflowConfig
   public var email: EmailConfig
   /// The scenario after `extends` and `--set`, as canonical JSON: what was run.
-  public let resolvedJSON: String
+  public private(set) var resolvedJSON: String
   /// SHA-256 of `resolvedJSON`, recorded with every run.
-  public let sha256: String
+  public private(set) var sha256: String
   /// Warnings found while validating, rendered with their locations.
   public internal(set) var warnings: [String] = []
 
@@ -62,5 +62,11 @@ public struct Scenario: Sendable {
     self.email = email
     self.resolvedJSON = resolvedJSON
     self.sha256 = try SHA256.hash(resolvedJSON).hexString
+  }
+
+  /// Records the resolved scenario text and its hash.
+  mutating func setResolvedJSON(_ json: String) throws {
+    resolvedJSON = json
+    sha256 = try SHA256.hash(json).hexString
   }
 }

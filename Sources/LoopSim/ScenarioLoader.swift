@@ -10,8 +10,14 @@ import Simulation
 public enum ScenarioLoader {
   /// The scenario format version this build reads.
   public static let formatVersion = 1
-  /// Most customers a run may simulate.
-  public static let maximumCustomers = 50_000_000
+  /// Most customers a run may simulate. A run keeps every customer's state in memory,
+  /// about 600 bytes each at the flagship's rates (1.2 GB for 2,000,000 customers).
+  // NOTE: the byte count per customer is measured on the flagship; scenarios with longer
+  // journeys need more.
+  public static let maximumCustomers = 10_000_000
+  /// Earliest and latest scenario start: 1900-01-01 and 9000-01-01 (UTC).
+  static let minimumStart: Int64 = -2_208_988_800_000
+  static let maximumStart: Int64 = 221_845_392_000_000
   /// Deepest chain of `extends`.
   static let maximumExtendsDepth = 16
 
@@ -35,18 +41,19 @@ public enum ScenarioLoader {
   /// Validates a resolved tree into a scenario.
   public static func validate(_ tree: ConfigNode, file: String) throws -> Scenario {
     let diagnostics = Diagnostics()
-    let resolvedJSON: String
-    do {
-      resolvedJSON = try tree.canonicalJSON()
-    } catch {
-      throw ScenarioInputError(message: error.description)
-    }
-    let scenario = diagnostics.read(tree, as: scenarioReader(resolvedJSON: resolvedJSON))
+    let scenario = diagnostics.read(tree, as: scenarioReader)
     if diagnostics.hasErrors {
       try diagnostics.throwIfErrors()
     }
     guard var scenario else {
       throw ScenarioInputError(message: "\(file): error: the scenario is invalid")
+    }
+    // Rendering comes after validation, which rejects every non-finite number, so a NaN
+    // is reported with the field's own range among all other errors.
+    do {
+      try scenario.setResolvedJSON(try tree.canonicalJSON())
+    } catch let error as CanonicalJSONError {
+      throw ScenarioInputError(message: error.description)
     }
     scenario.warnings = diagnostics.warnings.map(\.description)
     return scenario
@@ -87,6 +94,12 @@ public enum ScenarioLoader {
         message: "\(extends.value.location): error: extends: file \"\(basePath)\" not found "
           + "(looked for \(resolvedBase)). Fix: give a path relative to the folder of \(path).")
     }
+    if (chain + [canonicalPath]).contains(resolvedBase) {
+      let cycle = (chain + [canonicalPath, resolvedBase]).joined(separator: " → ")
+      throw ScenarioInputError(
+        message: "\(extends.value.location): error: extends forms a cycle: \(cycle). "
+          + "Fix: remove one of the extends.")
+    }
     let base = try readWithExtends(path: resolvedBase, chain: chain + [canonicalPath])
     let rest = ConfigObject(object.members.filter { $0.key != "extends" })
     return base.merged(with: ConfigNode(.object(rest), at: node.location))
@@ -94,7 +107,7 @@ public enum ScenarioLoader {
 
   // MARK: Sections
 
-  static func scenarioReader(resolvedJSON: String) -> ConfigReader<Scenario> {
+  static var scenarioReader: ConfigReader<Scenario> {
     .object("a scenario") { root in
       let version = root.required("formatVersion", .int)
       let name = root.required("name", nameReader)
@@ -128,7 +141,7 @@ public enum ScenarioLoader {
         return try Scenario(
           formatVersion: version, name: name, description: description, run: run,
           catalog: catalog, segments: segments, behaviour: behaviour, pipeline: pipeline,
-          workflow: workflow, email: email, resolvedJSON: resolvedJSON)
+          workflow: workflow, email: email, resolvedJSON: "")
       } catch {
         root.error("could not hash the resolved scenario: \(error)")
         return nil
@@ -176,8 +189,15 @@ public enum ScenarioLoader {
       let start = run.required(
         "start",
         ConfigReader<String>.string.converted(
-          expecting: "an ISO 8601 UTC date such as \"2026-01-05\" or \"2026-01-05T00:00:00Z\""
-        ) { ScenarioClock(iso8601: $0) })
+          expecting: "an ISO 8601 UTC date from 1900 to 9000, such as \"2026-01-05\" or "
+            + "\"2026-01-05T00:00:00Z\""
+        ) { text in
+          // Runs last at most 10 years, so these bounds keep every rendered timestamp a
+          // four-digit year that sorts correctly as text.
+          ScenarioClock(iso8601: text).flatMap { clock in
+            (minimumStart...maximumStart).contains(clock.startUnixMilliseconds) ? clock : nil
+          }
+        })
       let duration = run.required("duration", .positiveDuration)
       let window = run.optional("arrivalWindow", .positiveDuration)
       guard let seed, let customers, let start, let duration else { return nil }

@@ -125,7 +125,7 @@ enum ArgumentParser {
       let value: String
       if let inlineValue {
         value = inlineValue
-      } else if index < arguments.count {
+      } else if index < arguments.count, !arguments[index].hasPrefix("--") {
         value = arguments[index]
         index += 1
       } else {

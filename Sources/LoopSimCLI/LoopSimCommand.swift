@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import LoopSim
 import Simulation
 
@@ -61,7 +62,7 @@ enum LoopSimCommand {
       return try verb.run(parsed)
     } catch let error as ReportableError {
       if error.isLocated {
-        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        writeStandardError(error.description + "\n")
       } else {
         writeError(error.description)
       }
@@ -99,10 +100,28 @@ enum LoopSimCommand {
 
 /// Writes results to standard output.
 func writeOutput(_ text: String) {
-  FileHandle.standardOutput.write(Data(text.utf8))
+  writeAll(STDOUT_FILENO, text)
 }
 
 /// Writes an error message to standard error, prefixed the way compilers prefix theirs.
 func writeError(_ message: String) {
-  FileHandle.standardError.write(Data("loopsim: error: \(message)\n".utf8))
+  writeAll(STDERR_FILENO, "loopsim: error: \(message)\n")
+}
+
+/// Writes text to standard error as is.
+func writeStandardError(_ text: String) {
+  writeAll(STDERR_FILENO, text)
+}
+
+/// Writes all of `text` to a file descriptor with write(2). A failed write (a closed pipe,
+/// a full disk) drops the rest of the text: output that cannot be shown must not stop a
+/// run, and Foundation's FileHandle would trap on it.
+private func writeAll(_ descriptor: Int32, _ text: String) {
+  var bytes = Array(text.utf8)[...]
+  while !bytes.isEmpty {
+    let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+    if written < 0 && errno == EINTR { continue }
+    guard written > 0 else { return }
+    bytes = bytes.dropFirst(written)
+  }
 }

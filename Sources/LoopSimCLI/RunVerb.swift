@@ -8,7 +8,8 @@ enum RunVerb {
   static let spec = VerbSpec(
     name: "run",
     summary: "Run a scenario through the whole loop and write its results folder.",
-    usage: "loopsim run SCENARIO [--customers N] [--seed S] [--set PATH=VALUE]... [--out DIR]",
+    usage: "loopsim run SCENARIO [--customers N] [--seed S] [--set PATH=VALUE]... "
+      + "[--out DIR] [--json]",
     discussion: """
       Simulates the scenario's customers, the pipeline and the messaging engine, then
       measures the workflow's lift against its holdout, beside the true lift. Writes
@@ -88,7 +89,7 @@ enum RunVerb {
   /// Prints the scenario's validation warnings to standard error.
   static func printWarnings(_ scenario: Scenario) {
     for warning in scenario.warnings {
-      FileHandle.standardError.write(Data((warning + "\n").utf8))
+      writeStandardError(warning + "\n")
     }
   }
 }
@@ -98,7 +99,7 @@ enum ValidateVerb {
   static let spec = VerbSpec(
     name: "validate",
     summary: "Check scenario files and report every error with its line and field path.",
-    usage: "loopsim validate FILE... [--set PATH=VALUE]...",
+    usage: "loopsim validate FILE... [--customers N] [--seed S] [--set PATH=VALUE]...",
     discussion: """
       Reads each file as a scenario (resolving extends and applying the overrides) and
       reports every problem at once. Exits with 0 when all files are valid, 2 otherwise.
@@ -116,12 +117,14 @@ enum ValidateVerb {
       do {
         let scenario = try ScenarioLoader.load(path: path, overrides: overrides)
         RunVerb.printWarnings(scenario)
+        let customers = scenario.run.customers
         writeOutput(
-          "\(path): valid (scenario \(scenario.name), \(scenario.run.customers) customers, "
-            + "sha256 \(scenario.sha256.prefix(12)))\n")
+          "\(path): valid (scenario \(scenario.name), \(customers) "
+            + (customers == 1 ? "customer" : "customers")
+            + ", sha256 \(scenario.sha256.prefix(12)))\n")
       } catch let error as ReportableError {
         if error.isLocated {
-          FileHandle.standardError.write(Data((error.description + "\n").utf8))
+          writeStandardError(error.description + "\n")
         } else {
           writeError(error.description)
         }

@@ -1,7 +1,10 @@
 import Foundation
 import LoopSim
 
-let interrupt = InterruptHandler.install()
-let status = LoopSimCommand.main(Array(CommandLine.arguments.dropFirst()))
-interrupt.cancel()
+let signalSources = InterruptHandler.install()
+var status = LoopSimCommand.main(Array(CommandLine.arguments.dropFirst()))
+if status == .interrupted, let signal = InterruptHandler.signal {
+  exit(128 + signal)
+}
+signalSources.forEach { $0.cancel() }
 exit(status.rawValue)

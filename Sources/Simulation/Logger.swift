@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// Severity of a log message, lowest first.
@@ -62,7 +63,7 @@ public struct Logger: Sendable {
       if let output {
         output(line)
       } else {
-        FileHandle.standardError.write(Data(line.utf8))
+        writeToStandardError(line)
       }
     }
   }
@@ -77,3 +78,15 @@ public struct Logger: Sendable {
 
 private let sharedLevel = Atomic<Int>(LogLevel.info.rawValue)
 private let sharedOutput = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+/// Writes all of `text` to standard error with write(2), dropping the rest on failure: a
+/// closed pipe must not stop a run, and Foundation's FileHandle would trap on it.
+private func writeToStandardError(_ text: String) {
+  var bytes = Array(text.utf8)[...]
+  while !bytes.isEmpty {
+    let written = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    if written < 0 && errno == EINTR { continue }
+    guard written > 0 else { return }
+    bytes = bytes.dropFirst(written)
+  }
+}

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A copy of the flagship with `original` replaced by `replacement`, in a new folder.
 private func brokenFlagship(replacing original: String, with replacement: String) throws -> URL {
@@ -130,7 +130,10 @@ private func expectRejected(_ scenario: String, extra: [String] = []) throws -> 
   let parent = try TestSupport.temporaryDirectory()
   let output = parent.appendingPathComponent("run")
   let result = try TestSupport.runLoopSim(
-    ["run", TestSupport.flagshipScenario, "--customers", "2000000", "--out", output.path, "--quiet"]
+    [
+      "run", TestSupport.flagshipScenario, "--customers", "2000000", "--out", output.path,
+      "--quiet",
+    ]
   ) { process in
     Thread.sleep(forTimeInterval: 1.5)
     process.interrupt()
@@ -157,4 +160,47 @@ private func expectRejected(_ scenario: String, extra: [String] = []) throws -> 
   #expect(result.status == 0)
   #expect(result.standardError.contains("warning: pipeline"), "\(result.standardError)")
   #expect(result.standardError.contains("no one can enter the workflow"))
+}
+
+@Test(arguments: [
+  (["--set", "catalog[3].id=bread-baking"], "catalog[3].id", "\"bread-baking\" repeats"),
+  (["--set", "catalog[2].title=two\nlines"], "catalog[2].title", "control characters"),
+  (["--set", "workflows[0].email.subject=Hi\nthere"], "workflows[0].email.subject", "line break"),
+  (["--set", "run.start=9999-12-31"], "run.start", "from 1900 to 9000"),
+  (
+    ["--set", "behaviour.trailer.delay={ gamma: { shape: 3, mean: \"1ms\" } }"],
+    "behaviour.trailer.delay.gamma.mean", "at least 1ms"
+  ),
+  (["--customers", "10000001"], "run.customers", "1 to 10000000"),
+])
+func badInputFieldRejected(extra: [String], path: String, fragment: String) throws {
+  let message = try expectRejected(TestSupport.flagshipScenario, extra: extra)
+  #expect(message.contains(path), "\(message)")
+  #expect(message.contains(fragment), "\(message)")
+}
+
+@Test(arguments: ["/proc/loopsim-test/run", "/etc/passwd/run"])
+func badInputUnwritableOutput(path: String) throws {
+  let result = try TestSupport.runLoopSim(
+    ["run", TestSupport.flagshipScenario, "--customers", "100", "--out", path, "--quiet"])
+  #expect(result.status == 2)
+  #expect(result.standardError.contains("cannot create the results folder"))
+  #expect(result.standardError.contains("Fix:"))
+}
+
+/// SIGTERM cleans up like Ctrl-C and exits with 128 + 15.
+@Test func runTerminatedRemovesPartialOutput() throws {
+  let parent = try TestSupport.temporaryDirectory()
+  let output = parent.appendingPathComponent("run")
+  let result = try TestSupport.runLoopSim(
+    [
+      "run", TestSupport.flagshipScenario, "--customers", "2000000", "--out", output.path,
+      "--quiet",
+    ]
+  ) { process in
+    Thread.sleep(forTimeInterval: 1.5)
+    process.terminate()
+  }
+  #expect(result.status == 143, "stderr: \(result.standardError)")
+  #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
 }

@@ -31,6 +31,7 @@ func commandVerbHelp(verb: String) throws {
   (["run", "a.json5", "b.json5"], "unexpected argument 'b.json5'"),
   (["run", "a.json5", "--seed"], "needs a value"),
   (["run", "a.json5", "--log-level", "loud"], "invalid value 'loud'"),
+  (["run", "a.json5", "--out", "--json"], "option '--out' needs a value"),
   ([], "missing verb"),
 ])
 func commandUsageErrors(arguments: [String], fragment: String) throws {
