@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A copy of the flagship with `original` replaced by `replacement`, in a new folder.
+/// Writes a copy of the flagship with `original` replaced by `replacement` to a new folder.
 private func brokenFlagship(replacing original: String, with replacement: String) throws -> URL {
   let text = try String(contentsOfFile: TestSupport.flagshipScenario, encoding: .utf8)
   #expect(text.contains(original), "the flagship no longer contains \(original)")
@@ -12,7 +12,7 @@ private func brokenFlagship(replacing original: String, with replacement: String
   return file
 }
 
-/// The 1-based line of the first occurrence of `text` in `file`.
+/// Returns the 1-based line of the first occurrence of `text` in `file`.
 private func line(of text: String, in file: URL) throws -> Int {
   let lines = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
   return try #require(lines.firstIndex { $0.contains(text) }) + 1
@@ -91,7 +91,8 @@ private func expectRejected(_ scenario: String, extra: [String] = []) throws -> 
   let seed = try #require(lines.firstIndex { $0.contains("run.seed") })
   let holdout = try #require(lines.firstIndex { $0.contains("workflows[0].holdot") })
   let deliverability = try #require(lines.firstIndex { $0.contains("email.deliverability") })
-  #expect(seed < holdout && holdout < deliverability)
+  #expect(seed < holdout)
+  #expect(holdout < deliverability)
   #expect(lines[holdout].contains("did you mean \"holdout\""))
 }
 

@@ -22,7 +22,7 @@ private func summary(in directory: URL) throws -> [String: Any] {
   return try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
 }
 
-/// Every table's rows in a fixed order, rendered as text, for comparing two runs.
+/// Reads every table's rows in a fixed order as text, for comparing two runs.
 private func dumpTables(in directory: URL) throws -> [String: [String]] {
   let database = try Database(
     path: directory.appendingPathComponent("results.sqlite").path, mode: .readOnly)
@@ -89,8 +89,8 @@ private func dumpTables(in directory: URL) throws -> [String: [String]] {
       "\(name) does not reconcile")
   }
 
-  // The warehouse holds exactly the messages delivered to it, and the quarantine table
-  // every quarantined one.
+  // The warehouse contains exactly the messages delivered to it, and the quarantine
+  // table every quarantined one.
   let database = try Database(
     path: output.appendingPathComponent("results.sqlite").path, mode: .readOnly)
   let rows = try database.mapRows("SELECT COUNT(*) FROM messages") { try $0.int(at: 0) }
@@ -141,7 +141,8 @@ private func dumpTables(in directory: URL) throws -> [String: [String]] {
   let truth = try #require(lift["trueAbsolute"] as? Double)
   let estimate = try #require(lift["absolute"] as? Double)
   #expect(truth > 0.1, "the fixture's effect should be large")
-  #expect(interval[0] <= truth && truth <= interval[1], "truth \(truth) outside \(interval)")
+  #expect(interval[0] <= truth, "truth \(truth) below \(interval)")
+  #expect(truth <= interval[1], "truth \(truth) above \(interval)")
   #expect(interval[0] > 0, "a large effect should be significant")
   #expect(abs(estimate - truth) < 0.05)
 }

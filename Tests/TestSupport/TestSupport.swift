@@ -26,7 +26,7 @@ public enum TestSupport {
     return directory.appendingPathComponent("loopsim").path
   }
 
-  /// A new empty folder under the system's temporary folder.
+  /// Creates a new empty folder under the system's temporary folder.
   public static func temporaryDirectory(_ label: String = "loopsim-test") throws -> URL {
     let url = FileManager.default.temporaryDirectory
       .appendingPathComponent("\(label)-\(UUID().uuidString)")
