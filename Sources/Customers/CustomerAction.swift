@@ -26,11 +26,16 @@ public struct CustomerAction: Sendable {
   public let kind: Kind
   /// Whether the customer is signed in, so front-end messages carry the user id.
   public let signedIn: Bool
+  /// The customer's time zone name (`context.timezone` of front-end messages), if known.
+  public let timeZone: String?
 
-  public init(customer: UInt64, time: SimTime, kind: Kind, signedIn: Bool) {
+  public init(
+    customer: UInt64, time: SimTime, kind: Kind, signedIn: Bool, timeZone: String? = nil
+  ) {
     self.customer = customer
     self.time = time
     self.kind = kind
     self.signedIn = signedIn
+    self.timeZone = timeZone
   }
 }

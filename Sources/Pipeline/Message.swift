@@ -141,8 +141,11 @@ public struct Campaign: Sendable, Equatable {
 /// The parts of the spec's `context` object that LoopSim fills.
 public struct MessageContext: Sendable, Equatable {
   public var campaign: Campaign?
+  /// The device's time zone, such as `America/New_York`.
+  public var timezone: String?
 
-  public init(campaign: Campaign? = nil) {
+  public init(campaign: Campaign? = nil, timezone: String? = nil) {
     self.campaign = campaign
+    self.timezone = timezone
   }
 }

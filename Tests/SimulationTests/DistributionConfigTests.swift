@@ -89,3 +89,24 @@ func distributionErrorNamesPathAndFix(source: String, path: String, fixFragment:
   #expect(Distribution.exponential(mean: .hours(2)).mean == .hours(2))
   #expect(Distribution.gamma(shape: 2, scale: .minutes(30)).mean == .hours(1))
 }
+
+/// Writing a distribution back out and reading it again gives the same distribution.
+@Test(arguments: [
+  Distribution.fixed(.minutes(90)), .exponential(mean: .hours(2)),
+  .lognormal(median: .days(2), sigma: 0.8), .gamma(shape: 2.5, scale: .minutes(7)),
+  .uniform(minimum: .minutes(5), maximum: .hours(1)), .fixed(.milliseconds(1_500)),
+])
+func distributionRoundTrips(distribution: Distribution) throws {
+  let text = distribution.configValue.canonicalText()
+  let node = try JSON5.parse(text, file: "round-trip")
+  let diagnostics = Diagnostics()
+  let read = diagnostics.read(node, as: .distribution)
+  #expect(diagnostics.all.isEmpty)
+  #expect(read == distribution)
+}
+
+@Test func jsonValueSortsKeys() {
+  let value: JSONValue = ["zeta": 1.0.configValue, "alpha": ["b": true, "a": "x"], "list": [.null]]
+  #expect(
+    value.canonicalText(pretty: false) == #"{"alpha":{"a":"x","b":true},"list":[null],"zeta":1}"#)
+}
