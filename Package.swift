@@ -44,8 +44,12 @@ let package = Package(
     .testTarget(name: "ConfigTests", dependencies: ["Config"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "CGSL", "TestSupport"]),
     .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "TestSupport"]),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Customers", "Simulation"]),
-    .testTarget(name: "EngageTests", dependencies: ["Engage", "Pipeline", "Customers", "Simulation"]),
+    .testTarget(name: "CustomersTests", dependencies: ["Customers", "Simulation", "Config"]),
+    .testTarget(
+      name: "PipelineTests", dependencies: ["Pipeline", "Customers", "Simulation", "Config"]),
+    .testTarget(
+      name: "EngageTests",
+      dependencies: ["Engage", "Pipeline", "Customers", "Simulation", "Config"]),
     .testTarget(
       name: "MeasureTests", dependencies: ["Measure", "TestSupport"],
       resources: [.copy("Fixtures")]),
