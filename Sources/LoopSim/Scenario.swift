@@ -1,3 +1,4 @@
+import Config
 import Customers
 import Engage
 import Pipeline
@@ -41,8 +42,11 @@ public struct Scenario: Sendable {
   public private(set) var resolvedJSON: String
   /// SHA-256 of `resolvedJSON`, recorded with every run.
   public private(set) var sha256: String
-  /// Warnings found while validating, rendered with their locations.
-  public internal(set) var warnings: [String] = []
+  /// Warnings found while validating.
+  public internal(set) var warningDiagnostics: [Diagnostic] = []
+
+  /// The warnings rendered with their locations.
+  public var warnings: [String] { warningDiagnostics.map(\.description) }
 
   public init(
     formatVersion: Int, name: String, description: String, run: RunSettings,

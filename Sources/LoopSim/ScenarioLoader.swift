@@ -33,7 +33,10 @@ public enum ScenarioLoader {
     do {
       tree = try tree.applying(overrides)
     } catch {
-      throw ScenarioInputError(message: error.description)
+      throw ScenarioInputError(
+        Diagnostic(
+          severity: .error, at: error.location, path: error.path,
+          problem: "cannot set \(error.path): \(error.problem)", fix: error.fix))
     }
     return tree
   }
@@ -46,16 +49,21 @@ public enum ScenarioLoader {
       try diagnostics.throwIfErrors()
     }
     guard var scenario else {
-      throw ScenarioInputError(message: "\(file): error: the scenario is invalid")
+      throw ScenarioInputError(
+        Diagnostic(severity: .error, file: file, path: FieldPath(), problem: "invalid scenario"))
     }
     // Rendering comes after validation, which rejects every non-finite number, so a NaN
     // is reported with the field's own range among all other errors.
     do {
       try scenario.setResolvedJSON(try tree.canonicalJSON())
     } catch let error as CanonicalJSONError {
-      throw ScenarioInputError(message: error.description)
+      throw ScenarioInputError(
+        Diagnostic(
+          severity: .error, at: error.location, path: error.path,
+          problem: "\(error.literal) has no JSON form",
+          fix: "use a finite number, or leave the field out if it is optional"))
     }
-    scenario.warnings = diagnostics.warnings.map(\.description)
+    scenario.warningDiagnostics = diagnostics.warnings
     return scenario
   }
 
@@ -66,13 +74,16 @@ public enum ScenarioLoader {
     if chain.contains(canonicalPath) {
       let cycle = (chain + [canonicalPath]).joined(separator: " → ")
       throw ScenarioInputError(
-        message: "\(path): error: extends forms a cycle: \(cycle). Fix: remove one of the "
-          + "extends.")
+        Diagnostic(
+          severity: .error, file: path, path: ["extends"],
+          problem: "extends forms a cycle: \(cycle)", fix: "remove one of the extends"))
     }
     if chain.count >= maximumExtendsDepth {
       throw ScenarioInputError(
-        message: "\(path): error: extends chain longer than \(maximumExtendsDepth) files. "
-          + "Fix: flatten the chain.")
+        Diagnostic(
+          severity: .error, file: path, path: ["extends"],
+          problem: "extends chain longer than \(maximumExtendsDepth) files",
+          fix: "flatten the chain"))
     }
 
     let node = try JSON5.parse(contentsOfFile: path)
@@ -82,8 +93,10 @@ public enum ScenarioLoader {
 
     guard case .string(let basePath) = extends.value.value, !basePath.isEmpty else {
       throw ScenarioInputError(
-        message: "\(extends.value.location): error: extends: expected a file path string, "
-          + "found \(extends.value.kindAndValueDescription). Fix: write extends: \"base.json5\".")
+        Diagnostic(
+          severity: .error, at: extends.value.location, path: ["extends"],
+          problem: "expected a file path string", found: extends.value.kindAndValueDescription,
+          fix: "write extends: \"base.json5\""))
     }
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
     let resolvedBase =
@@ -91,14 +104,17 @@ public enum ScenarioLoader {
       ? basePath : directory.appendingPathComponent(basePath).standardizedFileURL.path
     guard FileManager.default.fileExists(atPath: resolvedBase) else {
       throw ScenarioInputError(
-        message: "\(extends.value.location): error: extends: file \"\(basePath)\" not found "
-          + "(looked for \(resolvedBase)). Fix: give a path relative to the folder of \(path).")
+        Diagnostic(
+          severity: .error, at: extends.value.location, path: ["extends"],
+          problem: "file not found", found: "\"\(basePath)\" (looked for \(resolvedBase))",
+          fix: "give a path relative to the folder of \(path)"))
     }
     if (chain + [canonicalPath]).contains(resolvedBase) {
       let cycle = (chain + [canonicalPath, resolvedBase]).joined(separator: " → ")
       throw ScenarioInputError(
-        message: "\(extends.value.location): error: extends forms a cycle: \(cycle). "
-          + "Fix: remove one of the extends.")
+        Diagnostic(
+          severity: .error, at: extends.value.location, path: ["extends"],
+          problem: "extends forms a cycle: \(cycle)", fix: "remove one of the extends"))
     }
     let base = try readWithExtends(path: resolvedBase, chain: chain + [canonicalPath])
     let rest = ConfigObject(object.members.filter { $0.key != "extends" })
@@ -222,20 +238,18 @@ public enum ScenarioLoader {
   }
 }
 
-/// A scenario problem that is not about one field's value: a cycle of `extends`, a base
-/// file that is missing, an override that does not fit the tree. The message starts with
-/// `FILE:LINE:COLUMN: error:` or `FILE: error:`.
+/// A scenario problem found before the fields are checked: a cycle of `extends`, a base
+/// file that is missing, an override that does not fit the tree.
 public struct ScenarioInputError: ReportableError {
-  public let message: String
-  public let isLocated: Bool
+  public let diagnostic: Diagnostic
 
-  public init(message: String, isLocated: Bool = true) {
-    self.message = message
-    self.isLocated = isLocated
+  public init(_ diagnostic: Diagnostic) {
+    self.diagnostic = diagnostic
   }
 
   public var exitStatus: ExitStatus { .invalidInput }
-  public var description: String { message }
+  public var isLocated: Bool { true }
+  public var description: String { diagnostic.description }
 }
 
 extension ConfigValidationError: ReportableError {
@@ -251,4 +265,58 @@ extension ConfigFileError: ReportableError {
 extension JSON5SyntaxError: ReportableError {
   public var exitStatus: ExitStatus { .invalidInput }
   public var isLocated: Bool { true }
+}
+
+extension ScenarioLoader {
+  /// The diagnostics behind an error from `load`, for reports as data (`validate --json`);
+  /// nil for an error that is not about the scenario's input.
+  public static func diagnostics(describing error: any Error) -> [Diagnostic]? {
+    switch error {
+    case let error as ConfigValidationError:
+      return error.diagnostics
+    case let error as ScenarioInputError:
+      return [error.diagnostic]
+    case let error as JSON5SyntaxError:
+      return [syntaxDiagnostic(error)]
+    case let error as ConfigFileError:
+      switch error {
+      case .unreadable(let path, let reason):
+        return [
+          Diagnostic(
+            severity: .error, file: path, path: FieldPath(),
+            problem: "cannot read the file: \(reason)",
+            fix: "check the path and that the file is readable")
+        ]
+      case .syntax(let syntax):
+        return [syntaxDiagnostic(syntax)]
+      }
+    default:
+      return nil
+    }
+  }
+
+  private static func syntaxDiagnostic(_ error: JSON5SyntaxError) -> Diagnostic {
+    Diagnostic(
+      severity: .error, at: error.location, path: FieldPath(),
+      problem: "expected \(error.expected)", found: error.found,
+      fix: "correct the JSON5 syntax at this position")
+  }
+}
+
+extension Diagnostic: ConfigEncodable {
+  /// The diagnostic as data: severity, file, line and column (null when unknown), field
+  /// path, problem, found, fix, and the one-line message.
+  public var configValue: JSONValue {
+    [
+      "severity": .string(severity.rawValue),
+      "file": .string(file),
+      "line": location.map { .integer(Int64($0.line)) } ?? .null,
+      "column": location.map { .integer(Int64($0.column)) } ?? .null,
+      "path": .string(path.description),
+      "problem": .string(problem),
+      "found": found.map { .string($0) } ?? .null,
+      "fix": fix.map { .string($0) } ?? .null,
+      "message": .string(description),
+    ]
+  }
 }

@@ -99,37 +99,64 @@ enum ValidateVerb {
   static let spec = VerbSpec(
     name: "validate",
     summary: "Check scenario files and report every error with its line and field path.",
-    usage: "loopsim validate FILE... [--customers N] [--seed S] [--set PATH=VALUE]...",
+    usage: "loopsim validate FILE... [--customers N] [--seed S] [--set PATH=VALUE]... [--json]",
     discussion: """
       Reads each file as a scenario (resolving extends and applying the overrides) and
       reports every problem at once. Exits with 0 when all files are valid, 2 otherwise.
+      With --json, prints one JSON object with each file's errors and warnings as data
+      (file, line, column, path, problem, found, fix) for editors and CI.
       """,
     positionalName: "FILE",
     positionalRange: 1...Int.max,
-    options: RunVerb.overrideOptions)
+    options: RunVerb.overrideOptions + [
+      .flag("--json", help: "Print the results as JSON on standard output.")
+    ])
 
   static var verb: Verb { Verb(spec: spec, run: run) }
 
   static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
     let overrides = try RunVerb.overrides(arguments, verb: spec.name)
+    let json = arguments.flag("--json")
     var status = ExitStatus.success
+    var reports: [JSONValue] = []
+
     for path in arguments.positionals {
       do {
         let scenario = try ScenarioLoader.load(path: path, overrides: overrides)
-        RunVerb.printWarnings(scenario)
-        let customers = scenario.run.customers
-        writeOutput(
-          "\(path): valid (scenario \(scenario.name), \(customers) "
-            + (customers == 1 ? "customer" : "customers")
-            + ", sha256 \(scenario.sha256.prefix(12)))\n")
-      } catch let error as ReportableError {
-        if error.isLocated {
-          writeStandardError(error.description + "\n")
+        if json {
+          reports.append([
+            "file": .string(path), "valid": true, "scenario": .string(scenario.name),
+            "sha256": .string(scenario.sha256), "errors": [],
+            "warnings": .array(scenario.warningDiagnostics.map(\.configValue)),
+          ])
         } else {
-          writeError(error.description)
+          RunVerb.printWarnings(scenario)
+          let customers = scenario.run.customers
+          writeOutput(
+            "\(path): valid (scenario \(scenario.name), \(customers) "
+              + (customers == 1 ? "customer" : "customers")
+              + ", sha256 \(scenario.sha256.prefix(12)))\n")
         }
+      } catch let error as ReportableError {
         status = error.exitStatus
+        guard json, let diagnostics = ScenarioLoader.diagnostics(describing: error) else {
+          if error.isLocated {
+            writeStandardError(error.description + "\n")
+          } else {
+            writeError(error.description)
+          }
+          continue
+        }
+        reports.append([
+          "file": .string(path), "valid": false,
+          "errors": .array(diagnostics.filter { $0.severity == .error }.map(\.configValue)),
+          "warnings": .array(diagnostics.filter { $0.severity == .warning }.map(\.configValue)),
+        ])
       }
+    }
+    if json {
+      let valid = status == .success
+      writeOutput(JSONValue.object(["valid": .bool(valid), "files": .array(reports)]).canonicalText() + "\n")
     }
     return status
   }

@@ -1,0 +1,28 @@
+import LoopSim
+
+/// `loopsim resolve`: prints a scenario as it will run.
+enum ResolveVerb {
+  static let spec = VerbSpec(
+    name: "resolve",
+    summary: "Print a scenario after extends, overrides and defaults, as canonical JSON.",
+    usage: "loopsim resolve FILE [--customers N] [--seed S] [--set PATH=VALUE]...",
+    discussion: """
+      Validates the scenario, then prints every field, defaults included, as JSON with
+      sorted keys. This text and its SHA-256 are stored in each run's metadata
+      (run_metadata: resolvedScenario, scenarioSha256), so a result can be traced to its
+      exact input. The output is itself a valid scenario file.
+      """,
+    positionalName: "FILE",
+    positionalRange: 1...1,
+    options: RunVerb.overrideOptions)
+
+  static var verb: Verb { Verb(spec: spec, run: run) }
+
+  static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
+    let scenario = try ScenarioLoader.load(
+      path: arguments.positionals[0], overrides: RunVerb.overrides(arguments, verb: spec.name))
+    RunVerb.printWarnings(scenario)
+    writeOutput(scenario.resolvedJSON + "\n")
+    return .success
+  }
+}
