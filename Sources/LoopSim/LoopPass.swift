@@ -77,7 +77,8 @@ struct LoopPass {
       context.simulator.schedule(.arrival(first), at: first.time)
     }
 
-    let end = SimTime(milliseconds: scenario.run.duration.milliseconds)
+    let end = scenario.run.end
+    let experimentStart = scenario.run.experimentStart
     var sinceCheck = 0
     while let event = context.simulator.step(until: end) {
       switch event {
@@ -97,6 +98,7 @@ struct LoopPass {
         context.customers[index] = state
 
       case .delivery(let destination, let message):
+        engine.acceptsTriggers = context.simulator.now >= experimentStart
         try deliver(
           message, to: destination, kinds: destinationKinds, context: &context,
           engine: &engine, analytics: &analytics)

@@ -32,6 +32,8 @@ struct ResultsWriter {
       ("seed", "\(scenario.run.seed)"),
       ("customers", "\(scenario.run.customers)"),
       ("start", clock.iso8601(.zero)),
+      ("prePeriod", "\(scenario.run.prePeriod)"),
+      ("experimentStart", clock.iso8601(scenario.run.experimentStart)),
       ("duration", "\(scenario.run.duration)"),
       ("loopsimVersion", LoopSimVersion.current),
       ("resolvedScenario", scenario.resolvedJSON),

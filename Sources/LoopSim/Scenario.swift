@@ -9,21 +9,32 @@ public struct RunSettings: Sendable {
   public var seed: UInt64
   public var customers: Int
   public var clock: ScenarioClock
-  /// Simulated time from the start to the end of the run.
+  /// Simulated time before the experiment starts: customers act, but no workflow
+  /// enrolls anyone. Their behaviour then is the pre-period covariate.
+  public var prePeriod: SimDuration
+  /// Simulated time from the experiment's start to the end of the run.
   public var duration: SimDuration
-  /// Customers arrive uniformly over this window from the start; at most `duration`.
+  /// Customers arrive uniformly over this window from time 0; at most
+  /// `prePeriod + duration`.
   public var arrivalWindow: SimDuration
 
   public init(
-    seed: UInt64, customers: Int, clock: ScenarioClock, duration: SimDuration,
-    arrivalWindow: SimDuration
+    seed: UInt64, customers: Int, clock: ScenarioClock, prePeriod: SimDuration = .zero,
+    duration: SimDuration, arrivalWindow: SimDuration
   ) {
     self.seed = seed
     self.customers = customers
     self.clock = clock
+    self.prePeriod = prePeriod
     self.duration = duration
     self.arrivalWindow = arrivalWindow
   }
+
+  /// When the experiment starts: the end of the pre-period.
+  public var experimentStart: SimTime { SimTime(milliseconds: prePeriod.milliseconds) }
+
+  /// When the run ends.
+  public var end: SimTime { experimentStart + duration }
 }
 
 /// A validated scenario: every stage's configuration, ready to run.

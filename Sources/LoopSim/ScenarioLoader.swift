@@ -214,26 +214,34 @@ public enum ScenarioLoader {
             (minimumStart...maximumStart).contains(clock.startUnixMilliseconds) ? clock : nil
           }
         })
+      let prePeriod = run.optional("prePeriod", .duration, default: .zero)
       let duration = run.required("duration", .positiveDuration)
       let window = run.optional("arrivalWindow", .positiveDuration)
       guard let seed, let customers, let start, let duration else { return nil }
+      if prePeriod > .days(3_650) {
+        run.error(
+          "pre-period longer than 10 years", key: "prePeriod", found: "\(prePeriod)",
+          fix: "use a pre-period of at most 3650d")
+        return nil
+      }
       if duration > .days(3_650) {
         run.error(
           "duration longer than 10 years", key: "duration", found: "\(duration)",
           fix: "use a duration of at most 3650d")
         return nil
       }
-      let arrivalWindow = window ?? duration
-      if arrivalWindow > duration {
+      let total = prePeriod + duration
+      let arrivalWindow = window ?? total
+      if arrivalWindow > total {
         run.error(
           "arrival window longer than the run", key: "arrivalWindow",
-          found: "\(arrivalWindow) > \(duration)",
-          fix: "make arrivalWindow at most the duration")
+          found: "\(arrivalWindow) > prePeriod + duration = \(total)",
+          fix: "make arrivalWindow at most prePeriod + duration")
         return nil
       }
       return RunSettings(
-        seed: seed, customers: customers, clock: start, duration: duration,
-        arrivalWindow: arrivalWindow)
+        seed: seed, customers: customers, clock: start, prePeriod: prePeriod,
+        duration: duration, arrivalWindow: arrivalWindow)
     }
   }
 }
