@@ -37,12 +37,18 @@ extension PipelineConfig {
       let latency = destination.required("latency", .distribution)
       let events = destination.optional("events", .array(of: .oneOf(SegmentEvents.all)))
       let outages = destination.optional("outages", .array(of: outageReader), default: [])
-      let retry = destination.optional(
-        "retry", retryReader, default: RetryPolicy(maxAttempts: 3, backoff: .minutes(1)))
+      let retry = destination.optional("retry", retryReader, default: .default)
+      let batchWindow = destination.optional("batchWindow", .positiveDuration)
       guard let latency else { return nil }
+      if let batchWindow, batchWindow > DestinationConfig.maximumBatchWindow {
+        destination.error(
+          "batch window longer than 1 day", key: "batchWindow", found: "\(batchWindow)",
+          fix: "use a batchWindow of at most 1d")
+        return nil
+      }
       return DestinationConfig(
         kind: kind, latency: latency, events: events.map(Set.init), outages: outages,
-        retry: retry)
+        retry: retry, batchWindow: batchWindow)
     }
   }
 
