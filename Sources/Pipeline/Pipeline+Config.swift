@@ -2,14 +2,21 @@ import Config
 import Simulation
 
 extension PipelineConfig {
-  /// Reads the `pipeline` section. Every destination must be configured: a scenario
-  /// that forgot one would otherwise route nothing there without saying so.
-  public static var reader: ConfigReader<PipelineConfig> {
+  /// Returns a reader of the `pipeline` section of the scenario file at `scenarioFile`.
+  ///
+  /// Every destination must be configured, because a scenario that forgot one would
+  /// otherwise route nothing there without saying so. The optional `trackingPlan` names a
+  /// file that is read with the section. Its path resolves against the folder of the file
+  /// that names it, or of `scenarioFile` (see `TrackingPlanReference.baseFolder`).
+  public static func reader(scenarioFile: String) -> ConfigReader<PipelineConfig> {
     .object("a pipeline section") { pipeline in
       let client = pipeline.optional("client", clientReader, default: .none)
+      let trackingPlan = pipeline.optional(
+        "trackingPlan", TrackingPlanReference.reader(scenarioFile: scenarioFile))
       let destinations = pipeline.required("destinations", destinationsReader)
       guard let destinations else { return nil }
-      return PipelineConfig(client: client, destinations: destinations)
+      return PipelineConfig(
+        client: client, destinations: destinations, trackingPlan: trackingPlan)
     }
   }
 

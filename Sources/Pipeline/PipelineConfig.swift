@@ -91,12 +91,20 @@ public struct ClientFaults: Sendable, Hashable {
   public static let none = ClientFaults(duplicateRate: 0, invalidRate: 0)
 }
 
-public struct PipelineConfig: Sendable {
+/// The `pipeline` section: client faults, the tracking plan and the destinations.
+public struct PipelineConfig: Sendable, Hashable {
   public let client: ClientFaults
+  /// The destinations in the order of `DestinationKind.allCases` when read from a scenario.
   public let destinations: [DestinationConfig]
+  /// The tracking plan Collect applies to track messages, or nil for none.
+  public let trackingPlan: TrackingPlanReference?
 
-  public init(client: ClientFaults, destinations: [DestinationConfig]) {
+  public init(
+    client: ClientFaults, destinations: [DestinationConfig],
+    trackingPlan: TrackingPlanReference? = nil
+  ) {
     self.client = client
     self.destinations = destinations
+    self.trackingPlan = trackingPlan
   }
 }
