@@ -44,7 +44,7 @@ public enum ScenarioLoader {
   /// Validates a resolved tree into a scenario.
   public static func validate(_ tree: ConfigNode, file: String) throws -> Scenario {
     let diagnostics = Diagnostics()
-    let scenario = diagnostics.read(tree, as: scenarioReader)
+    let scenario = diagnostics.read(tree, as: scenarioReader(file: file))
     if diagnostics.hasErrors {
       try diagnostics.throwIfErrors()
     }
@@ -123,7 +123,7 @@ public enum ScenarioLoader {
 
   // MARK: Sections
 
-  static var scenarioReader: ConfigReader<Scenario> {
+  static func scenarioReader(file: String) -> ConfigReader<Scenario> {
     .object("a scenario") { root in
       let version = root.required("formatVersion", .int)
       let name = root.required("name", nameReader)
@@ -137,7 +137,7 @@ public enum ScenarioLoader {
         root.declareKnown("population")
       }
       let behaviour = root.required("behaviour", BehaviourModel.reader)
-      let pipeline = root.required("pipeline", PipelineConfig.reader)
+      let pipeline = root.required("pipeline", PipelineConfig.reader(scenarioFile: file))
       let workflow = root.required("workflows", WorkflowConfig.listReader)
       let email = root.required("email", EmailConfig.reader)
 

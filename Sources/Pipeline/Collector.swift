@@ -9,6 +9,9 @@ public enum CollectVerdict: Sendable, Equatable {
 
 /// Message counts at Collect. Every emitted message is accepted, quarantined or
 /// dropped, so `emitted == accepted + quarantined + dropped` always holds.
+///
+/// The tracking plan adds `flagged` and `propertiesDropped`, which count within `accepted`
+/// and are not part of that identity.
 public struct CollectCounts: Sendable, Equatable {
   public var emitted = 0
   public var accepted = 0
@@ -17,6 +20,16 @@ public struct CollectCounts: Sendable, Equatable {
   /// Counts by reason; render them sorted by reason.
   public var quarantineReasons: [String: Int] = [:]
   public var dropReasons: [String: Int] = [:]
+  /// Accepted messages that break the tracking plan and were passed with a flag.
+  public var flagged = 0
+  /// Flagged messages by reason, sorted by reason when rendered. A message with several
+  /// violations counts once in `flagged` and once under each of its reasons.
+  public var flagReasons: [String: Int] = [:]
+  /// Properties removed from accepted messages because they broke the tracking plan.
+  public var propertiesDropped = 0
+  /// Removed properties by reason, sorted by reason when rendered. They sum to
+  /// `propertiesDropped`.
+  public var propertyDropReasons: [String: Int] = [:]
 
   public init() {}
 
@@ -24,22 +37,30 @@ public struct CollectCounts: Sendable, Equatable {
 }
 
 /// The collection stage of the customer data platform: validates required fields,
-/// drops duplicate messageIds and stamps `receivedAt`.
+/// drops duplicate messageIds, applies the tracking plan and stamps `receivedAt`.
 ///
 /// Duplicates are detected across the whole run. Message ids are per customer, so the
 /// set of seen ids of one shard never meets another shard's, and merged counts are exact.
 public struct Collector: Sendable {
   public private(set) var counts = CollectCounts()
+  /// The plan applied to track messages, or nil to accept every valid message.
+  public let trackingPlan: TrackingPlan?
   private var seen: Set<MessageID> = []
 
-  public init() {}
+  public init(trackingPlan: TrackingPlan? = nil) {
+    self.trackingPlan = trackingPlan
+  }
 
+  /// Collects one message: quarantines it when it lacks a required field, drops it when its
+  /// messageId was seen before, then applies the tracking plan.
+  ///
+  /// The plan comes after the duplicate check, so a flag or a removed property is counted
+  /// once per accepted message, and the copy of a blocked message is dropped as a duplicate.
+  /// An accepted message gets `receivedAt`, and may lose properties under `drop-properties`.
   public mutating func collect(_ message: inout Message, at now: SimTime) -> CollectVerdict {
     counts.emitted += 1
     if let reason = Collector.validationFailure(of: message) {
-      counts.quarantined += 1
-      counts.quarantineReasons[reason, default: 0] += 1
-      return .quarantined(reason: reason)
+      return quarantine(reason)
     }
     if let id = message.messageId, !seen.insert(id).inserted {
       let reason = "duplicate messageId"
@@ -47,9 +68,69 @@ public struct Collector: Sendable {
       counts.dropReasons[reason, default: 0] += 1
       return .dropped(reason: reason)
     }
+    if let trackingPlan, let reason = apply(trackingPlan, to: &message) {
+      return quarantine(reason)
+    }
     message.receivedAt = now
     counts.accepted += 1
     return .accepted
+  }
+
+  private mutating func quarantine(_ reason: String) -> CollectVerdict {
+    counts.quarantined += 1
+    counts.quarantineReasons[reason, default: 0] += 1
+    return .quarantined(reason: reason)
+  }
+
+  /// Applies the plan's actions to `message` and counts flags and removed properties.
+  /// Returns the quarantine reason when the plan blocks the message, else nil.
+  private mutating func apply(_ plan: TrackingPlan, to message: inout Message) -> String? {
+    switch plan.check(message) {
+    case .conforms:
+      return nil
+
+    case .unplannedEvent(let event):
+      let reason = PlanCheck.unplannedEventReason(event)
+      switch plan.unplannedEvents {
+      case .allow:
+        return nil
+      case .flag:
+        flag([reason])
+        return nil
+      case .block:
+        return reason
+      }
+
+    case .violations(let violations):
+      switch plan.violations {
+      case .allow:
+        return nil
+      case .flag:
+        flag(violations.map(\.reason))
+        return nil
+      case .dropProperties:
+        for violation in violations where violation.isRemovable {
+          message.properties[violation.property] = nil
+          counts.propertiesDropped += 1
+          counts.propertyDropReasons[violation.reason, default: 0] += 1
+        }
+        // A missing required property cannot be removed, so the message is flagged.
+        let remaining = violations.filter { !$0.isRemovable }.map(\.reason)
+        if !remaining.isEmpty {
+          flag(remaining)
+        }
+        return nil
+      case .block:
+        return violations.first?.reason
+      }
+    }
+  }
+
+  private mutating func flag(_ reasons: [String]) {
+    counts.flagged += 1
+    for reason in reasons {
+      counts.flagReasons[reason, default: 0] += 1
+    }
   }
 
   /// The first required field a message lacks, per the Segment Spec's common fields.

@@ -29,8 +29,8 @@ extension Properties {
 }
 
 extension MessageContext {
-  /// The context object as JSON: the `library` that sent the message, and the `campaign`
-  /// when the landing URL carried UTM parameters.
+  /// The context object as JSON: the `library` that sent the message, the `campaign` when
+  /// the landing URL carried UTM parameters, and the device's `timezone` when known.
   public var json: String {
     var writer = JSONWriter()
     write(to: &writer)
@@ -51,6 +51,9 @@ extension MessageContext {
       writer.member("medium", campaign.medium)
       if let content = campaign.content { writer.member("content", content) }
       writer.endObject()
+    }
+    if let timezone {
+      writer.member("timezone", timezone)
     }
     writer.endObject()
   }

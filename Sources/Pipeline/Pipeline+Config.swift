@@ -2,14 +2,21 @@ import Config
 import Simulation
 
 extension PipelineConfig {
-  /// Reads the `pipeline` section. Every destination must be configured: a scenario
-  /// that forgot one would otherwise route nothing there without saying so.
-  public static var reader: ConfigReader<PipelineConfig> {
+  /// Returns a reader of the `pipeline` section of the scenario file at `scenarioFile`.
+  ///
+  /// Every destination must be configured, because a scenario that forgot one would
+  /// otherwise route nothing there without saying so. The optional `trackingPlan` names a
+  /// file that is read with the section. Its path resolves against the folder of the file
+  /// that names it, or of `scenarioFile` (see `TrackingPlanReference.baseFolder`).
+  public static func reader(scenarioFile: String) -> ConfigReader<PipelineConfig> {
     .object("a pipeline section") { pipeline in
       let client = pipeline.optional("client", clientReader, default: .none)
+      let trackingPlan = pipeline.optional(
+        "trackingPlan", TrackingPlanReference.reader(scenarioFile: scenarioFile))
       let destinations = pipeline.required("destinations", destinationsReader)
       guard let destinations else { return nil }
-      return PipelineConfig(client: client, destinations: destinations)
+      return PipelineConfig(
+        client: client, destinations: destinations, trackingPlan: trackingPlan)
     }
   }
 
@@ -37,12 +44,18 @@ extension PipelineConfig {
       let latency = destination.required("latency", .distribution)
       let events = destination.optional("events", .array(of: .oneOf(SegmentEvents.all)))
       let outages = destination.optional("outages", .array(of: outageReader), default: [])
-      let retry = destination.optional(
-        "retry", retryReader, default: RetryPolicy(maxAttempts: 3, backoff: .minutes(1)))
+      let retry = destination.optional("retry", retryReader, default: .default)
+      let batchWindow = destination.optional("batchWindow", .positiveDuration)
       guard let latency else { return nil }
+      if let batchWindow, batchWindow > DestinationConfig.maximumBatchWindow {
+        destination.error(
+          "batch window longer than 1 day", key: "batchWindow", found: "\(batchWindow)",
+          fix: "use a batchWindow of at most 1d")
+        return nil
+      }
       return DestinationConfig(
         kind: kind, latency: latency, events: events.map(Set.init), outages: outages,
-        retry: retry)
+        retry: retry, batchWindow: batchWindow)
     }
   }
 

@@ -21,6 +21,9 @@ public struct OutageWindow: Sendable, Hashable {
 /// How a failed delivery is retried: up to `maxAttempts` attempts in all, the k-th retry
 /// `backoff · 2^(k−1)` after the failed attempt.
 public struct RetryPolicy: Sendable, Hashable {
+  /// The policy of a destination whose scenario gives no `retry`: 3 attempts, 1 minute.
+  public static let `default` = RetryPolicy(maxAttempts: 3, backoff: .minutes(1))
+
   public let maxAttempts: Int
   public let backoff: SimDuration
 
@@ -30,7 +33,11 @@ public struct RetryPolicy: Sendable, Hashable {
   }
 }
 
-public struct DestinationConfig: Sendable {
+/// One destination's delivery model: latency, event filter, outages, retries and batching.
+public struct DestinationConfig: Sendable, Hashable {
+  /// The longest `batchWindow` a scenario may set.
+  public static let maximumBatchWindow = SimDuration.days(1)
+
   public let kind: DestinationKind
   public let latency: Distribution
   /// Track event names this destination receives; nil means every event. Messages of
@@ -38,16 +45,33 @@ public struct DestinationConfig: Sendable {
   public let events: Set<String>?
   public let outages: [OutageWindow]
   public let retry: RetryPolicy
+  /// The length of the batch windows that deliveries wait for, or nil to deliver each
+  /// message on its own. Windows start at simulated time 0.
+  public let batchWindow: SimDuration?
 
   public init(
     kind: DestinationKind, latency: Distribution, events: Set<String>? = nil,
-    outages: [OutageWindow] = [], retry: RetryPolicy = RetryPolicy(maxAttempts: 3, backoff: .minutes(1))
+    outages: [OutageWindow] = [], retry: RetryPolicy = .default,
+    batchWindow: SimDuration? = nil
   ) {
     self.kind = kind
     self.latency = latency
     self.events = events
     self.outages = outages
     self.retry = retry
+    self.batchWindow = batchWindow
+  }
+
+  /// Returns the time at which the batch holding a message routed at `time` closes.
+  ///
+  /// Windows are half-open, [k·w, (k+1)·w) for the window length w, like outage windows.
+  /// So a batch closes at the first boundary strictly after `time`, and a message routed
+  /// exactly on a boundary waits a whole window. Without a batch window, returns `time`.
+  /// The result saturates at the largest representable time.
+  public func batchClose(forMessageRoutedAt time: SimTime) -> SimTime {
+    guard let window = batchWindow?.milliseconds, window > 0 else { return time }
+    let offset = ((time.milliseconds % window) + window) % window
+    return time + SimDuration(milliseconds: window - offset)
   }
 }
 
@@ -67,12 +91,20 @@ public struct ClientFaults: Sendable, Hashable {
   public static let none = ClientFaults(duplicateRate: 0, invalidRate: 0)
 }
 
-public struct PipelineConfig: Sendable {
+/// The `pipeline` section: client faults, the tracking plan and the destinations.
+public struct PipelineConfig: Sendable, Hashable {
   public let client: ClientFaults
+  /// The destinations in the order of `DestinationKind.allCases` when read from a scenario.
   public let destinations: [DestinationConfig]
+  /// The tracking plan Collect applies to track messages, or nil for none.
+  public let trackingPlan: TrackingPlanReference?
 
-  public init(client: ClientFaults, destinations: [DestinationConfig]) {
+  public init(
+    client: ClientFaults, destinations: [DestinationConfig],
+    trackingPlan: TrackingPlanReference? = nil
+  ) {
     self.client = client
     self.destinations = destinations
+    self.trackingPlan = trackingPlan
   }
 }

@@ -21,11 +21,13 @@ public struct PlannedDelivery: Sendable {
   public let time: SimTime
 }
 
-/// The routing stage: for each destination, filters the message or plans its delivery
-/// after a latency drawn from the message's keyed stream, retrying through outages.
+/// The routing stage: for each destination, filters the message or plans its delivery,
+/// retrying through outages.
 ///
-/// Outages are windows of simulated time and retries follow a fixed schedule, so a
-/// delivery's fate depends only on its own message, never on other traffic.
+/// The first attempt comes when the message's batch closes (at once without a batch
+/// window), plus a latency drawn from the message's keyed stream. Batch windows and outages
+/// are fixed in simulated time and retries follow a fixed schedule. So a delivery's fate
+/// depends only on its own message, never on other traffic, and shards merge exactly.
 public struct Router: Sendable {
   public let destinations: [DestinationConfig]
   public private(set) var counts: [DestinationCounts]
@@ -54,7 +56,8 @@ public struct Router: Sendable {
       }
       var stream = latencyPurposes[index].stream(
         customer: message.customer, occurrence: message.messageId?.counter ?? 0)
-      var attempt = now + destination.latency.sample(&stream)
+      let batchClose = destination.batchClose(forMessageRoutedAt: now)
+      var attempt = batchClose + destination.latency.sample(&stream)
       var attempts = 1
       var landed = true
       while destination.outages.contains(where: { $0.contains(attempt) }) {

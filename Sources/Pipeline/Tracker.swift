@@ -5,8 +5,9 @@ import Simulation
 /// Segment messages, as analytics.js and a server-side library would.
 ///
 /// Front-end messages carry the anonymous id, plus the user id once the customer has
-/// signed up; back-end messages carry the user id only. Event names and properties follow
-/// the Segment Spec's e-commerce and video events.
+/// signed up. They also carry `context.timezone` when the action has a time zone. Back-end
+/// messages carry the user id only. Event names and properties follow the Segment Spec's
+/// e-commerce and video events.
 public struct Tracker: Sendable {
   public let catalog: Catalog
   public let channels: [AdChannel]
@@ -33,6 +34,7 @@ public struct Tracker: Sendable {
         anonymousId: anonymousId, userId: userId, timestamp: time, event: event, name: name,
         properties: properties, traits: traits, source: .frontEnd, customer: customer)
       message.context.campaign = campaign
+      message.context.timezone = action.timeZone
       counter &+= 1
       return message
     }
@@ -88,7 +90,7 @@ public struct Tracker: Sendable {
         traits: Properties([
           ("access_level", .string("free")), ("email_opt_in", .bool(true)),
         ]), source: .frontEnd, customer: customer)
-      identify.context.campaign = nil
+      identify.context.timezone = action.timeZone
       counter &+= 1
       var messages = [identify]
       if firstTime {

@@ -1,0 +1,46 @@
+import Customers
+import Simulation
+
+@testable import Pipeline
+
+/// A two-class catalog and one ad channel, enough for the Tracker to build every message.
+let testCatalog = Catalog(classes: [
+  CatalogClass(
+    id: "knife-skills", title: "Knife Skills", instructor: "Marta Olsen", category: "cooking",
+    priceCents: 12_000),
+  CatalogClass(
+    id: "sourdough", title: "Sourdough at Home", instructor: "Ivo Brandt", category: "baking",
+    priceCents: 9_950),
+])
+
+let testChannels = [AdChannel(name: "paid-display", share: 1, source: "google", medium: "display")]
+
+/// Returns one action of every kind by customer 3, signed out and signed in where both occur.
+func everyActionKind(timeZone: String? = nil) -> [CustomerAction] {
+  let kinds: [(CustomerAction.Kind, Bool)] = [
+    (.trailerWatched(channel: 0, classIndex: 0), false),
+    (.classViewed(classIndex: 0), false),
+    (.classViewed(classIndex: 1), true),
+    (.identified(firstTime: true), true),
+    (.identified(firstTime: false), true),
+    (.productAdded(classIndex: 0), true),
+    (.checkoutStarted(classIndex: 0), true),
+    (.orderCompleted(classIndex: 0, orderNumber: 1, revenueCents: 12_000, cause: .checkout), true),
+    (
+      .orderCompleted(
+        classIndex: 1, orderNumber: 2, revenueCents: 9_950, cause: .emailReturn), true
+    ),
+  ]
+  return kinds.enumerated().map { index, entry in
+    CustomerAction(
+      customer: 3, time: SimTime(milliseconds: Int64(index) * 60_000), kind: entry.0,
+      signedIn: entry.1, timeZone: timeZone)
+  }
+}
+
+/// Builds the Tracker's messages for `actions`, numbered from 0 as one customer's would be.
+func trackerMessages(for actions: [CustomerAction]) -> [Message] {
+  let tracker = Tracker(catalog: testCatalog, channels: testChannels)
+  var counter: UInt32 = 0
+  return actions.flatMap { tracker.messages(for: $0, counter: &counter) }
+}
