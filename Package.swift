@@ -46,7 +46,8 @@ let package = Package(
     .testTarget(name: "WarehouseTests", dependencies: ["Warehouse", "TestSupport"]),
     .testTarget(name: "CustomersTests", dependencies: ["Customers", "Simulation", "Config"]),
     .testTarget(
-      name: "PipelineTests", dependencies: ["Pipeline", "Customers", "Simulation", "Config"]),
+      name: "PipelineTests", dependencies: ["Pipeline", "Customers", "Simulation", "Config"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "EngageTests",
       dependencies: ["Engage", "Pipeline", "Customers", "Simulation", "Config"]),

@@ -167,7 +167,7 @@ struct LoopContext: JourneyContext, EngageContext {
   var simulator = Simulator<LoopEvent>()
   var customers: [CustomerState]
   var messageCounters: [UInt32]
-  var collector = Collector()
+  var collector: Collector
   var router: Router
   var quarantine: [(message: Message, reason: String)] = []
   let keepsQuarantine: Bool
@@ -179,6 +179,7 @@ struct LoopContext: JourneyContext, EngageContext {
     customers = Array(repeating: CustomerState(), count: scenario.run.customers)
     messageCounters = Array(repeating: 0, count: scenario.run.customers)
     router = try Router(destinations: scenario.pipeline.destinations, streams: streams)
+    collector = Collector(trackingPlan: scenario.pipeline.trackingPlan?.plan)
     self.keepsQuarantine = keepsQuarantine
     self.journey = journey
     tracker = Tracker(catalog: scenario.catalog, channels: scenario.behaviour.channels)

@@ -25,7 +25,7 @@ struct ResultsWriter {
   }
 
   private func writeMetadata(_ scenario: Scenario) throws {
-    let rows: [(String, String)] = [
+    var rows: [(String, String)] = [
       ("schemaVersion", "\(ResultsSchema.version)"),
       ("scenario", scenario.name),
       ("scenarioSha256", scenario.sha256),
@@ -38,6 +38,13 @@ struct ResultsWriter {
       ("loopsimVersion", LoopSimVersion.current),
       ("resolvedScenario", scenario.resolvedJSON),
     ]
+    if let plan = scenario.pipeline.trackingPlan {
+      let text = plan.plan.configValue.canonicalText()
+      rows += [
+        ("trackingPlan", text),
+        ("trackingPlanSha256", try SHA256.hash(text).hexString),
+      ]
+    }
     for (key, value) in rows {
       try database.run("INSERT INTO run_metadata (key, value) VALUES (?, ?)", binding: [key, value])
     }
@@ -118,6 +125,7 @@ struct ResultsWriter {
     for (counter, value) in [
       ("emitted", collect.emitted), ("accepted", collect.accepted),
       ("quarantined", collect.quarantined), ("dropped", collect.dropped),
+      ("flagged", collect.flagged), ("propertiesDropped", collect.propertiesDropped),
     ] {
       try database.run(insert, binding: ["collect", nil as String?, counter, value])
     }

@@ -167,6 +167,10 @@ public struct RunSummary: Sendable {
     writer.member("dropped", collect.dropped)
     writeReasons("quarantineReasons", collect.quarantineReasons, to: &writer)
     writeReasons("dropReasons", collect.dropReasons, to: &writer)
+    writer.member("flagged", collect.flagged)
+    writeReasons("flagReasons", collect.flagReasons, to: &writer)
+    writer.member("propertiesDropped", collect.propertiesDropped)
+    writeReasons("propertyDropReasons", collect.propertyDropReasons, to: &writer)
     writer.key("destinations")
     writer.beginObject()
     for (kind, counts) in destinations {
@@ -258,7 +262,7 @@ public struct RunSummary: Sendable {
     lines.append("")
     lines.append(
       "Messages   emitted \(collect.emitted) = accepted \(collect.accepted) + quarantined "
-        + "\(collect.quarantined) + dropped \(collect.dropped)")
+        + "\(collect.quarantined) + dropped \(collect.dropped); flagged \(collect.flagged)")
     for (kind, counts) in destinations {
       lines.append(
         "  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) routed "
