@@ -1,4 +1,5 @@
 import Config
+import Foundation
 import Simulation
 
 extension Catalog {
@@ -199,4 +200,14 @@ extension BehaviourModel {
         irrelevantProbability: irrelevant, relevantProbability: relevant, delay: delay)
     }
   }
+}
+
+/// How far a sum of shares or reaches may be from 1 and still count as 1, to allow for
+/// rounding in decimal fractions such as 0.1 + 0.2.
+let shareSumTolerance = 1e-9
+
+/// Returns a sum for a message with up to 12 significant digits, so rounding noise such as
+/// 0.8999999999999999 shows as 0.9.
+func formatSum(_ value: Double) -> String {
+  String(format: "%.12g", value)
 }
