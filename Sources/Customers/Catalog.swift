@@ -18,11 +18,14 @@ public struct CatalogClass: Sendable, Hashable {
 }
 
 /// The class catalog, with categories numbered in order of first appearance.
-public struct Catalog: Sendable {
+public struct Catalog: Sendable, Hashable {
   public let classes: [CatalogClass]
   public let categories: [String]
   /// The category number of each class, parallel to `classes`.
   public let categoryIndex: [Int]
+  /// The unweighted mean of the class prices in cents, or 0 for an empty catalog.
+  public let meanPriceCents: Double
+  private let indexByID: [String: Int]
 
   public init(classes: [CatalogClass]) {
     var categories: [String] = []
@@ -38,7 +41,26 @@ public struct Catalog: Sendable {
     self.classes = classes
     self.categories = categories
     self.categoryIndex = indices
+    let total = classes.reduce(0.0) { $0 + Double($1.priceCents) }
+    self.meanPriceCents = classes.isEmpty ? 0 : total / Double(classes.count)
+    // The first class with an id wins, as `firstIndex` would; the reader rejects repeats.
+    self.indexByID = Dictionary(
+      classes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
   }
 
   public var count: Int { classes.count }
+
+  /// Returns the index of the class with `id`, or nil when the catalog has none. O(1).
+  public func index(ofClassID id: String) -> Int? {
+    indexByID[id]
+  }
+
+  // The lookup table and the mean are derived from `classes`.
+  public static func == (lhs: Catalog, rhs: Catalog) -> Bool {
+    lhs.classes == rhs.classes
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(classes)
+  }
 }

@@ -5,8 +5,10 @@ import Simulation
 public struct CustomerAction: Sendable {
   public enum Kind: Sendable, Equatable {
     /// Clicked an ad and landed on a class trailer page; `channel` indexes the scenario's
-    /// ad channels.
+    /// channels.
     case trailerWatched(channel: Int, classIndex: Int)
+    /// Viewed a class page: after a trailer, while browsing, or as the landing page of a
+    /// first touch, in which case the action's `campaignChannel` is set.
     case classViewed(classIndex: Int)
     /// Signed up or logged in to add a class to the cart; `firstTime` is a sign-up.
     case identified(firstTime: Bool)
@@ -28,14 +30,21 @@ public struct CustomerAction: Sendable {
   public let signedIn: Bool
   /// The customer's time zone name (`context.timezone` of front-end messages), if known.
   public let timeZone: String?
+  /// The channel, indexing the scenario's channels, whose campaign context
+  /// (`context.campaign`) the action's page carries. It is set on the visit that a first
+  /// touch leads to: the trailer of an ad channel, or the class page that a search,
+  /// referral, organic or direct visitor landed on. Other actions have nil.
+  public let campaignChannel: Int?
 
   public init(
-    customer: UInt64, time: SimTime, kind: Kind, signedIn: Bool, timeZone: String? = nil
+    customer: UInt64, time: SimTime, kind: Kind, signedIn: Bool, timeZone: String? = nil,
+    campaignChannel: Int? = nil
   ) {
     self.customer = customer
     self.time = time
     self.kind = kind
     self.signedIn = signedIn
     self.timeZone = timeZone
+    self.campaignChannel = campaignChannel
   }
 }

@@ -3,12 +3,20 @@ import Simulation
 /// What the simulator knows about one customer: ground truth, not what marketing sees.
 public struct CustomerState: Sendable {
   public var segment: Int = 0
-  /// The ad channel of the first touch, indexing `BehaviourModel.channels`.
+  /// The time zone the customer lives in, indexing `TimeZoneMix.zones`.
+  public var timeZone: Int = 0
+  /// The channel of the first touch, indexing the scenario's channels.
   public var channel: Int = 0
-  /// The class the ad promoted.
+  /// The class the first touch was about.
   public var promotedClass: Int = 0
+  /// Whether the customer watched the promoted class's trailer. Visitors who landed
+  /// straight on the class page did not.
+  public var watchedTrailer = false
   /// The class in the cart, or nil.
   public var cartClass: Int?
+  /// The relevance of the latest opened email about the class in the cart, or nil when
+  /// the customer opened none since adding it.
+  public var cartEmailOpenRelevance: Double?
   /// Classes bought, in order, with when.
   public var purchases: [(classIndex: Int, time: SimTime)] = []
   public var hasSignedUp = false
@@ -31,7 +39,14 @@ public struct CustomerState: Sendable {
 /// A scheduled step of one customer's journey.
 public struct JourneyEvent: Sendable {
   public enum Step: UInt8, Sendable {
-    case trailer, classPage, browse, addToCart, checkout, organicReturn, emailReturn
+    /// An ad click plays the trailer.
+    case trailer
+    /// The class page, reached from the trailer.
+    case classPage
+    /// The class page, landed on straight from a search, referral, organic or direct
+    /// first touch.
+    case landing
+    case browse, addToCart, checkout, organicReturn, emailReturn
   }
 
   public let customer: UInt64

@@ -9,19 +9,31 @@ import Simulation
 public struct Journey: Sendable {
   public let catalog: Catalog
   public let population: Population
+  public let channels: [Channel]
   public let behaviour: BehaviourModel
-  let channelTable: DiscreteDistribution
+  public let timeZones: TimeZoneMix
+  /// Per segment: the steps after the segment's overrides.
+  let segmentBehaviours: [SegmentBehaviour]
+  /// Per segment: the first-touch channel, weighted by each channel's reach.
+  let channelTables: [DiscreteDistribution]
+  /// Per segment, then per channel: the click-through probability.
+  let clickThrough: [[Double]]
+  /// Per channel: the class indices it promotes, or nil when it promotes by interests.
+  let promotedClasses: [[Int]?]
+  let timeZoneTable: DiscreteDistribution
   let purposes: Purposes
 
   struct Purposes: Sendable {
-    let segment, channel, promotedClass: RandomPurpose
-    let trailer, classPage, browse, addToCart, checkout, organicReturn, emailReturn: RandomPurpose
+    let segment, timeZone, channel, promotedClass: RandomPurpose
+    let clickThrough, classPage, browse, addToCart, checkout, organicReturn,
+      emailReturn: RandomPurpose
 
     init(_ streams: RandomStreams) throws {
       segment = try streams.purpose("customer.segment")
+      timeZone = try streams.purpose("customer.time-zone")
       channel = try streams.purpose("customer.channel")
       promotedClass = try streams.purpose("customer.promoted-class")
-      trailer = try streams.purpose("journey.trailer")
+      clickThrough = try streams.purpose("journey.click-through")
       classPage = try streams.purpose("journey.class-page")
       browse = try streams.purpose("journey.browse")
       addToCart = try streams.purpose("journey.add-to-cart")
@@ -31,32 +43,79 @@ public struct Journey: Sendable {
     }
   }
 
+  /// Builds the per-segment tables from validated configuration.
+  ///
+  /// - Throws: `JourneyConfigurationError` when the parts disagree, such as a channel
+  ///   without a reach for some segment or a promoted class missing from the catalog. The
+  ///   scenario readers reject both. `DiscreteDistributionError` when a segment's reaches
+  ///   or the time zone shares are all 0. `SHA256Error` when deriving a stream fails.
   public init(
-    catalog: Catalog, population: Population, behaviour: BehaviourModel,
-    streams: RandomStreams
+    catalog: Catalog, population: Population, channels: [Channel], behaviour: BehaviourModel,
+    timeZones: TimeZoneMix = .utc, streams: RandomStreams
   ) throws {
     self.catalog = catalog
     self.population = population
+    self.channels = channels
     self.behaviour = behaviour
-    self.channelTable = try DiscreteDistribution(weights: behaviour.channels.map(\.share))
-    self.purposes = try Purposes(streams)
+    self.timeZones = timeZones
+
+    let names = population.segments.map(\.name)
+    for name in behaviour.segments.keys.sorted() where !names.contains(name) {
+      throw JourneyConfigurationError.unknownSegment(name)
+    }
+    segmentBehaviours = names.map { behaviour.resolved(forSegment: $0) }
+    var tables: [DiscreteDistribution] = []
+    var clickThrough: [[Double]] = []
+    for name in names {
+      tables.append(
+        try DiscreteDistribution(
+          weights: try channels.map { try $0.resolvedReach(forSegment: name) }))
+      clickThrough.append(try channels.map { try $0.resolvedClickThrough(forSegment: name) })
+    }
+    channelTables = tables
+    self.clickThrough = clickThrough
+    promotedClasses = try channels.map { channel in
+      guard case .classes(let ids) = channel.promotes else { return nil }
+      return try ids.map { id in
+        guard let index = catalog.index(ofClassID: id) else {
+          throw JourneyConfigurationError.unknownClass(id, channel: channel.name)
+        }
+        return index
+      }
+    }
+    timeZoneTable = try DiscreteDistribution(weights: timeZones.zones.map(\.share))
+    purposes = try Purposes(streams)
   }
 
-  /// Starts a customer's journey: draws the segment, the ad channel and the promoted
-  /// class, then whether and when the customer watches the trailer.
+  /// Starts a customer's journey: draws the segment, the time zone, the first-touch
+  /// channel and the class it promotes, then whether and when the touch leads on. An ad
+  /// leads to the trailer after the trailer delay. The other kinds land on the class page
+  /// at once.
   public func arrive<Context: JourneyContext>(
     _ customer: UInt64, state: inout CustomerState, context: inout Context
   ) {
     var segmentStream = purposes.segment.stream(customer: customer)
     state.segment = segmentStream.discrete(population.segmentTable)
+    var zoneStream = purposes.timeZone.stream(customer: customer)
+    state.timeZone = zoneStream.discrete(timeZoneTable)
     var channelStream = purposes.channel.stream(customer: customer)
-    state.channel = channelStream.discrete(channelTable)
-    var classStream = purposes.promotedClass.stream(customer: customer)
-    state.promotedClass = classStream.discrete(population.classTables[state.segment])
+    state.channel = channelStream.discrete(channelTables[state.segment])
+    state.promotedClass = drawPromotedClass(customer: customer, state: state)
 
-    decide(
-      behaviour.trailer, purpose: purposes.trailer, customer: customer,
-      then: .trailer, classIndex: state.promotedClass, context: &context)
+    var stream = purposes.clickThrough.stream(customer: customer)
+    guard stream.bernoulli(scaled(clickThrough[state.segment][state.channel], by: 1)) else {
+      return
+    }
+    if channels[state.channel].kind.isAd {
+      let delay = segmentBehaviours[state.segment].trailer.delay.sample(&stream)
+      context.schedule(
+        JourneyEvent(customer: customer, step: .trailer, classIndex: state.promotedClass),
+        after: delay)
+    } else {
+      context.schedule(
+        JourneyEvent(customer: customer, step: .landing, classIndex: state.promotedClass),
+        after: .zero)
+    }
   }
 
   /// Handles a scheduled step: records what the customer does and decides the next step.
@@ -65,49 +124,55 @@ public struct Journey: Sendable {
   ) {
     let customer = event.customer
     let classIndex = Int(event.classIndex)
+    let steps = segmentBehaviours[state.segment]
 
     switch event.step {
     case .trailer:
+      state.watchedTrailer = true
       record(
         .trailerWatched(channel: state.channel, classIndex: classIndex), customer: customer,
-        signedIn: state.hasSignedUp, context: &context)
+        state: state, campaignChannel: state.channel, context: &context)
       decide(
-        behaviour.classPage, purpose: purposes.classPage, customer: customer,
-        then: .classPage, classIndex: classIndex, context: &context)
+        steps.classPage.probability, delay: steps.classPage.delay, purpose: purposes.classPage,
+        customer: customer, then: .classPage, classIndex: classIndex, context: &context)
 
     case .classPage:
       record(
-        .classViewed(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
-        context: &context)
-      scheduleBrowsing(around: classIndex, customer: customer, state: state, context: &context)
-      decide(
-        behaviour.addToCart, purpose: purposes.addToCart, customer: customer,
-        then: .addToCart, classIndex: classIndex, context: &context)
+        .classViewed(classIndex: classIndex), customer: customer, state: state, context: &context)
+      visitClassPage(classIndex, customer: customer, state: state, context: &context)
+
+    case .landing:
+      record(
+        .classViewed(classIndex: classIndex), customer: customer, state: state,
+        campaignChannel: state.channel, context: &context)
+      visitClassPage(classIndex, customer: customer, state: state, context: &context)
 
     case .browse:
       record(
-        .classViewed(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
-        context: &context)
+        .classViewed(classIndex: classIndex), customer: customer, state: state, context: &context)
 
     case .addToCart:
       record(
-        .identified(firstTime: !state.hasSignedUp), customer: customer, signedIn: true,
-        context: &context)
+        .identified(firstTime: !state.hasSignedUp), customer: customer, state: state,
+        signedIn: true, context: &context)
       state.hasSignedUp = true
       state.cartClass = classIndex
+      state.cartEmailOpenRelevance = nil
       record(
-        .productAdded(classIndex: classIndex), customer: customer, signedIn: true, context: &context
-      )
+        .productAdded(classIndex: classIndex), customer: customer, state: state, signedIn: true,
+        context: &context)
       var stream = purposes.checkout.stream(customer: customer)
       context.schedule(
         JourneyEvent(customer: customer, step: .checkout, classIndex: classIndex),
-        after: behaviour.checkout.delay.sample(&stream))
+        after: steps.checkout.delay.sample(&stream))
 
     case .checkout:
       var stream = purposes.checkout.stream(customer: customer, occurrence: 1)
-      if stream.bernoulli(behaviour.checkout.probability) {
+      let probability = scaled(
+        steps.checkout.probability, by: priceFactor(of: classIndex, for: state))
+      if stream.bernoulli(probability) {
         record(
-          .checkoutStarted(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
+          .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
           context: &context)
         purchase(classIndex, cause: .checkout, customer: customer, state: &state, context: &context)
       } else {
@@ -115,19 +180,12 @@ public struct Journey: Sendable {
       }
 
     case .organicReturn:
-      if !state.hasPurchased(classIndex) {
-        record(
-          .checkoutStarted(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
-          context: &context)
-        purchase(
-          classIndex, cause: .organicReturn, customer: customer, state: &state,
-          context: &context)
-      }
+      returnOrganically(classIndex, customer: customer, state: &state, context: &context)
 
     case .emailReturn:
       if !state.hasPurchased(classIndex) {
         record(
-          .checkoutStarted(classIndex: classIndex), customer: customer, signedIn: state.hasSignedUp,
+          .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
           context: &context)
         purchase(
           classIndex, cause: .emailReturn, customer: customer, state: &state, context: &context)
@@ -135,8 +193,22 @@ public struct Journey: Sendable {
     }
   }
 
+  /// Notes that the customer opened an email about `classIndex`. When that is the class in
+  /// the cart and not yet bought, a later organic-return decision uses the
+  /// `touchEffects.emailOpen` multiplier at this email's relevance. The latest open counts.
+  ///
+  /// It draws nothing and schedules nothing.
+  public func emailOpened(
+    aboutClass classIndex: Int, relevance: Double, state: inout CustomerState
+  ) {
+    guard let cartClass = state.cartClass, cartClass == classIndex, !state.hasPurchased(cartClass)
+    else { return }
+    state.cartEmailOpenRelevance = relevance
+  }
+
   /// Reacts to a click in an email about the class in the cart: the customer comes back
-  /// to buy it with a probability that grows with the email's relevance.
+  /// to buy it with a probability that grows with the email's relevance, times the price
+  /// factor of the class.
   ///
   /// - Parameter emailNumber: counts the customer's email clicks from 0, so each click
   ///   draws from its own stream.
@@ -145,12 +217,14 @@ public struct Journey: Sendable {
     context: inout Context
   ) {
     guard let cartClass = state.cartClass, !state.hasPurchased(cartClass) else { return }
+    let model = segmentBehaviours[state.segment].emailReturn
     var stream = purposes.emailReturn.stream(customer: customer, occurrence: emailNumber)
-    let probability = behaviour.emailReturn.probability(relevance: relevance)
+    let probability = scaled(
+      model.probability(relevance: relevance), by: priceFactor(of: cartClass, for: state))
     if stream.bernoulli(probability) {
       context.schedule(
         JourneyEvent(customer: customer, step: .emailReturn, classIndex: cartClass),
-        after: behaviour.emailReturn.delay.sample(&stream))
+        after: model.delay.sample(&stream))
     }
   }
 
@@ -159,9 +233,9 @@ public struct Journey: Sendable {
   /// list has relevance 0.
   public func relevance(of classes: [Int], for state: CustomerState) -> Double {
     guard !classes.isEmpty else { return 0 }
-    let segment = population.segments[state.segment]
-    let total = classes.reduce(0.0) {
-      $0 + segment.relativeInterest(inCategory: catalog.categoryIndex[$1])
+    let total = classes.reduce(0.0) { sum, classIndex in
+      let category = catalog.categoryIndex[classIndex]
+      return sum + population.relativeInterest(ofSegment: state.segment, inCategory: category)
     }
     return total / Double(classes.count)
   }
@@ -171,67 +245,45 @@ public struct Journey: Sendable {
     population.segments[state.segment].emailResponsiveness
   }
 
-  // MARK: Steps
-
-  private func decide<Context: JourneyContext>(
-    _ model: StepModel, purpose: RandomPurpose, customer: UInt64,
-    then step: JourneyEvent.Step, classIndex: Int, context: inout Context
-  ) {
-    var stream = purpose.stream(customer: customer)
-    guard stream.bernoulli(model.probability) else { return }
-    context.schedule(
-      JourneyEvent(customer: customer, step: step, classIndex: classIndex),
-      after: model.delay.sample(&stream))
+  /// Returns the time zone the customer lives in.
+  public func timeZone(of state: CustomerState) -> TimeZoneMix.Zone {
+    timeZones.zones[state.timeZone]
   }
+}
 
-  private func record<Context: JourneyContext>(
-    _ kind: CustomerAction.Kind, customer: UInt64, signedIn: Bool, context: inout Context
-  ) {
-    context.record(
-      CustomerAction(customer: customer, time: context.now, kind: kind, signedIn: signedIn))
-  }
+/// Configuration parts that disagree with each other, found when a `Journey` is built.
+/// Scenarios read by the scenario readers never cause it.
+public enum JourneyConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// `behaviour.segments` overrides a segment that the population does not have.
+  case unknownSegment(String)
+  /// A channel's reach or click-through gives no value for a segment.
+  case missingSegmentValue(channel: String, field: String, segment: String)
+  case unknownClass(String, channel: String)
 
-  private func scheduleBrowsing<Context: JourneyContext>(
-    around classIndex: Int, customer: UInt64, state: CustomerState, context: inout Context
-  ) {
-    guard behaviour.browse.meanClasses > 0 else { return }
-    var stream = purposes.browse.stream(customer: customer)
-    let count = stream.poisson(mean: behaviour.browse.meanClasses)
-    for _ in 0..<count {
-      let other = stream.discrete(population.classTables[state.segment])
-      guard other != classIndex else { continue }
-      context.schedule(
-        JourneyEvent(customer: customer, step: .browse, classIndex: other),
-        after: behaviour.browse.delay.sample(&stream))
+  public var description: String {
+    switch self {
+    case .unknownSegment(let name):
+      "behaviour.segments names \"\(name)\", which is not a segment of the population"
+    case .missingSegmentValue(let channel, let field, let segment):
+      "channel \"\(channel)\" has no \(field) for segment \"\(segment)\""
+    case .unknownClass(let id, let channel):
+      "channel \"\(channel)\" promotes class \"\(id)\", which is not in the catalog"
     }
   }
+}
 
-  private func purchase<Context: JourneyContext>(
-    _ classIndex: Int, cause: CustomerAction.Cause, customer: UInt64,
-    state: inout CustomerState, context: inout Context
-  ) {
-    state.purchases.append((classIndex, context.now))
-    if state.cartClass == classIndex {
-      state.cartClass = nil
+extension Channel {
+  func resolvedReach(forSegment name: String) throws(JourneyConfigurationError) -> Double {
+    guard let value = reach.value(forSegment: name) else {
+      throw .missingSegmentValue(channel: self.name, field: "reach", segment: name)
     }
-    let order = CustomerAction.Kind.orderCompleted(
-      classIndex: classIndex, orderNumber: state.purchases.count,
-      revenueCents: catalog.classes[classIndex].priceCents, cause: cause)
-    record(order, customer: customer, signedIn: state.hasSignedUp, context: &context)
+    return value
   }
 
-  private func abandon<Context: JourneyContext>(
-    _ classIndex: Int, customer: UInt64, state: inout CustomerState, context: inout Context
-  ) {
-    let occurrence = state.abandonments
-    state.abandonments += 1
-    if state.firstAbandonment == nil {
-      state.firstAbandonment = context.now
+  func resolvedClickThrough(forSegment name: String) throws(JourneyConfigurationError) -> Double {
+    guard let value = clickThrough.value(forSegment: name) else {
+      throw .missingSegmentValue(channel: self.name, field: "clickThrough", segment: name)
     }
-    var stream = purposes.organicReturn.stream(customer: customer, occurrence: occurrence)
-    guard stream.bernoulli(behaviour.organicReturn.probability) else { return }
-    context.schedule(
-      JourneyEvent(customer: customer, step: .organicReturn, classIndex: classIndex),
-      after: behaviour.organicReturn.delay.sample(&stream))
+    return value
   }
 }

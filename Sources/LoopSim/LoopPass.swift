@@ -59,8 +59,8 @@ struct LoopPass {
     let streams = RandomStreams(seed: scenario.run.seed)
     let population = try Population(segments: scenario.segments, catalog: scenario.catalog)
     let journey = try Journey(
-      catalog: scenario.catalog, population: population, behaviour: scenario.behaviour,
-      streams: streams)
+      catalog: scenario.catalog, population: population, channels: scenario.channels,
+      behaviour: scenario.behaviour, streams: streams)
     var context = try LoopContext(
       scenario: scenario, journey: journey, streams: streams,
       keepsQuarantine: warehouse != nil)
@@ -182,7 +182,7 @@ struct LoopContext: JourneyContext, EngageContext {
     collector = Collector(trackingPlan: scenario.pipeline.trackingPlan?.plan)
     self.keepsQuarantine = keepsQuarantine
     self.journey = journey
-    tracker = Tracker(catalog: scenario.catalog, channels: scenario.behaviour.channels)
+    tracker = Tracker(catalog: scenario.catalog, channels: scenario.channels)
     clientFaults = try ClientFaultModel(faults: scenario.pipeline.client, streams: streams)
   }
 

@@ -45,6 +45,7 @@ public struct Scenario: Sendable {
   public var run: RunSettings
   public var catalog: Catalog
   public var segments: [Segment]
+  public var channels: [Channel]
   public var behaviour: BehaviourModel
   public var pipeline: PipelineConfig
   public var workflow: WorkflowConfig
@@ -61,7 +62,7 @@ public struct Scenario: Sendable {
 
   public init(
     formatVersion: Int, name: String, description: String, run: RunSettings,
-    catalog: Catalog, segments: [Segment], behaviour: BehaviourModel,
+    catalog: Catalog, segments: [Segment], channels: [Channel], behaviour: BehaviourModel,
     pipeline: PipelineConfig, workflow: WorkflowConfig, email: EmailConfig,
     resolvedJSON: String
   ) throws {
@@ -71,6 +72,7 @@ public struct Scenario: Sendable {
     self.run = run
     self.catalog = catalog
     self.segments = segments
+    self.channels = channels
     self.behaviour = behaviour
     self.pipeline = pipeline
     self.workflow = workflow

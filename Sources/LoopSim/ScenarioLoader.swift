@@ -136,7 +136,16 @@ public enum ScenarioLoader {
       } else {
         root.declareKnown("population")
       }
-      let behaviour = root.required("behaviour", BehaviourModel.reader)
+      var channels: [Channel]?
+      var behaviour: BehaviourModel?
+      if let catalog, let segments {
+        let names = segments.map(\.name)
+        channels = root.required(
+          "channels", Channel.listReader(segmentNames: names, catalog: catalog))
+        behaviour = root.required("behaviour", BehaviourModel.reader(segmentNames: names))
+      } else {
+        root.declareKnown("channels", "behaviour")
+      }
       let pipeline = root.required("pipeline", PipelineConfig.reader(scenarioFile: file))
       let workflow = root.required("workflows", WorkflowConfig.listReader)
       let email = root.required("email", EmailConfig.reader)
@@ -150,13 +159,14 @@ public enum ScenarioLoader {
           fix: "this LoopSim reads formatVersion \(formatVersion)")
         return nil
       }
-      guard let version, let name, let run, let catalog, let segments, let behaviour,
-        let pipeline, let workflow, let email
+      guard let version, let name, let run, let catalog, let segments, let channels,
+        let behaviour, let pipeline, let workflow, let email
       else { return nil }
       do {
         return try Scenario(
           formatVersion: version, name: name, description: description, run: run,
-          catalog: catalog, segments: segments, behaviour: behaviour, pipeline: pipeline,
+          catalog: catalog, segments: segments, channels: channels, behaviour: behaviour,
+          pipeline: pipeline,
           workflow: workflow, email: email, resolvedJSON: "")
       } catch {
         root.error("could not hash the resolved scenario: \(error)")

@@ -1,0 +1,170 @@
+import Simulation
+
+// The steps shared by several journey events, and the probability adjustments.
+
+extension Journey {
+  /// Draws the class of the first touch: by the segment's interests, or uniformly from the
+  /// channel's listed classes.
+  func drawPromotedClass(customer: UInt64, state: CustomerState) -> Int {
+    var stream = purposes.promotedClass.stream(customer: customer)
+    guard let listed = promotedClasses[state.channel], !listed.isEmpty else {
+      return stream.discrete(population.classTables[state.segment])
+    }
+    return listed[stream.uniformInteger(below: listed.count)]
+  }
+
+  /// Decides with `probability`, clamped to 0...1, whether `step` happens, and if so
+  /// schedules it after a delay drawn from the same stream.
+  func decide<Context: JourneyContext>(
+    _ probability: Double, delay: Distribution, purpose: RandomPurpose, customer: UInt64,
+    then step: JourneyEvent.Step, classIndex: Int, context: inout Context
+  ) {
+    var stream = purpose.stream(customer: customer)
+    guard stream.bernoulli(scaled(probability, by: 1)) else { return }
+    context.schedule(
+      JourneyEvent(customer: customer, step: step, classIndex: classIndex),
+      after: delay.sample(&stream))
+  }
+
+  /// Records `kind` now, with the customer's time zone.
+  ///
+  /// - Parameter signedIn: Whether the customer is signed in; nil takes it from `state`.
+  func record<Context: JourneyContext>(
+    _ kind: CustomerAction.Kind, customer: UInt64, state: CustomerState, signedIn: Bool? = nil,
+    campaignChannel: Int? = nil, context: inout Context
+  ) {
+    context.record(
+      CustomerAction(
+        customer: customer, time: context.now, kind: kind,
+        signedIn: signedIn ?? state.hasSignedUp, timeZone: timeZone(of: state).name,
+        campaignChannel: campaignChannel))
+  }
+
+  /// Continues from a class page, reached from the trailer or landed on: schedules the
+  /// browsing and decides whether the class goes into the cart. The add-to-cart
+  /// probability is multiplied by `touchEffects.trailer` when the customer watched the
+  /// trailer.
+  func visitClassPage<Context: JourneyContext>(
+    _ classIndex: Int, customer: UInt64, state: CustomerState, context: inout Context
+  ) {
+    let steps = segmentBehaviours[state.segment]
+    scheduleBrowsing(
+      around: classIndex, model: steps.browse, customer: customer, state: state,
+      context: &context)
+    let effect = state.watchedTrailer ? behaviour.touchEffects.trailer : 1
+    decide(
+      scaled(steps.addToCart.probability, by: effect), delay: steps.addToCart.delay,
+      purpose: purposes.addToCart, customer: customer, then: .addToCart,
+      classIndex: classIndex, context: &context)
+  }
+
+  func scheduleBrowsing<Context: JourneyContext>(
+    around classIndex: Int, model: BrowseModel, customer: UInt64, state: CustomerState,
+    context: inout Context
+  ) {
+    guard model.meanClasses > 0 else { return }
+    var stream = purposes.browse.stream(customer: customer)
+    let count = stream.poisson(mean: model.meanClasses)
+    for _ in 0..<count {
+      let other = stream.discrete(population.classTables[state.segment])
+      guard other != classIndex else { continue }
+      context.schedule(
+        JourneyEvent(customer: customer, step: .browse, classIndex: other),
+        after: model.delay.sample(&stream))
+    }
+  }
+
+  func purchase<Context: JourneyContext>(
+    _ classIndex: Int, cause: CustomerAction.Cause, customer: UInt64,
+    state: inout CustomerState, context: inout Context
+  ) {
+    state.purchases.append((classIndex, context.now))
+    if state.cartClass == classIndex {
+      state.cartClass = nil
+      state.cartEmailOpenRelevance = nil
+    }
+    let order = CustomerAction.Kind.orderCompleted(
+      classIndex: classIndex, orderNumber: state.purchases.count,
+      revenueCents: catalog.classes[classIndex].priceCents, cause: cause)
+    record(order, customer: customer, state: state, context: &context)
+  }
+
+  // MARK: Organic return
+
+  /// Abandons the cart and schedules a possible organic return.
+  ///
+  /// Whether the customer returns is decided at the return time, because an email opened
+  /// before then raises (or lowers) the probability. The stream of this abandonment
+  /// supplies a uniform draw u first and the delay after it. The return is scheduled only
+  /// when u is below the highest probability any email could give, and at the return time
+  /// `returnOrganically` draws u again from the same stream and compares it with the
+  /// probability then. This gives the same decisions as scheduling every abandoner, with
+  /// fewer events.
+  func abandon<Context: JourneyContext>(
+    _ classIndex: Int, customer: UInt64, state: inout CustomerState, context: inout Context
+  ) {
+    let occurrence = state.abandonments
+    state.abandonments += 1
+    if state.firstAbandonment == nil {
+      state.firstAbandonment = context.now
+    }
+    let model = segmentBehaviours[state.segment].organicReturn
+    let ceiling = scaled(
+      organicReturnProbability(classIndex, state: state),
+      by: Swift.max(1, behaviour.touchEffects.emailOpen))
+    var stream = purposes.organicReturn.stream(customer: customer, occurrence: occurrence)
+    guard stream.uniform() < ceiling else { return }
+    context.schedule(
+      JourneyEvent(customer: customer, step: .organicReturn, classIndex: classIndex),
+      after: model.delay.sample(&stream))
+  }
+
+  /// Decides at the return time whether an abandoner comes back to buy, and records the
+  /// purchase if so.
+  func returnOrganically<Context: JourneyContext>(
+    _ classIndex: Int, customer: UInt64, state: inout CustomerState, context: inout Context
+  ) {
+    guard !state.hasPurchased(classIndex), state.abandonments > 0 else { return }
+    // NOTE: a customer abandons at most one cart, because the class page happens once, so
+    // this return belongs to the latest abandonment. Several carts per customer would need
+    // the occurrence carried in the event.
+    var stream = purposes.organicReturn.stream(
+      customer: customer, occurrence: state.abandonments - 1)
+    var probability = organicReturnProbability(classIndex, state: state)
+    if let relevance = state.cartEmailOpenRelevance, state.cartClass == classIndex {
+      probability = scaled(
+        probability, by: behaviour.touchEffects.emailOpenMultiplier(relevance: relevance))
+    }
+    guard stream.uniform() < probability else { return }
+    record(
+      .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
+      context: &context)
+    purchase(
+      classIndex, cause: .organicReturn, customer: customer, state: &state, context: &context)
+  }
+
+  /// Returns the organic-return probability before any email effect: the segment's step
+  /// probability times the price factor of the class, clamped to 0...1.
+  func organicReturnProbability(_ classIndex: Int, state: CustomerState) -> Double {
+    scaled(
+      segmentBehaviours[state.segment].organicReturn.probability,
+      by: priceFactor(of: classIndex, for: state))
+  }
+
+  // MARK: Adjustments
+
+  /// Returns the factor on purchase probabilities for `classIndex` in the customer's
+  /// segment; see `Segment.priceFactor(priceCents:meanPriceCents:)`.
+  func priceFactor(of classIndex: Int, for state: CustomerState) -> Double {
+    population.segments[state.segment].priceFactor(
+      priceCents: catalog.classes[classIndex].priceCents,
+      meanPriceCents: catalog.meanPriceCents)
+  }
+
+  /// Returns `probability × factor` clamped to 0...1. A probability or factor of 0 gives 0,
+  /// even when the other is infinite, and the result is never NaN.
+  func scaled(_ probability: Double, by factor: Double) -> Double {
+    guard probability > 0, factor > 0 else { return 0 }
+    return Swift.min(1, probability * factor)
+  }
+}
