@@ -60,7 +60,7 @@ struct LoopPass {
     let population = try Population(segments: scenario.segments, catalog: scenario.catalog)
     let journey = try Journey(
       catalog: scenario.catalog, population: population, channels: scenario.channels,
-      behaviour: scenario.behaviour, streams: streams)
+      behaviour: scenario.behaviour, timeZones: scenario.run.timeZones, streams: streams)
     var context = try LoopContext(
       scenario: scenario, journey: journey, streams: streams,
       keepsQuarantine: warehouse != nil)

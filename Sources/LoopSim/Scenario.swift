@@ -17,11 +17,14 @@ public struct RunSettings: Sendable {
   /// Customers arrive uniformly over this window from time 0; at most
   /// `prePeriod + duration`.
   public var arrivalWindow: SimDuration
+  /// The customers' time zones and their shares.
+  public var timeZones: TimeZoneMix
 
   public init(
     seed: UInt64, customers: Int, clock: ScenarioClock, prePeriod: SimDuration = .zero,
-    duration: SimDuration, arrivalWindow: SimDuration
+    duration: SimDuration, arrivalWindow: SimDuration, timeZones: TimeZoneMix = .utc
   ) {
+    self.timeZones = timeZones
     self.seed = seed
     self.customers = customers
     self.clock = clock

@@ -227,6 +227,7 @@ public enum ScenarioLoader {
       let prePeriod = run.optional("prePeriod", .duration, default: .zero)
       let duration = run.required("duration", .positiveDuration)
       let window = run.optional("arrivalWindow", .positiveDuration)
+      let timeZones = run.optional("timeZones", TimeZoneMix.reader, default: .utc)
       guard let seed, let customers, let start, let duration else { return nil }
       if prePeriod > .days(3_650) {
         run.error(
@@ -251,7 +252,7 @@ public enum ScenarioLoader {
       }
       return RunSettings(
         seed: seed, customers: customers, clock: start, prePeriod: prePeriod,
-        duration: duration, arrivalWindow: arrivalWindow)
+        duration: duration, arrivalWindow: arrivalWindow, timeZones: timeZones)
     }
   }
 }

@@ -10,9 +10,9 @@ import Simulation
 /// e-commerce and video events.
 public struct Tracker: Sendable {
   public let catalog: Catalog
-  public let channels: [AdChannel]
+  public let channels: [Channel]
 
-  public init(catalog: Catalog, channels: [AdChannel]) {
+  public init(catalog: Catalog, channels: [Channel]) {
     self.catalog = catalog
     self.channels = channels
   }
@@ -51,10 +51,7 @@ public struct Tracker: Sendable {
     switch action.kind {
     case .trailerWatched(let channelIndex, let classIndex):
       let item = catalog.classes[classIndex]
-      let channel = channels[channelIndex]
-      let campaign = Campaign(
-        name: "\(item.id)-trailer", source: channel.source, medium: channel.medium,
-        content: item.id)
+      let campaign = self.campaign(channel: channelIndex, classIndex: classIndex)
       return [
         frontEnd(
           .page, name: "Trailer",
@@ -73,13 +70,20 @@ public struct Tracker: Sendable {
 
     case .classViewed(let classIndex):
       let item = catalog.classes[classIndex]
+      // A visitor from search, referral, organic or direct lands here first, and the
+      // landing carries the channel's campaign, as its URL's UTM parameters would.
+      let campaign = action.campaignChannel.map {
+        self.campaign(channel: $0, classIndex: classIndex)
+      }
       return [
         frontEnd(
           .page, name: "Class",
           properties: Properties([
             ("path", .string("/classes/\(item.id)")), ("title", .string(item.title)),
-          ])),
-        frontEnd(.track, event: "Product Viewed", properties: productProperties(classIndex)),
+          ]), campaign: campaign),
+        frontEnd(
+          .track, event: "Product Viewed", properties: productProperties(classIndex),
+          campaign: campaign),
       ]
 
     case .identified(let firstTime):
@@ -130,6 +134,15 @@ public struct Tracker: Sendable {
           ]))
       ]
     }
+  }
+
+  /// The `context.campaign` of a first touch: the channel's name, source and medium, and
+  /// the class as the content.
+  private func campaign(channel index: Int, classIndex: Int) -> Campaign {
+    let channel = channels[index]
+    return Campaign(
+      name: channel.name, source: channel.source, medium: channel.medium,
+      content: catalog.classes[classIndex].id)
   }
 
   private func productProperties(_ classIndex: Int) -> Properties {

@@ -42,6 +42,6 @@ import Testing
   let json = track.segmentJSON(clock: clock)
   #expect(
     json.contains(
-      #""context":{"library":{"name":"loopsim"},"campaign":{"name":"sourdough-trailer","source":"google","medium":"display","content":"sourdough"},"timezone":"Asia/Tokyo"}"#
+      #""context":{"library":{"name":"loopsim"},"campaign":{"name":"paid-display","source":"google","medium":"display","content":"sourdough"},"timezone":"Asia/Tokyo"}"#
     ))
 }

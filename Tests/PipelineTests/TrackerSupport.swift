@@ -13,7 +13,11 @@ let testCatalog = Catalog(classes: [
     priceCents: 9_950),
 ])
 
-let testChannels = [AdChannel(name: "paid-display", share: 1, source: "google", medium: "display")]
+let testChannels = [
+  Channel(
+    name: "paid-display", kind: .paidDisplay, source: "google", medium: "display",
+    reach: PerSegment(1.0), clickThrough: PerSegment(0.3))
+]
 
 /// Returns one action of every kind by customer 3, signed out and signed in where both occur.
 func everyActionKind(timeZone: String? = nil) -> [CustomerAction] {
