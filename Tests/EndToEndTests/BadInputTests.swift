@@ -60,12 +60,12 @@ private func expectRejected(_ scenario: String, extra: [String] = []) throws -> 
 }
 
 @Test func badInputProbabilityOutOfRange() throws {
-  let original = "trailer: { probability: 0.35,"
-  let file = try brokenFlagship(replacing: original, with: "trailer: { probability: 1.35,")
+  let original = "addToCart: { probability: 0.45,"
+  let file = try brokenFlagship(replacing: original, with: "addToCart: { probability: 1.35,")
   let message = try expectRejected(file.path)
-  let expectedLine = try line(of: "trailer: { probability: 1.35,", in: file)
+  let expectedLine = try line(of: "addToCart: { probability: 1.35,", in: file)
   #expect(message.contains("\(file.path):\(expectedLine):"), "\(message)")
-  #expect(message.contains("behaviour.trailer.probability"))
+  #expect(message.contains("behaviour.addToCart.probability"))
   #expect(message.contains("1.35"))
   #expect(message.contains("Fix:"))
 }
