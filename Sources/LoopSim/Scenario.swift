@@ -35,8 +35,8 @@ public struct Scenario: Sendable {
   public var segments: [Segment]
   public var behaviour: BehaviourModel
   public var pipeline: PipelineConfig
-  public var workflow: WorkflowConfig
-  public var email: EmailConfig
+  /// The messaging engine's sections: templates, experiment, workflows and email.
+  public var engage: EngageConfig
   /// The scenario after `extends` and `--set`, as canonical JSON: what was run.
   public private(set) var resolvedJSON: String
   /// SHA-256 of `resolvedJSON`, recorded with every run.
@@ -47,7 +47,7 @@ public struct Scenario: Sendable {
   public init(
     formatVersion: Int, name: String, description: String, run: RunSettings,
     catalog: Catalog, segments: [Segment], behaviour: BehaviourModel,
-    pipeline: PipelineConfig, workflow: WorkflowConfig, email: EmailConfig,
+    pipeline: PipelineConfig, engage: EngageConfig,
     resolvedJSON: String
   ) throws {
     self.formatVersion = formatVersion
@@ -58,11 +58,12 @@ public struct Scenario: Sendable {
     self.segments = segments
     self.behaviour = behaviour
     self.pipeline = pipeline
-    self.workflow = workflow
-    self.email = email
+    self.engage = engage
     self.resolvedJSON = resolvedJSON
     self.sha256 = try SHA256.hash(resolvedJSON).hexString
   }
+
+  public var workflow: WorkflowConfig { engage.workflow }
 
   /// Records the resolved scenario text and its hash.
   mutating func setResolvedJSON(_ json: String) throws {
