@@ -82,7 +82,7 @@ extension WorkflowConfig {
         problems.append(
           StepOrderProblem(
             step: index, problem: "a workflow has at most one split step",
-            found: "a second split; the first is steps[\(split ?? 0)]",
+            found: "a second split after steps[\(split ?? 0)]",
             fix: "remove one of the split steps", isWarning: false))
       case .split where !hasExperiment:
         problems.append(
@@ -95,8 +95,8 @@ extension WorkflowConfig {
         if let split, index < split {
           problems.append(
             StepOrderProblem(
-              step: index, problem: "sendEmail comes before the split",
-              found: "the split is steps[\(split)]",
+              step: index, problem: "sendEmail comes before the split at steps[\(split)]",
+              found: nil,
               fix: "move the sendEmail step after the split, which decides what each arm is sent",
               isWarning: false))
         }

@@ -25,10 +25,11 @@ extension ExperimentConfig {
       let config = ExperimentConfig(arms: arms, holdout: holdout, globalControl: globalControl)
       let sum = config.shareSum
       guard abs(sum - 1) <= shareSumTolerance else {
+        let change = sum < 1 ? "raise" : "lower"
         experiment.error(
           "the holdout and the arms' shares must sum to 1", found: "a sum of \(format(sum))",
-          fix: "change the shares by \(format(1 - sum)) so that holdout plus every arm's "
-            + "share is 1")
+          fix: "\(change) the holdout or an arm's share by \(format(abs(1 - sum))) so that "
+            + "the shares sum to 1")
         return nil
       }
       return config
@@ -68,8 +69,8 @@ extension ArmConfig {
         diagnostics.error(
           "the arm name \(Names.quoted(name)) is reserved", at: node, path: path,
           found: node.shortDescription,
-          fix: "choose another name: \"holdout\" and \"global-control\" name the built-in "
-            + "arms, which receive no email")
+          fix: "choose another name, because \"holdout\" and \"global-control\" name the "
+            + "built-in arms, which receive no email")
         return nil
       }
       return name

@@ -47,9 +47,9 @@ extension WorkflowConfig {
       let trigger = workflow.required("trigger", triggerReader)
       let steps = workflow.required(
         "steps", .array(of: step, count: 1...maximumSteps))
-      reportRemovedFields(workflow)
+      let hasRemovedFields = reportRemovedFields(workflow)
 
-      guard let name, let trigger, let steps else { return nil }
+      guard let name, let trigger, let steps, !hasRemovedFields else { return nil }
       let config = WorkflowConfig(name: name, triggerEvent: trigger, steps: steps)
       // When the experiment is invalid its own errors are reported, so a split is not
       // reported again for lacking one.
@@ -65,8 +65,9 @@ extension WorkflowConfig {
     }
   }
 
-  /// Reports the fields of the previous workflow format with where their settings went.
-  private static func reportRemovedFields(_ workflow: ObjectReader) {
+  /// Reports the fields of the previous workflow format with where their settings went,
+  /// and returns whether there were any.
+  private static func reportRemovedFields(_ workflow: ObjectReader) -> Bool {
     let moves = [
       ("delay", "write a { wait: \"1h\" } step in steps"),
       ("holdout", "set the holdout share in the experiment section"),
@@ -76,10 +77,13 @@ extension WorkflowConfig {
           + "{ sendEmail: { template: … } } step"
       ),
     ]
+    var found = false
     for (key, fix) in moves where workflow.contains(key) {
+      found = true
       workflow.declareKnown(key)
       workflow.error("this field moved in the current scenario format", key: key, fix: fix)
     }
+    return found
   }
 
   /// Reports step order problems at the step kind's key, such as `steps[3].sendEmail`.
