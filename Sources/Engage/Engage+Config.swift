@@ -53,7 +53,7 @@ extension EngageConfig {
     }
   }
 
-  /// The most templates a scenario may define.
+  /// The maximum number of templates a scenario may define.
   public static let maximumTemplates = 100
 }
 

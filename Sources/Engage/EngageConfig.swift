@@ -23,8 +23,8 @@ public struct EngageConfig: Sendable, Hashable {
   }
 
   /// Checks what the readers check across sections, for a configuration built in code:
-  /// every template named exists, the steps are in a valid order, and a split has an
-  /// experiment.
+  /// every template named exists, the steps are in a valid order, a split has an
+  /// experiment, and the experiment's shares sum to 1.
   public func validate() throws(EngageConfigError) {
     let names = Set(templates.map(\.name))
     var missing: [String] = []
@@ -37,7 +37,7 @@ public struct EngageConfig: Sendable, Hashable {
       }
     }
     if let name = missing.first {
-      throw EngageConfigError("unknown template \"\(name)\"; add it to templates")
+      throw EngageConfigError("template \"\(name)\" is not in templates, so it cannot be sent")
     }
     let problems = workflow.orderProblems(hasExperiment: experiment != nil)
     if let problem = problems.first(where: { !$0.isWarning }) {
@@ -59,7 +59,7 @@ public struct EngageConfigError: Error, Sendable, Hashable, CustomStringConverti
   }
 }
 
-/// A problem with where a step stands in a workflow, found by `orderProblems`.
+/// A misplaced step, found by `orderProblems`.
 struct StepOrderProblem: Sendable, Hashable {
   /// The index of the step in `steps`.
   let step: Int

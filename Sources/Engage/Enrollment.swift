@@ -46,7 +46,7 @@ public struct EmailRecord: Sendable {
   public let template: String
   /// The enrollment's arm; nil in a workflow without a split.
   public let arm: String?
-  /// What the email lists beside the abandoned class.
+  /// The strategy that chose the classes listed beside the abandoned class.
   public let strategy: PersonalizationStrategy
   public let subject: String
   public let html: String

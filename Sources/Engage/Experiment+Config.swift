@@ -2,7 +2,7 @@ import Config
 import Foundation
 
 extension ExperimentConfig {
-  /// The most arms an experiment may have besides the holdout.
+  /// The maximum number of arms an experiment may have besides the holdout.
   public static let maximumArms = 20
 
   /// Reads the `experiment` section.

@@ -35,7 +35,7 @@ public struct ExperimentConfig: Sendable, Hashable {
     [Self.holdoutArm] + arms.map(\.name)
   }
 
-  /// The arm named `name`, or nil for `holdout`, `global-control` and unknown names.
+  /// Returns the arm named `name`, or nil for `holdout`, `global-control` and unknown names.
   public func arm(named name: String) -> ArmConfig? {
     arms.first { $0.name == name }
   }
@@ -74,13 +74,13 @@ public struct ArmConfig: Sendable, Hashable {
 
   /// The arm's name: `variation_name` of its `Experiment Viewed` events.
   public let name: String
-  /// What the email lists beside the abandoned class.
+  /// The strategy that chooses the classes listed beside the abandoned class.
   public let strategy: PersonalizationStrategy
   /// The share of split customers assigned to this arm, from 0 to 1.
   public let share: Double
   /// A template that replaces the `sendEmail` step's template for this arm.
   public let template: String?
-  /// The most classes the email lists beside the abandoned class.
+  /// The maximum number of classes the email lists beside the abandoned class.
   public let listedClasses: Int
 
   public init(
@@ -95,7 +95,7 @@ public struct ArmConfig: Sendable, Hashable {
   }
 }
 
-/// What a personalized email lists beside the abandoned class.
+/// A rule for the classes that a personalized email lists beside the abandoned class.
 public enum PersonalizationStrategy: String, Sendable, Hashable, CaseIterable {
   /// Classes the profile watched (trailer played or class page viewed), in the order
   /// first watched, leaving out classes already bought.
@@ -109,7 +109,7 @@ public enum PersonalizationStrategy: String, Sendable, Hashable, CaseIterable {
   case catalogPicks = "catalog-picks"
 }
 
-/// How a messaging engine assigns arms at a split step.
+/// The rule by which a messaging engine assigns arms at a split step.
 ///
 /// A counterfactual pass forces every customer into one arm while every other draw stays
 /// keyed as in the factual pass, so the difference between passes is due to the arm

@@ -54,10 +54,11 @@ public struct MessagingEngine: Sendable {
     if case .forced(let name) = armPolicy {
       let names = (configuration.experiment?.armNames ?? []) + [ExperimentConfig.globalControlArm]
       guard configuration.workflow.splitIndex != nil, names.contains(name) else {
-        throw EngageConfigError(
-          "cannot force arm \"\(name)\": the workflow's split assigns "
-            + (configuration.workflow.splitIndex == nil
-              ? "nothing, because it has no split step" : names.joined(separator: ", ")))
+        let reason =
+          configuration.workflow.splitIndex == nil
+          ? "the workflow has no split step"
+          : "the split assigns only " + names.joined(separator: ", ")
+        throw EngageConfigError("cannot force arm \"\(name)\", because \(reason)")
       }
     }
 
@@ -161,7 +162,7 @@ public struct MessagingEngine: Sendable {
     }
   }
 
-  /// The enrollment's profile, or the profile it was merged into.
+  /// Returns the enrollment's profile, or the profile it was merged into.
   func currentProfile(of enrollment: Enrollment) -> Profile {
     var index = enrollment.profile
     // A merge chain is at most as long as the store; the bound only guards the loop.

@@ -2,10 +2,10 @@ import Config
 import Simulation
 
 extension WorkflowConfig {
-  /// The most steps a workflow may have.
+  /// The maximum number of steps a workflow may have.
   public static let maximumSteps = 100
 
-  /// Reads the `workflows` section, which in this version holds exactly one workflow.
+  /// Reads the `workflows` section, which in this version contains exactly one workflow.
   ///
   /// - Parameters:
   ///   - templates: The template names that `sendEmail` steps may use, or nil when the

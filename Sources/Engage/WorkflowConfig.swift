@@ -34,9 +34,10 @@ public struct WorkflowConfig: Sendable, Hashable {
 ///
 /// Each case is one step kind of the scenario format, written as an object with exactly
 /// one key, the kind's name. A new kind (a delay until a local time, a wait for an event,
-/// a branch, a frequency cap) needs a case here, a `Kind`, a branch in the step reader, in
-/// `configValue` and in `MessagingEngine.runStep`, and a rule in `orderProblems` when
-/// its position matters. The compiler points at each switch that misses the case.
+/// a branch, a frequency cap) needs a case here and a `Kind`. It also needs a branch in
+/// the step reader, in `configValue` and in `MessagingEngine.runSteps`, and a rule in
+/// `orderProblems` when its position matters. The compiler points at each switch that
+/// misses the case.
 public enum WorkflowStep: Sendable, Hashable {
   /// Waits this long, then runs the next step. The duration may be 0.
   case wait(SimDuration)
@@ -65,8 +66,8 @@ public enum WorkflowStep: Sendable, Hashable {
   }
 }
 
-/// What makes an `exitIf` step remove a profile from the workflow, as the profile shows
-/// it: built from delivered messages only, so a purchase whose message is late or lost
+/// A condition on which an `exitIf` step removes a profile from the workflow. The profile
+/// is built from delivered messages only, so a purchase whose message is late or lost
 /// does not count.
 public enum ExitCondition: String, Sendable, Hashable, CaseIterable {
   /// The profile bought the class that triggered the enrollment.

@@ -205,9 +205,9 @@ struct EngageConfigTests {
     InvalidCase(
       name: "two workflows",
       change: {
-        let one = #"{ name: "w", trigger: { event: "Product Added" }, steps: [{ exit: true }] }"#
+        let workflow = #"{ name: "w", trigger: { event: "Product Added" }, steps: [{ exit: true }] }"#
         $0.experiment = "null"
-        $0.workflows = "[\(one), \(one)]"
+        $0.workflows = "[\(workflow), \(workflow)]"
       },
       path: "workflows", fix: "keep one workflow and remove the others"),
     InvalidCase(

@@ -379,7 +379,8 @@ struct MessagingEngineTests {
     }
     let inControl = engine.enrollments.filter(\.inGlobalControl)
     #expect(!inControl.isEmpty)
-    #expect(inControl.allSatisfy { $0.emails.isEmpty && $0.arm == nil })
+    #expect(inControl.allSatisfy { $0.emails.isEmpty })
+    #expect(inControl.allSatisfy { $0.arm == nil })
     #expect(engine.emails.count == 200 - inControl.count)
   }
 
