@@ -29,7 +29,10 @@ extension TemplateConfig: ConfigEncodable {
 
 extension WorkflowConfig: ConfigEncodable {
   public var configValue: JSONValue {
-    ["name": .string(name), "trigger": ["event": .string(triggerEvent)], "steps": steps.configValue]
+    [
+      "name": .string(name), "trigger": ["event": .string(triggerEvent)],
+      "steps": steps.configValue,
+    ]
   }
 }
 

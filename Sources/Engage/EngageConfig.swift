@@ -116,7 +116,8 @@ extension WorkflowConfig {
     if sends.isEmpty {
       problems.append(
         StepOrderProblem(
-          step: max(steps.count - 1, 0), problem: "the workflow has no sendEmail step, so it sends nothing",
+          step: max(steps.count - 1, 0),
+          problem: "the workflow has no sendEmail step, so it sends nothing",
           found: nil, fix: "add a sendEmail step", isWarning: true))
     }
     return problems

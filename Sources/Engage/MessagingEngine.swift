@@ -102,7 +102,8 @@ public struct MessagingEngine: Sendable {
     runSteps(enrollments.count - 1, context: &context)
   }
 
-  public mutating func handle<Context: EngageContext>(_ event: EngageEvent, context: inout Context) {
+  public mutating func handle<Context: EngageContext>(_ event: EngageEvent, context: inout Context)
+  {
     switch event {
     case .wake(let index):
       runSteps(index, context: &context)

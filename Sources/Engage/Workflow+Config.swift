@@ -113,7 +113,8 @@ extension WorkflowStep {
   /// Reads one step: an object with exactly one key, the step kind.
   static func reader(templates: [String]?) -> ConfigReader<WorkflowStep> {
     let kinds = Kind.allCases.map(\.rawValue)
-    let example = "{ wait: \"1h\" }, { exitIf: \"purchased-trigger-class\" }, "
+    let example =
+      "{ wait: \"1h\" }, { exitIf: \"purchased-trigger-class\" }, "
       + "{ split: \"experiment\" }, { sendEmail: { template: \"…\" } } or { exit: true }"
     return .object("a step such as \(example)") { step in
       var present: [Kind] = []

@@ -45,10 +45,10 @@ struct Sections: Sendable {
       ?? "{ arms: \(arms), holdout: \(holdout), globalControl: \(globalControl) }"
     let workflowsText =
       workflows
-      ?? """
-      [{ name: "abandoned-cart", trigger: { event: "Product Added" }, \(workflowExtra)
-         steps: \(steps) }]
-      """
+        ?? """
+        [{ name: "abandoned-cart", trigger: { event: "Product Added" }, \(workflowExtra)
+           steps: \(steps) }]
+        """
     return """
       {
         templates: \(templates),
@@ -109,7 +109,8 @@ struct EngageConfigTests {
   @Test func optionalSectionsTakeDefaults() throws {
     var sections = Sections()
     sections.templates = #"[{ name: "t", subject: "s", heading: "h" }]"#
-    sections.experiment = #"{ arms: [{ name: "a", strategy: "abandoned-only", share: 1 }], holdout: 0 }"#
+    sections.experiment =
+      #"{ arms: [{ name: "a", strategy: "abandoned-only", share: 1 }], holdout: 0 }"#
     sections.steps = #"[{ split: "experiment" }, { sendEmail: { template: "t" } }]"#
     let (read, diagnostics) = try read(sections.text)
     #expect(diagnostics.all.isEmpty, "\(diagnostics.all)")
@@ -205,7 +206,8 @@ struct EngageConfigTests {
     InvalidCase(
       name: "two workflows",
       change: {
-        let workflow = #"{ name: "w", trigger: { event: "Product Added" }, steps: [{ exit: true }] }"#
+        let workflow =
+          #"{ name: "w", trigger: { event: "Product Added" }, steps: [{ exit: true }] }"#
         $0.experiment = "null"
         $0.workflows = "[\(workflow), \(workflow)]"
       },
@@ -222,7 +224,8 @@ struct EngageConfigTests {
     InvalidCase(
       name: "exit false",
       change: {
-        $0.steps = #"[{ split: "experiment" }, { sendEmail: { template: "plain" } }, { exit: false }]"#
+        $0.steps =
+          #"[{ split: "experiment" }, { sendEmail: { template: "plain" } }, { exit: false }]"#
       },
       path: "workflows[0].steps[2].exit", fix: "to true"),
     InvalidCase(
@@ -249,12 +252,19 @@ struct EngageConfigTests {
       path: "workflows[0].steps[0].exitIf", fix: #"did you mean "purchased-anything"?"#),
     InvalidCase(
       name: "negative wait",
-      change: { $0.steps = #"[{ wait: "-1h" }, { split: "experiment" }, { sendEmail: { template: "plain" } }]"# },
+      change: {
+        $0.steps =
+          #"[{ wait: "-1h" }, { split: "experiment" }, { sendEmail: { template: "plain" } }]"#
+      },
       path: "workflows[0].steps[0].wait", fix: "use a number and a unit"),
     InvalidCase(
       name: "repeated template name",
       change: {
-        $0.templates = #"[{ name: "plain", subject: "a", heading: "b" }, { name: "plain", subject: "c", heading: "d" }]"#
+        $0.templates =
+          #"""
+          [{ name: "plain", subject: "a", heading: "b" },
+           { name: "plain", subject: "c", heading: "d" }]
+          """#
         $0.steps = #"[{ split: "experiment" }, { sendEmail: { template: "plain" } }]"#
       },
       path: "templates[1].name", fix: "give every element its own name"),
@@ -267,13 +277,21 @@ struct EngageConfigTests {
     InvalidCase(
       name: "subject on two lines",
       change: {
-        $0.templates = #"[{ name: "abandoned-cart", subject: "a\nb", heading: "b" }, { name: "plain", subject: "a", heading: "b" }]"#
+        $0.templates =
+          #"""
+          [{ name: "abandoned-cart", subject: "a\nb", heading: "b" },
+           { name: "plain", subject: "a", heading: "b" }]
+          """#
       },
       path: "templates[0].subject", fix: "write the subject on one line"),
     InvalidCase(
       name: "unknown placeholder",
       change: {
-        $0.templates = #"[{ name: "abandoned-cart", subject: "a", heading: "{{ abandoned.titel }}" }, { name: "plain", subject: "a", heading: "b" }]"#
+        $0.templates =
+          #"""
+          [{ name: "abandoned-cart", subject: "a", heading: "{{ abandoned.titel }}" },
+           { name: "plain", subject: "a", heading: "b" }]
+          """#
       },
       path: "templates[0].heading", fix: "use one of: abandoned.category"),
     InvalidCase(
@@ -411,7 +429,8 @@ struct EngageConfigTests {
 
   @Test func encodingWritesDefaults() throws {
     var sections = Sections()
-    sections.experiment = #"{ arms: [{ name: "a", strategy: "catalog-picks", share: 1 }], holdout: 0 }"#
+    sections.experiment =
+      #"{ arms: [{ name: "a", strategy: "catalog-picks", share: 1 }], holdout: 0 }"#
     let (read, _) = try read(sections.text)
     let config = try #require(read)
     let experiment = try #require(config.experiment)

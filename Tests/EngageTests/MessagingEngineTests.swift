@@ -54,10 +54,13 @@ struct FakeContext: EngageContext {
 }
 
 let testCatalog = Catalog(classes: [
-  CatalogClass(id: "a", title: "Knife Skills", instructor: "Ana", category: "cooking", priceCents: 12_000),
-  CatalogClass(id: "b", title: "Jazz Piano", instructor: "Ben", category: "music", priceCents: 9_000),
+  CatalogClass(
+    id: "a", title: "Knife Skills", instructor: "Ana", category: "cooking", priceCents: 12_000),
+  CatalogClass(
+    id: "b", title: "Jazz Piano", instructor: "Ben", category: "music", priceCents: 9_000),
   CatalogClass(id: "c", title: "Bread", instructor: "Cy", category: "cooking", priceCents: 8_000),
-  CatalogClass(id: "d", title: "Songwriting", instructor: "Di", category: "music", priceCents: 7_000),
+  CatalogClass(
+    id: "d", title: "Songwriting", instructor: "Di", category: "music", priceCents: 7_000),
   CatalogClass(id: "e", title: "Pasta", instructor: "Ed", category: "cooking", priceCents: 6_000),
   CatalogClass(id: "f", title: "Memoir", instructor: "Flo", category: "writing", priceCents: 5_000),
 ])
@@ -169,7 +172,8 @@ struct MessagingEngineTests {
       context.sent.map { $0.event ?? "" } == [
         "Experiment Viewed", "Email Sent", "Email Delivered", "Email Opened",
       ])
-    #expect(context.sent.map(\.timestamp.milliseconds) == [3_600_000, 5_400_000, 5_430_000, 9_030_000])
+    #expect(
+      context.sent.map(\.timestamp.milliseconds) == [3_600_000, 5_400_000, 5_430_000, 9_030_000])
   }
 
   @Test func stepsWithoutWaitRunAtEnrollment() throws {
@@ -218,8 +222,10 @@ struct MessagingEngineTests {
     engine.enroll(1, context: &context)
     engine.enroll(2, context: &context)
     context.run(&engine, until: SimTime(milliseconds: 60_000))
-    engine.receive(Deliver.track("Order Completed", 1, classId: "a", at: context.now), context: &context)
-    engine.receive(Deliver.track("Order Completed", 2, classId: "b", at: context.now), context: &context)
+    engine.receive(
+      Deliver.track("Order Completed", 1, classId: "a", at: context.now), context: &context)
+    engine.receive(
+      Deliver.track("Order Completed", 2, classId: "b", at: context.now), context: &context)
     context.run(&engine)
 
     #expect(engine.enrollments[0].exitReason == "goal: purchased")
@@ -241,7 +247,8 @@ struct MessagingEngineTests {
     engine.enroll(1, context: &context)
     engine.enroll(2, context: &context)
     context.run(&engine, until: SimTime(milliseconds: 2_000))
-    engine.receive(Deliver.track("Order Completed", 2, classId: "f", at: context.now), context: &context)
+    engine.receive(
+      Deliver.track("Order Completed", 2, classId: "f", at: context.now), context: &context)
     context.run(&engine)
 
     #expect(engine.enrollments[0].exitReason == nil)
@@ -503,15 +510,16 @@ struct MessagingEngineTests {
 
   /// The classes each strategy lists for a customer who watched d, c and b, bought b, and
   /// abandoned a (cooking).
-  @Test(arguments: [
-    (PersonalizationStrategy.watchedClasses, 3, ["d", "c"], "Because you watched"),
-    (.watchedClasses, 1, ["d"], "Because you watched"),
-    (.abandonedOnly, 3, [], nil),
-    (.sameCategory, 3, ["c", "e"], "More cooking classes"),
-    (.sameCategory, 1, ["c"], "More cooking classes"),
-    (.catalogPicks, 3, ["b", "c", "d"], "Popular classes"),
-    (.catalogPicks, 0, [], nil),
-  ] as [(PersonalizationStrategy, Int, [String], String?)])
+  @Test(
+    arguments: [
+      (PersonalizationStrategy.watchedClasses, 3, ["d", "c"], "Because you watched"),
+      (.watchedClasses, 1, ["d"], "Because you watched"),
+      (.abandonedOnly, 3, [], nil),
+      (.sameCategory, 3, ["c", "e"], "More cooking classes"),
+      (.sameCategory, 1, ["c"], "More cooking classes"),
+      (.catalogPicks, 3, ["b", "c", "d"], "Popular classes"),
+      (.catalogPicks, 0, [], nil),
+    ] as [(PersonalizationStrategy, Int, [String], String?)])
   func strategyListsClasses(
     strategy: PersonalizationStrategy, limit: Int, expected: [String], listHeading: String?
   ) throws {
@@ -522,7 +530,8 @@ struct MessagingEngineTests {
     var context = FakeContext()
     engine.receive(Deliver.identify(1, at: .zero), context: &context)
     for classId in ["d", "c", "b"] {
-      engine.receive(Deliver.track("Product Viewed", 1, classId: classId, at: .zero), context: &context)
+      engine.receive(
+        Deliver.track("Product Viewed", 1, classId: classId, at: .zero), context: &context)
     }
     engine.receive(Deliver.track("Order Completed", 1, classId: "b", at: .zero), context: &context)
     engine.receive(Deliver.track("Product Added", 1, classId: "a", at: .zero), context: &context)
