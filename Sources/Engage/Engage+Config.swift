@@ -1,71 +1,85 @@
-import Foundation
 import Config
 import Customers
+import Foundation
 import Simulation
 
-extension WorkflowConfig {
-  /// Reads the `workflows` section. This version runs one abandoned-cart workflow.
-  public static var listReader: ConfigReader<WorkflowConfig> {
-    ConfigReader<[WorkflowConfig]>.array(of: reader, count: 1...1)
-      .converted(expecting: "a list of exactly one workflow") { $0.first }
+extension EngageConfig {
+  /// Reads the `templates`, `experiment`, `workflows` and `email` members of a scenario's
+  /// root object, and checks the references between them: the templates that steps and
+  /// arms name, and the experiment that a split needs.
+  ///
+  /// A reference into a section that is itself invalid is not checked, so one mistake is
+  /// reported once. Returns nil after reporting at least one error.
+  public static func read(from root: ObjectReader) -> EngageConfig? {
+    let errorsBeforeTemplates = root.diagnostics.errorCount
+    let templates =
+      root.optional(
+        "templates",
+        ConfigReader<[TemplateConfig]>.array(
+          of: TemplateConfig.reader, count: 0...maximumTemplates, unique: "name", by: \.name))
+      ?? []
+    let templateNames =
+      root.diagnostics.errorCount == errorsBeforeTemplates ? templates.map(\.name) : nil
+
+    let errorsBeforeExperiment = root.diagnostics.errorCount
+    let experiment = root.optional(
+      "experiment", ExperimentConfig.reader(templates: templateNames))
+    let experimentState: SectionState =
+      root.diagnostics.errorCount != errorsBeforeExperiment
+      ? .invalid : experiment == nil ? .absent : .valid
+
+    let workflow = root.required(
+      "workflows",
+      WorkflowConfig.listReader(templates: templateNames, experiment: experimentState))
+    let email = root.required("email", EmailConfig.reader)
+
+    guard templateNames != nil, experimentState != .invalid, let workflow, let email else {
+      return nil
+    }
+    if experiment != nil, workflow.splitIndex == nil {
+      root.warning(
+        "no workflow has a split step, so the arms are unused and only globalControl applies",
+        key: "experiment", fix: "add a { split: \"experiment\" } step to the workflow")
+    }
+    return EngageConfig(
+      templates: templates, experiment: experiment, workflow: workflow, email: email)
   }
 
-  public static var reader: ConfigReader<WorkflowConfig> {
-    .object("a workflow") { workflow in
-      let name = workflow.required("name", slugReader)
-      let trigger = workflow.required("trigger", triggerReader)
-      let delay = workflow.required("delay", .duration)
-      let holdout = workflow.required("holdout", .probability)
-      let email = workflow.required("email", emailContentReader)
-      guard let name, let trigger, let delay, let holdout, let email else { return nil }
-      return WorkflowConfig(
-        name: name, triggerEvent: trigger, delay: delay, holdoutShare: holdout,
-        maxWatchedClasses: email.watched, subject: email.subject, heading: email.heading)
+  /// Reads an object that contains only the messaging engine's sections; for tests and
+  /// tools that check these sections alone.
+  public static var reader: ConfigReader<EngageConfig> {
+    .object("an object with templates, experiment, workflows and email") { root in
+      read(from: root)
     }
   }
 
-  /// A name that can appear in ids and stream purposes: letters, digits, `-` and `_`.
-  static var slugReader: ConfigReader<String> {
-    ConfigReader<String>.nonEmptyString.converted(
-      expecting: "a name of letters, digits, '-' and '_', such as \"abandoned-cart\""
-    ) { name in
-      name.count <= 64
-        && name.unicodeScalars.allSatisfy {
-          $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
-        } ? name : nil
+  /// The maximum number of templates a scenario may define.
+  public static let maximumTemplates = 100
+}
+
+/// Whether an optional section is absent, invalid, or valid, for the checks of the
+/// sections that refer to it.
+enum SectionState: Sendable, Hashable {
+  case absent, invalid, valid
+}
+
+extension TemplateConfig {
+  /// Reads one element of the `templates` section.
+  public static var reader: ConfigReader<TemplateConfig> {
+    .object(
+      "a template such as { name: \"abandoned-cart\", subject: \"…\", heading: \"…\" }"
+    ) { template in
+      let name = template.required("name", Names.slug)
+      let subject = template.required("subject", subjectReader)
+      let heading = template.required("heading", textReader)
+      guard let name, let subject, let heading else { return nil }
+      return TemplateConfig(name: name, subject: subject, heading: heading)
     }
   }
 
-  static var triggerReader: ConfigReader<String> {
-    .object("a trigger such as { event: \"Product Added\" }") { trigger in
-      trigger.required("event", .oneOf(["Product Added"]))
-    }
-  }
-
-  static var emailContentReader:
-    ConfigReader<(subject: EmailTemplate, heading: EmailTemplate, watched: Int)>
-  {
-    .object("an email such as { subject: \"…\", heading: \"…\", watchedClasses: 3 }") { email in
-      let subject = email.required(
-        "subject",
-        ConfigReader<EmailTemplate>(expecting: "a one-line template string") {
-          node, path, diagnostics in
-          if case .string(let text) = node.value, text.contains(where: \.isNewline) {
-            diagnostics.error(
-              "a subject line cannot contain a line break", at: node, path: path,
-              found: node.shortDescription, fix: "write the subject on one line")
-            return nil
-          }
-          return templateReader.read(node, at: path, into: diagnostics)
-        })
-      let heading = email.required("heading", templateReader)
-      let watched = email.optional("watchedClasses", .int(in: 0...10), default: 3)
-      guard let subject, let heading else { return nil }
-      return (subject, heading, watched)
-    }
-  }
-
-  static var templateReader: ConfigReader<EmailTemplate> {
+  /// Reads a template string whose placeholders are among
+  /// `WorkflowConfig.placeholderNames`.
+  static var textReader: ConfigReader<EmailTemplate> {
     ConfigReader<EmailTemplate>(expecting: "a template string") { node, path, diagnostics in
       guard let text = diagnostics.read(node, at: path, as: .nonEmptyString) else { return nil }
       switch Result(catching: { () throws(TemplateError) -> EmailTemplate in
@@ -78,6 +92,20 @@ extension WorkflowConfig {
           error.problem, at: node, path: path, found: node.shortDescription, fix: error.fix)
         return nil
       }
+    }
+  }
+
+  /// Reads a template string on one line, for a subject.
+  static var subjectReader: ConfigReader<EmailTemplate> {
+    ConfigReader<EmailTemplate>(expecting: "a one-line template string") {
+      node, path, diagnostics in
+      if case .string(let text) = node.value, text.contains(where: \.isNewline) {
+        diagnostics.error(
+          "a subject line cannot contain a line break", at: node, path: path,
+          found: node.shortDescription, fix: "write the subject on one line")
+        return nil
+      }
+      return textReader.read(node, at: path, into: diagnostics)
     }
   }
 }
@@ -94,5 +122,50 @@ extension EmailConfig {
       return EmailConfig(
         deliverability: deliverability, deliveryDelay: deliveryDelay, open: open, click: click)
     }
+  }
+}
+
+/// Readers of names shared by the sections.
+enum Names {
+  /// A name that can appear in ids and stream purposes: 1 to 64 ASCII letters, digits,
+  /// `-` and `_`.
+  static var slug: ConfigReader<String> {
+    ConfigReader<String>.nonEmptyString.converted(
+      expecting: "a name of at most 64 letters, digits, '-' and '_', such as \"abandoned-cart\""
+    ) { name in
+      name.count <= 64
+        && name.unicodeScalars.allSatisfy {
+          $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+        } ? name : nil
+    }
+  }
+
+  /// Reads the name of a template in the `templates` section, with a "did you mean" for a
+  /// near miss. When `templates` is nil the section is invalid and the name is not checked.
+  static func template(among templates: [String]?) -> ConfigReader<String> {
+    ConfigReader<String>(expecting: "the name of a template in the templates section") {
+      node, path, diagnostics in
+      guard let name = diagnostics.read(node, at: path, as: .nonEmptyString) else { return nil }
+      guard let templates, !templates.contains(name) else { return name }
+
+      let fix: String
+      if let suggestion = Suggestion.closest(to: name, among: templates) {
+        fix = "did you mean \(quoted(suggestion))?"
+      } else if templates.isEmpty {
+        fix = "add a template named \(quoted(name)) to the templates section"
+      } else {
+        fix = "use one of the templates: " + templates.map(quoted).joined(separator: ", ")
+      }
+      diagnostics.error(
+        "unknown template", at: node, path: path, found: node.shortDescription, fix: fix)
+      return nil
+    }
+  }
+
+  /// Returns `text` as a JSON string literal, for messages.
+  static func quoted(_ text: String) -> String {
+    var output = ""
+    JSONWriter.appendQuoted(text, to: &output)
+    return output
   }
 }

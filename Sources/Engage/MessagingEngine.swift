@@ -2,101 +2,88 @@ import Customers
 import Pipeline
 import Simulation
 
-/// One profile's passage through the workflow.
-public struct Enrollment: Sendable {
-  public let profile: Int
-  public let customer: UInt64
-  public let userId: String
-  public let classId: String
-  public let enteredAt: SimTime
-  public var arm: Arm?
-  public var assignedAt: SimTime?
-  /// Why the profile left before the split, if it did.
-  public var exitReason: String?
-  public var email: Int?
-}
-
-/// An email the engine sent, with its lifecycle.
-public struct EmailRecord: Sendable {
-  public let id: String
-  public let customer: UInt64
-  public let userId: String
-  public let workflow: String
-  public let subject: String
-  public let html: String
-  public let abandonedClassId: String
-  public let listedClassIds: [String]
-  /// How relevant the listed classes are to the customer (0–1); ground truth.
-  public let relevance: Double
-  public let sentAt: SimTime
-  /// The customer's email number, from 0, used to key their reaction draws.
-  public let number: UInt32
-  public var deliveredAt: SimTime?
-  public var bouncedAt: SimTime?
-  public var openedAt: SimTime?
-  public var clickedAt: SimTime?
-}
-
-/// A scheduled step of the messaging engine.
-public enum EngageEvent: Sendable {
-  case wake(enrollment: Int)
-  case delivery(email: Int)
-  case open(email: Int)
-  case click(email: Int)
-}
-
-/// What the engine needs from the run.
-public protocol EngageContext {
-  var now: SimTime { get }
-  mutating func schedule(_ event: EngageEvent, after delay: SimDuration)
-  /// Sends one of the engine's own events (email engagement, experiment assignment)
-  /// into Collect, closing the loop.
-  mutating func send(_ message: Message)
-  mutating func nextMessageID(for customer: UInt64) -> MessageID
-  func relevance(of classIndices: [Int], customer: UInt64) -> Double
-  func emailResponsiveness(customer: UInt64) -> Double
-  /// The customer clicked an email; the behaviour model decides what they do next.
-  mutating func customerClicked(email: EmailRecord)
-}
-
-/// The messaging engine: profiles fed by Route, one workflow, and email delivery.
+/// The messaging engine: profiles fed by Route, one workflow run step by step, and email
+/// delivery.
+///
+/// A profile enrolls on the workflow's trigger event, at most once. Its steps then run in
+/// order: steps that take no simulated time run at once, and a `wait` schedules a `.wake`
+/// event that runs the next step, so nothing calls across simulated time. The engine
+/// knows only the messages its destination delivered, so a lost or late message changes
+/// what it does.
+///
+/// Random streams, each keyed by customer:
+/// - `workflow.<name>.split`: one uniform variate per split, read by cumulative shares;
+/// - `experiment.global-control`: one Bernoulli draw at enrollment;
+/// - `email.delivery-delay`, `email.delivery`, `email.open`, `email.click`: keyed also by
+///   the customer's email number, so every arm policy gives the same draws for the same
+///   email.
 public struct MessagingEngine: Sendable {
-  public let workflow: WorkflowConfig
-  public let emailConfig: EmailConfig
+  public let configuration: EngageConfig
   public let catalog: Catalog
   public let armPolicy: ArmPolicy
   public private(set) var profiles = ProfileStore()
-  public private(set) var enrollments: [Enrollment] = []
-  public private(set) var emails: [EmailRecord] = []
+  public internal(set) var enrollments: [Enrollment] = []
+  public internal(set) var emails: [EmailRecord] = []
   /// When false, delivered messages still update profiles but enter no workflow: the
   /// scenario has ended and only in-flight deliveries are landing.
   public var acceptsTriggers = true
 
   private var enrolledProfiles: Set<Int> = []
-  private var emailCount: [UInt64: UInt32] = [:]
-  private let classIndexById: [String: Int]
-  private let splitPurpose, deliveryDelayPurpose, deliveryPurpose: RandomPurpose
-  private let openPurpose, clickPurpose: RandomPurpose
+  /// The number of emails sent to each customer so far.
+  var emailCount: [UInt64: UInt32] = [:]
+  let classIndexById: [String: Int]
+  /// The catalog indices of each category's classes, in catalog order, by category number.
+  let classesByCategory: [[Int]]
+  let templatesByName: [String: TemplateConfig]
+  private let splitPurpose, globalControlPurpose: RandomPurpose
+  let deliveryDelayPurpose, deliveryPurpose, openPurpose, clickPurpose: RandomPurpose
 
+  public var workflow: WorkflowConfig { configuration.workflow }
+  public var emailConfig: EmailConfig { configuration.email }
+
+  /// Creates an engine for one pass of a run.
+  ///
+  /// - Throws: `EngageConfigError` when `configuration` fails `EngageConfig.validate()`
+  ///   or `armPolicy` forces an arm that the split cannot assign, and `SHA256Error` when
+  ///   a stream cannot be derived.
   public init(
-    workflow: WorkflowConfig, email: EmailConfig, catalog: Catalog, armPolicy: ArmPolicy,
+    configuration: EngageConfig, catalog: Catalog, armPolicy: ArmPolicy,
     streams: RandomStreams
   ) throws {
-    self.workflow = workflow
-    self.emailConfig = email
+    try configuration.validate()
+    if case .forced(let name) = armPolicy {
+      let names = (configuration.experiment?.armNames ?? []) + [ExperimentConfig.globalControlArm]
+      guard configuration.workflow.splitIndex != nil, names.contains(name) else {
+        let reason =
+          configuration.workflow.splitIndex == nil
+          ? "the workflow has no split step"
+          : "the split assigns only " + names.joined(separator: ", ")
+        throw EngageConfigError("cannot force arm \"\(name)\", because \(reason)")
+      }
+    }
+
+    self.configuration = configuration
     self.catalog = catalog
     self.armPolicy = armPolicy
-    self.classIndexById = Dictionary(
+    classIndexById = Dictionary(
       catalog.classes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
-    splitPurpose = try streams.purpose("workflow.\(workflow.name).split")
+    var byCategory = Array(repeating: [Int](), count: catalog.categories.count)
+    for (index, category) in catalog.categoryIndex.enumerated() {
+      byCategory[category].append(index)
+    }
+    classesByCategory = byCategory
+    templatesByName = Dictionary(
+      configuration.templates.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    splitPurpose = try streams.purpose("workflow.\(configuration.workflow.name).split")
+    globalControlPurpose = try streams.purpose("experiment.global-control")
     deliveryDelayPurpose = try streams.purpose("email.delivery-delay")
     deliveryPurpose = try streams.purpose("email.delivery")
     openPurpose = try streams.purpose("email.open")
     clickPurpose = try streams.purpose("email.click")
   }
 
-  /// Receives a message delivered by Route: updates the profile and enters the workflow
-  /// on its trigger event.
+  /// Receives a message delivered by Route: updates the profile, and on the trigger event
+  /// enrolls the profile and runs its steps up to the first wait.
   public mutating func receive<Context: EngageContext>(_ message: Message, context: inout Context) {
     guard let index = profiles.receive(message) else { return }
     guard acceptsTriggers, message.type == .track, message.event == workflow.triggerEvent,
@@ -110,44 +97,105 @@ public struct MessagingEngine: Sendable {
     enrollments.append(
       Enrollment(
         profile: index, customer: profile.customer, userId: userId, classId: classId,
-        enteredAt: context.now))
-    context.schedule(.wake(enrollment: enrollments.count - 1), after: workflow.delay)
+        triggeredAt: message.timestamp, enteredAt: context.now,
+        inGlobalControl: drawsGlobalControl(profile.customer)))
+    runSteps(enrollments.count - 1, context: &context)
   }
 
-  public mutating func handle<Context: EngageContext>(_ event: EngageEvent, context: inout Context) {
+  public mutating func handle<Context: EngageContext>(_ event: EngageEvent, context: inout Context)
+  {
     switch event {
     case .wake(let index):
-      wake(index, context: &context)
+      runSteps(index, context: &context)
     case .delivery(let index):
       deliver(index, context: &context)
     case .open(let index):
       open(index, context: &context)
     case .click(let index):
-      emails[index].clickedAt = context.now
-      context.send(emailEvent("Email Link Clicked", emails[index], context: &context))
-      context.customerClicked(email: emails[index])
+      click(index, context: &context)
     }
   }
 
   // MARK: Workflow
 
-  private mutating func wake<Context: EngageContext>(_ index: Int, context: inout Context) {
-    let enrollment = enrollments[index]
-    let profile = profiles[profiles[enrollment.profile].mergedInto ?? enrollment.profile]
-    if profile.hasPurchased(enrollment.classId) {
-      enrollments[index].exitReason = "goal: purchased"
-      return
+  /// Runs the enrollment's steps from `nextStep` until one waits or the profile leaves.
+  private mutating func runSteps<Context: EngageContext>(_ index: Int, context: inout Context) {
+    while enrollments[index].finishedAt == nil {
+      let position = enrollments[index].nextStep
+      guard workflow.steps.indices.contains(position) else {
+        enrollments[index].finishedAt = context.now
+        return
+      }
+      enrollments[index].nextStep = position + 1
+
+      switch workflow.steps[position] {
+      case .wait(let delay):
+        context.schedule(.wake(enrollment: index), after: delay)
+        return
+      case .exitIf(let condition):
+        if isMet(condition, by: enrollments[index]) {
+          leave(index, reason: condition.exitReason, at: context.now)
+        }
+      case .split:
+        split(index, context: &context)
+      case .sendEmail(let step):
+        sendEmail(step, enrollment: index, context: &context)
+      case .exit:
+        enrollments[index].finishedAt = context.now
+      }
     }
-    if !profile.emailOptIn {
-      enrollments[index].exitReason = "no email consent"
-      return
+  }
+
+  private mutating func leave(_ index: Int, reason: String, at time: SimTime) {
+    enrollments[index].exitReason = reason
+    enrollments[index].finishedAt = time
+  }
+
+  private func isMet(_ condition: ExitCondition, by enrollment: Enrollment) -> Bool {
+    let profile = currentProfile(of: enrollment)
+    switch condition {
+    case .purchasedTriggerClass:
+      return profile.hasPurchased(enrollment.classId)
+    case .purchasedAnything:
+      return profile.lastPurchasedAt.map { $0 >= enrollment.triggeredAt } ?? false
+    case .noEmailConsent:
+      return !profile.emailOptIn
+    }
+  }
+
+  /// Returns the enrollment's profile, or the profile it was merged into.
+  func currentProfile(of enrollment: Enrollment) -> Profile {
+    var index = enrollment.profile
+    // A merge chain is at most as long as the store; the bound only guards the loop.
+    for _ in 0..<profiles.profiles.count {
+      guard let next = profiles[index].mergedInto else { break }
+      index = next
+    }
+    return profiles[index]
+  }
+
+  private func drawsGlobalControl(_ customer: UInt64) -> Bool {
+    guard let share = configuration.experiment?.globalControl, share > 0 else { return false }
+    var stream = globalControlPurpose.stream(customer: customer)
+    return stream.bernoulli(min(share, 1))
+  }
+
+  /// Assigns the enrollment's arm and sends its `Experiment Viewed` event.
+  private mutating func split<Context: EngageContext>(_ index: Int, context: inout Context) {
+    // `EngageConfig.validate()` rejects a split without an experiment.
+    guard let experiment = configuration.experiment else { return }
+    let enrollment = enrollments[index]
+    let arm: String
+    switch armPolicy {
+    case .assigned where enrollment.inGlobalControl:
+      arm = ExperimentConfig.globalControlArm
+    case .assigned:
+      var stream = splitPurpose.stream(customer: enrollment.customer)
+      arm = experiment.armName(forDraw: stream.uniform())
+    case .forced(let name):
+      arm = name
     }
 
-    var stream = splitPurpose.stream(customer: enrollment.customer)
-    var arm: Arm = stream.bernoulli(workflow.holdoutShare) ? .holdout : .treatment
-    if armPolicy == .flipped {
-      arm = arm == .holdout ? .treatment : .holdout
-    }
     enrollments[index].arm = arm
     enrollments[index].assignedAt = context.now
     context.send(
@@ -157,115 +205,56 @@ public struct MessagingEngine: Sendable {
         properties: Properties([
           ("experiment_id", .string(workflow.name)),
           ("experiment_name", .string(workflow.name)),
-          ("variation_name", .string(arm.rawValue)),
+          ("variation_name", .string(arm)),
         ]), source: .messaging, customer: enrollment.customer))
-
-    if arm == .treatment {
-      let email = composeEmail(for: enrollment, profile: profile, context: &context)
-      emails.append(email)
-      enrollments[index].email = emails.count - 1
-      context.send(emailEvent("Email Sent", email, context: &context))
-      var delivery = deliveryDelayPurpose.stream(customer: email.customer, occurrence: email.number)
-      context.schedule(
-        .delivery(email: emails.count - 1), after: emailConfig.deliveryDelay.sample(&delivery))
-    }
   }
 
-  private mutating func composeEmail<Context: EngageContext>(
-    for enrollment: Enrollment, profile: Profile, context: inout Context
-  ) -> EmailRecord {
-    let watched = profile.watchedClasses.map(\.classId).filter {
-      $0 != enrollment.classId && !profile.hasPurchased($0) && classIndexById[$0] != nil
-    }.prefix(workflow.maxWatchedClasses)
-    let listed = [enrollment.classId] + watched
-    let listedIndices = listed.compactMap { classIndexById[$0] }
-    let abandoned = classIndexById[enrollment.classId].map { catalog.classes[$0] }
-
-    var values: [String: String] = [:]
-    if let abandoned {
-      values["abandoned.title"] = abandoned.title
-      values["abandoned.instructor"] = abandoned.instructor
-      values["abandoned.category"] = abandoned.category
-      values["abandoned.price"] = formatPrice(abandoned.priceCents)
-    }
-    let number = emailCount[enrollment.customer, default: 0]
-    emailCount[enrollment.customer] = number + 1
-
-    return EmailRecord(
-      id: "email-\(enrollment.customer)-\(number)", customer: enrollment.customer,
-      userId: enrollment.userId, workflow: workflow.name,
-      subject: workflow.subject.renderPlain(values),
-      html: renderHTML(values: values, watched: Array(watched)),
-      abandonedClassId: enrollment.classId, listedClassIds: listed,
-      relevance: context.relevance(of: listedIndices, customer: enrollment.customer),
-      sentAt: context.now, number: number)
-  }
-
-  private func renderHTML(values: [String: String], watched: [String]) -> String {
-    var html = "<h1>\(workflow.heading.render(values))</h1>\n"
-    html += "<p>\(HTML.escape(values["abandoned.title"] ?? "")) with "
-    html += "\(HTML.escape(values["abandoned.instructor"] ?? "")), "
-    html += "\(HTML.escape(values["abandoned.price"] ?? ""))</p>\n"
-    if !watched.isEmpty {
-      html += "<h2>Because you watched</h2>\n<ul>\n"
-      for classId in watched {
-        guard let index = classIndexById[classId] else { continue }
-        let item = catalog.classes[index]
-        html += "<li>\(HTML.escape(item.title)) with \(HTML.escape(item.instructor))</li>\n"
-      }
-      html += "</ul>\n"
-    }
-    return html
-  }
-
-  // MARK: Email lifecycle
-
-  private mutating func deliver<Context: EngageContext>(_ index: Int, context: inout Context) {
-    let email = emails[index]
-    var stream = deliveryPurpose.stream(customer: email.customer, occurrence: email.number)
-    guard stream.bernoulli(emailConfig.deliverability) else {
-      emails[index].bouncedAt = context.now
-      context.send(emailEvent("Email Bounced", email, context: &context))
+  /// Sends the step's email, unless the enrollment's arm sends nothing.
+  ///
+  /// After a split, the holdout and global control arms are sent nothing, and an arm
+  /// gives its strategy, number of listed classes and, if it has one, its own template.
+  /// Without a split, global control customers are sent nothing and everyone else gets
+  /// the step's template with the `watched-classes` strategy and
+  /// `ArmConfig.defaultListedClasses` classes. A profile without email consent leaves the
+  /// workflow with the reason `no email consent`.
+  private mutating func sendEmail<Context: EngageContext>(
+    _ step: SendEmailStep, enrollment index: Int, context: inout Context
+  ) {
+    let enrollment = enrollments[index]
+    var content = EmailContent(
+      template: step.template, strategy: .watchedClasses,
+      listedClasses: ArmConfig.defaultListedClasses)
+    if let armName = enrollment.arm {
+      guard let arm = configuration.experiment?.arm(named: armName) else { return }
+      content = EmailContent(
+        template: arm.template ?? step.template, strategy: arm.strategy,
+        listedClasses: arm.listedClasses)
+    } else if enrollment.inGlobalControl {
       return
     }
-    emails[index].deliveredAt = context.now
-    context.send(emailEvent("Email Delivered", email, context: &context))
+    // `EngageConfig.validate()` rejects a template name that is not defined.
+    guard let template = templatesByName[content.template] else { return }
 
-    let responsiveness = context.emailResponsiveness(customer: email.customer)
-    var openStream = openPurpose.stream(customer: email.customer, occurrence: email.number)
-    if openStream.bernoulli(min(1, emailConfig.open.probability * responsiveness)) {
-      context.schedule(.open(email: index), after: emailConfig.open.delay.sample(&openStream))
+    let profile = currentProfile(of: enrollment)
+    guard profile.emailOptIn else {
+      leave(index, reason: Enrollment.noEmailConsentReason, at: context.now)
+      return
     }
-  }
-
-  private mutating func open<Context: EngageContext>(_ index: Int, context: inout Context) {
-    emails[index].openedAt = context.now
-    let email = emails[index]
-    context.send(emailEvent("Email Opened", email, context: &context))
-    let responsiveness = context.emailResponsiveness(customer: email.customer)
-    var stream = clickPurpose.stream(customer: email.customer, occurrence: email.number)
-    if stream.bernoulli(min(1, emailConfig.click.probability * responsiveness)) {
-      context.schedule(.click(email: index), after: emailConfig.click.delay.sample(&stream))
-    }
-  }
-
-  private func emailEvent<Context: EngageContext>(
-    _ event: String, _ email: EmailRecord, context: inout Context
-  ) -> Message {
-    Message(
-      type: .track, messageId: context.nextMessageID(for: email.customer),
-      userId: email.userId, timestamp: context.now, event: event,
-      properties: Properties([
-        ("email_id", .string(email.id)),
-        ("email_subject", .string(email.subject)),
-        ("campaign_id", .string(email.workflow)),
-        ("campaign_name", .string(email.workflow)),
-        ("product_id", .string(email.abandonedClassId)),
-      ]), source: .messaging, customer: email.customer)
+    let email = composeEmail(
+      for: enrollment, profile: profile, content: content, template: template,
+      context: &context)
+    emails.append(email)
+    enrollments[index].emails.append(emails.count - 1)
+    context.send(emailEvent("Email Sent", email, context: &context))
+    var delivery = deliveryDelayPurpose.stream(customer: email.customer, occurrence: email.number)
+    context.schedule(
+      .delivery(email: emails.count - 1), after: emailConfig.deliveryDelay.sample(&delivery))
   }
 }
 
-func formatPrice(_ cents: Int64) -> String {
-  let fraction = cents % 100
-  return "$\(cents / 100)." + (fraction < 10 ? "0\(fraction)" : "\(fraction)")
+/// What one email contains, as the arm or the step decides.
+struct EmailContent: Sendable, Hashable {
+  var template: String
+  var strategy: PersonalizationStrategy
+  var listedClasses: Int
 }

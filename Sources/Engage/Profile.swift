@@ -15,6 +15,8 @@ public struct Profile: Sendable {
   public var firstClassEnrolled: String?
   public var lastClassEnrolled: String?
   public var purchasedClasses: [String] = []
+  /// The timestamp of the latest `Order Completed`, for exits on any purchase.
+  public var lastPurchasedAt: SimTime?
   public var emailOptIn = false
   public var lastEmailOpened: SimTime?
   public var lastEmailClicked: SimTime?
@@ -52,6 +54,7 @@ public struct Profile: Sendable {
     case "Order Completed":
       if case .string(let id)? = message.properties["product_id"] {
         purchasedClasses.append(id)
+        lastPurchasedAt = max(lastPurchasedAt ?? message.timestamp, message.timestamp)
         if firstClassEnrolled == nil { firstClassEnrolled = id }
         lastClassEnrolled = id
         if cartClass == id { cartClass = nil }
@@ -85,6 +88,9 @@ public struct Profile: Sendable {
     if firstClassEnrolled == nil { firstClassEnrolled = other.firstClassEnrolled }
     if lastClassEnrolled == nil { lastClassEnrolled = other.lastClassEnrolled }
     if let seen = other.lastSeen { lastSeen = max(lastSeen ?? seen, seen) }
+    if let purchased = other.lastPurchasedAt {
+      lastPurchasedAt = max(lastPurchasedAt ?? purchased, purchased)
+    }
   }
 
   public func hasPurchased(_ classId: String) -> Bool {

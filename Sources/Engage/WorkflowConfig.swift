@@ -1,42 +1,119 @@
 import Customers
 import Simulation
 
-/// An abandoned-cart workflow: triggered by an event, it waits, exits if the customer
-/// bought the class meanwhile, splits customers into treatment and holdout, and sends the
-/// treatment arm an email about the class plus classes they watched before.
-public struct WorkflowConfig: Sendable {
+/// A workflow: a trigger event that enrolls a profile, then steps that run in order.
+///
+/// The abandoned-cart workflow, for example, waits an hour, exits when the class was
+/// bought meanwhile, splits the profile into an experiment arm and sends the arm's email.
+public struct WorkflowConfig: Sendable, Hashable {
+  /// The workflow's name: `experiment_id` of its `Experiment Viewed` events, `campaign_id`
+  /// of its email events, and part of the key of its split draw.
   public let name: String
-  /// The track event that enters a profile, such as `Product Added`.
+  /// The track event that enrolls a profile, such as `Product Added`.
   public let triggerEvent: String
-  /// The wait between the trigger and the exit check.
-  public let delay: SimDuration
-  /// Share of entering profiles held out (no email).
-  public let holdoutShare: Double
-  /// The most watched classes an email lists beside the abandoned one.
-  public let maxWatchedClasses: Int
-  public let subject: EmailTemplate
-  public let heading: EmailTemplate
+  public let steps: [WorkflowStep]
 
+  /// The placeholders that email templates may use.
   public static let placeholderNames: Set<String> = [
     "abandoned.title", "abandoned.instructor", "abandoned.category", "abandoned.price",
   ]
 
-  public init(
-    name: String, triggerEvent: String, delay: SimDuration, holdoutShare: Double,
-    maxWatchedClasses: Int, subject: EmailTemplate, heading: EmailTemplate
-  ) {
+  public init(name: String, triggerEvent: String, steps: [WorkflowStep]) {
     self.name = name
     self.triggerEvent = triggerEvent
-    self.delay = delay
-    self.holdoutShare = holdoutShare
-    self.maxWatchedClasses = maxWatchedClasses
+    self.steps = steps
+  }
+
+  /// The position of the first split step, if there is one.
+  public var splitIndex: Int? {
+    steps.firstIndex { $0.kind == .split }
+  }
+}
+
+/// One step of a workflow.
+///
+/// Each case is one step kind of the scenario format, written as an object with exactly
+/// one key, the kind's name. A new kind (a delay until a local time, a wait for an event,
+/// a branch, a frequency cap) needs a case here and a `Kind`. It also needs a branch in
+/// the step reader, in `configValue` and in `MessagingEngine.runSteps`, and a rule in
+/// `orderProblems` when its position matters. The compiler points at each switch that
+/// misses the case.
+public enum WorkflowStep: Sendable, Hashable {
+  /// Waits this long, then runs the next step. The duration may be 0.
+  case wait(SimDuration)
+  /// Leaves the workflow when the profile meets the condition.
+  case exitIf(ExitCondition)
+  /// Assigns an arm of the `experiment` section.
+  case split
+  /// Sends an email made from a template, unless the profile's arm sends nothing.
+  case sendEmail(SendEmailStep)
+  /// Leaves the workflow.
+  case exit
+
+  /// A step kind: the key that names it in the scenario format.
+  public enum Kind: String, Sendable, Hashable, CaseIterable {
+    case wait, exitIf, split, sendEmail, exit
+  }
+
+  public var kind: Kind {
+    switch self {
+    case .wait: .wait
+    case .exitIf: .exitIf
+    case .split: .split
+    case .sendEmail: .sendEmail
+    case .exit: .exit
+    }
+  }
+}
+
+/// A condition on which an `exitIf` step removes a profile from the workflow. The profile
+/// is built from delivered messages only, so a purchase whose message is late or lost
+/// does not count.
+public enum ExitCondition: String, Sendable, Hashable, CaseIterable {
+  /// The profile bought the class that triggered the enrollment.
+  case purchasedTriggerClass = "purchased-trigger-class"
+  /// The profile bought any class at or after the trigger event's timestamp.
+  case purchasedAnything = "purchased-anything"
+  /// The profile has no email consent (`email_opt_in` is not true).
+  case noEmailConsent = "no-email-consent"
+
+  /// The exit reason recorded on the enrollment.
+  public var exitReason: String {
+    switch self {
+    case .purchasedTriggerClass: "goal: purchased"
+    case .purchasedAnything: "goal: purchased anything"
+    case .noEmailConsent: Enrollment.noEmailConsentReason
+    }
+  }
+}
+
+/// A `sendEmail` step.
+public struct SendEmailStep: Sendable, Hashable {
+  /// The name of a template in the `templates` section; an experiment arm may override it.
+  public let template: String
+
+  public init(template: String) {
+    self.template = template
+  }
+}
+
+/// A named email template from the `templates` section.
+public struct TemplateConfig: Sendable, Hashable {
+  public let name: String
+  /// The subject line, one line, rendered as plain text.
+  public let subject: EmailTemplate
+  /// The `<h1>` of the email body, whose placeholder values are HTML-escaped.
+  public let heading: EmailTemplate
+
+  public init(name: String, subject: EmailTemplate, heading: EmailTemplate) {
+    self.name = name
     self.subject = subject
     self.heading = heading
   }
 }
 
 /// How email behaves once sent: delivery, and the customer's opens and clicks.
-public struct EmailConfig: Sendable {
+public struct EmailConfig: Sendable, Hashable {
   /// Probability that a sent email is delivered rather than bounced.
   public let deliverability: Double
   /// Time from send to delivery or bounce.
@@ -46,24 +123,12 @@ public struct EmailConfig: Sendable {
   /// Opened → link clicked; the probability is multiplied by the segment's responsiveness.
   public let click: StepModel
 
-  public init(deliverability: Double, deliveryDelay: Distribution, open: StepModel, click: StepModel) {
+  public init(
+    deliverability: Double, deliveryDelay: Distribution, open: StepModel, click: StepModel
+  ) {
     self.deliverability = deliverability
     self.deliveryDelay = deliveryDelay
     self.open = open
     self.click = click
   }
-}
-
-/// A workflow arm.
-public enum Arm: String, Sendable, Hashable, CaseIterable {
-  case treatment, holdout
-}
-
-/// How arms are assigned. Counterfactual runs flip or fix the assignment while every
-/// other draw stays the same.
-public enum ArmPolicy: Sendable, Hashable {
-  /// The split drawn from each customer's keyed stream.
-  case assigned
-  /// The opposite of the drawn arm.
-  case flipped
 }

@@ -45,9 +45,9 @@ struct PassResult {
 
 /// One simulation of the whole loop over all customers.
 ///
-/// The run makes two passes with the same keyed draws: the factual pass, which writes the
-/// warehouse, and a counterfactual pass with every workflow arm flipped, which records what
-/// each enrolled customer would have done in the other arm.
+/// The run makes passes with the same keyed draws: the factual pass, which writes the
+/// warehouse, and counterfactual passes with every customer forced into one arm, which
+/// record what each enrolled customer would have done in that arm.
 struct LoopPass {
   let scenario: Scenario
   let armPolicy: ArmPolicy
@@ -65,8 +65,8 @@ struct LoopPass {
       scenario: scenario, journey: journey, streams: streams,
       keepsQuarantine: warehouse != nil)
     var engine = try MessagingEngine(
-      workflow: scenario.workflow, email: scenario.email, catalog: scenario.catalog,
-      armPolicy: armPolicy, streams: streams)
+      configuration: scenario.engage, catalog: scenario.catalog, armPolicy: armPolicy,
+      streams: streams)
     var analytics = AnalyticsStore()
     let destinationKinds = scenario.pipeline.destinations.map(\.kind)
 

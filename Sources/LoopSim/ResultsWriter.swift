@@ -76,7 +76,7 @@ struct ResultsWriter {
         """,
         binding: [
           enrollment.userId, workflow, enrollment.classId, clock.iso8601(enrollment.enteredAt),
-          enrollment.arm?.rawValue, enrollment.assignedAt.map(clock.iso8601),
+          enrollment.arm, enrollment.assignedAt.map(clock.iso8601),
           enrollment.exitReason, enrollment.email.map { emails[$0].id },
         ])
     }
@@ -113,7 +113,7 @@ struct ResultsWriter {
         VALUES (?, ?, ?, ?, ?, ?)
         """,
         binding: [
-          Int64(row.customer), row.userId, row.arm.rawValue, row.converted,
+          Int64(row.customer), row.userId, row.arm, row.converted,
           row.convertedIfTreated, row.convertedIfHeldOut,
         ])
     }

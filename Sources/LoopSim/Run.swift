@@ -36,8 +36,9 @@ public struct RunOutcome {
 public enum LoopRun {
   private static let logger = Logger(label: "run")
 
-  /// Runs `scenario`: the factual pass writes the warehouse, a counterfactual pass with
-  /// flipped arms gives the ground truth, then lift is measured from the warehouse.
+  /// Runs `scenario`: the factual pass writes the warehouse, passes that force every
+  /// customer into the holdout and into the first arm give the ground truth, then lift is
+  /// measured from the warehouse.
   ///
   /// The folder is written under a temporary name and renamed when complete, so an
   /// interrupted or failed run leaves nothing that looks finished.
@@ -78,14 +79,24 @@ public enum LoopRun {
     }
     logger.info("factual pass done: \(factual.eventsProcessed) events")
 
-    let counterfactual = try LoopPass(
-      scenario: scenario, armPolicy: .flipped, warehouse: nil,
-      cancellation: options.cancellation,
-      progress: options.progress.map { report in { report("counterfactual pass", $0) } }
-    ).run()
-    logger.info("counterfactual pass done: \(counterfactual.eventsProcessed) events")
+    // One pass per compared arm, each forcing every customer into that arm.
+    let treatmentArm = scenario.engage.experiment?.arms.first?.name
+    var forced: [String: PassResult] = [:]
+    if scenario.workflow.splitIndex != nil {
+      for arm in [ExperimentConfig.holdoutArm] + (treatmentArm.map { [$0] } ?? []) {
+        let pass = try LoopPass(
+          scenario: scenario, armPolicy: .forced(arm), warehouse: nil,
+          cancellation: options.cancellation,
+          progress: options.progress.map { report in { report("pass forcing \(arm)", $0) } }
+        ).run()
+        logger.info("pass forcing \(arm) done: \(pass.eventsProcessed) events")
+        forced[arm] = pass
+      }
+    }
 
-    let truth = GroundTruthTable(factual: factual, counterfactual: counterfactual)
+    let truth = GroundTruthTable(
+      factual: factual, treated: treatmentArm.flatMap { forced[$0] },
+      heldOut: forced[ExperimentConfig.holdoutArm], treatmentArm: treatmentArm)
     if truth.unmatched > 0 {
       logger.warning(
         "\(truth.unmatched) enrolled customers were assigned in only one pass; "
@@ -94,7 +105,8 @@ public enum LoopRun {
 
     let summary = try database.transaction { database in
       let measured = try WarehouseLift.measure(
-        database: database, workflow: scenario.workflow.name)
+        database: database, workflow: scenario.workflow.name,
+        treatmentArm: treatmentArm ?? "treatment")
       let lift = try LiftMeasurement(
         treatment: measured.treatment, control: measured.control, truth: truth.totals)
       let summary = RunSummary(scenario: scenario, pass: factual, lift: lift)

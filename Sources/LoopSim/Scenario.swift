@@ -51,8 +51,8 @@ public struct Scenario: Sendable {
   public var channels: [Channel]
   public var behaviour: BehaviourModel
   public var pipeline: PipelineConfig
-  public var workflow: WorkflowConfig
-  public var email: EmailConfig
+  /// The messaging engine's sections: templates, experiment, workflows and email.
+  public var engage: EngageConfig
   /// The scenario after `extends` and `--set`, as canonical JSON: what was run.
   public private(set) var resolvedJSON: String
   /// SHA-256 of `resolvedJSON`, recorded with every run.
@@ -66,7 +66,7 @@ public struct Scenario: Sendable {
   public init(
     formatVersion: Int, name: String, description: String, run: RunSettings,
     catalog: Catalog, segments: [Segment], channels: [Channel], behaviour: BehaviourModel,
-    pipeline: PipelineConfig, workflow: WorkflowConfig, email: EmailConfig,
+    pipeline: PipelineConfig, engage: EngageConfig,
     resolvedJSON: String
   ) throws {
     self.formatVersion = formatVersion
@@ -78,11 +78,12 @@ public struct Scenario: Sendable {
     self.channels = channels
     self.behaviour = behaviour
     self.pipeline = pipeline
-    self.workflow = workflow
-    self.email = email
+    self.engage = engage
     self.resolvedJSON = resolvedJSON
     self.sha256 = try SHA256.hash(resolvedJSON).hexString
   }
+
+  public var workflow: WorkflowConfig { engage.workflow }
 
   /// Records the resolved scenario text and its hash.
   mutating func setResolvedJSON(_ json: String) throws {

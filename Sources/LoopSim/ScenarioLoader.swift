@@ -147,11 +147,10 @@ public enum ScenarioLoader {
         root.declareKnown("channels", "behaviour")
       }
       let pipeline = root.required("pipeline", PipelineConfig.reader(scenarioFile: file))
-      let workflow = root.required("workflows", WorkflowConfig.listReader)
-      let email = root.required("email", EmailConfig.reader)
+      let engage = EngageConfig.read(from: root)
 
-      if let pipeline, let workflow {
-        checkMessagingFilter(pipeline, workflow: workflow, root: root)
+      if let pipeline, let engage {
+        checkMessagingFilter(pipeline, workflow: engage.workflow, root: root)
       }
       if let version, version != formatVersion {
         root.error(
@@ -160,14 +159,13 @@ public enum ScenarioLoader {
         return nil
       }
       guard let version, let name, let run, let catalog, let segments, let channels,
-        let behaviour, let pipeline, let workflow, let email
+        let behaviour, let pipeline, let engage
       else { return nil }
       do {
         return try Scenario(
           formatVersion: version, name: name, description: description, run: run,
           catalog: catalog, segments: segments, channels: channels, behaviour: behaviour,
-          pipeline: pipeline,
-          workflow: workflow, email: email, resolvedJSON: "")
+          pipeline: pipeline, engage: engage, resolvedJSON: "")
       } catch {
         root.error("could not hash the resolved scenario: \(error)")
         return nil

@@ -27,7 +27,9 @@ enum WarehouseLift {
   }
 
   /// Counts customers and converters per arm, and fills the `conversions` table.
-  static func measure(database: Database, workflow: String) throws -> Result {
+  static func measure(database: Database, workflow: String, treatmentArm: String) throws
+    -> Result
+  {
     let counts = try database.mapRows(
       """
       WITH assigned AS (\(assignedUsers))
@@ -57,11 +59,11 @@ enum WarehouseLift {
       ORDER BY a.user_id, o.timestamp_ms, o.message_id
       """, binding: [workflow])
 
-    func outcome(_ arm: Arm) -> ArmOutcome {
-      let row = counts.first { $0.0 == arm.rawValue }
-      return ArmOutcome(
-        name: arm.rawValue, customers: row?.1 ?? 0, conversions: row?.2 ?? 0)
+    func outcome(_ arm: String) -> ArmOutcome {
+      let row = counts.first { $0.0 == arm }
+      return ArmOutcome(name: arm, customers: row?.1 ?? 0, conversions: row?.2 ?? 0)
     }
-    return Result(treatment: outcome(.treatment), control: outcome(.holdout))
+    return Result(
+      treatment: outcome(treatmentArm), control: outcome(ExperimentConfig.holdoutArm))
   }
 }
