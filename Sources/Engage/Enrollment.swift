@@ -83,6 +83,8 @@ public protocol EngageContext {
   mutating func nextMessageID(for customer: UInt64) -> MessageID
   func relevance(of classIndices: [Int], customer: UInt64) -> Double
   func emailResponsiveness(customer: UInt64) -> Double
+  /// The customer opened an email; the behaviour model may remember it.
+  mutating func customerOpened(email: EmailRecord)
   /// The customer clicked an email; the behaviour model decides what they do next.
   mutating func customerClicked(email: EmailRecord)
 }

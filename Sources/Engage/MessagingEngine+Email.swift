@@ -121,6 +121,7 @@ extension MessagingEngine {
     emails[index].openedAt = context.now
     let email = emails[index]
     context.send(emailEvent("Email Opened", email, context: &context))
+    context.customerOpened(email: email)
     let responsiveness = context.emailResponsiveness(customer: email.customer)
     var stream = clickPurpose.stream(customer: email.customer, occurrence: email.number)
     if stream.bernoulli(min(1, emailConfig.click.probability * responsiveness)) {

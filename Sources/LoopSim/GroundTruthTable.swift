@@ -3,69 +3,82 @@ import Engage
 import Measure
 import Simulation
 
-/// Each enrolled customer's outcome in the treatment arm and in the holdout, from passes
-/// that forced every customer into one arm. A customer converts when they buy anything at
-/// or after their assignment, before the run ends.
-///
-/// TODO: compares only the experiment's first arm with the holdout; customers assigned to
-/// other arms or to the global control are left out.
+/// Each experiment customer's outcome in every arm, from passes that forced every customer
+/// into one arm with the same random draws. Experiment customers are those the factual
+/// pass assigned to an arm of the experiment or to the holdout (not the global control).
+/// A customer converts when a purchase counts under the measurement section.
 struct GroundTruthTable {
   struct Row {
     let customer: UInt64
     let userId: String
     let arm: String
     let converted: Bool
-    let convertedIfTreated: Bool
-    let convertedIfHeldOut: Bool
+    /// Whether the customer converts when forced into each arm, by arm name.
+    let outcomes: [String: Bool]
   }
 
+  /// The arms with potential outcomes, in the order the summary lists them.
+  let arms: [String]
   /// Rows in customer order.
   let rows: [Row]
-  /// Customers in the compared arms who were not assigned in a forced pass; zero unless
-  /// the passes diverged before the split.
+  /// Experiment customers missing from a forced pass; zero unless the passes diverged
+  /// before the split.
   let unmatched: Int
 
-  init(factual: PassResult, treated: PassResult?, heldOut: PassResult?, treatmentArm: String?) {
-    let ifTreated = treated.map(Self.conversions) ?? [:]
-    let ifHeldOut = heldOut.map(Self.conversions) ?? [:]
+  init(
+    factual: PassResult, forced: [(arm: String, pass: PassResult)], catalog: Catalog,
+    measurement: MeasurementConfig
+  ) {
+    let outcomesByArm = forced.map { (arm: $0.arm, outcomes: Self.outcomes($0.pass, catalog, measurement)) }
+    let factualOutcomes = Self.outcomes(factual, catalog, measurement)
     var rows: [Row] = []
     var unmatched = 0
     for enrollment in factual.enrollments {
-      guard let arm = enrollment.arm, let assignedAt = enrollment.assignedAt,
-        arm == treatmentArm || arm == ExperimentConfig.holdoutArm
+      guard let arm = enrollment.arm, arm != ExperimentConfig.globalControlArm,
+        let converted = factualOutcomes[enrollment.customer]
       else { continue }
-      guard let treatedOutcome = ifTreated[enrollment.customer],
-        let heldOutOutcome = ifHeldOut[enrollment.customer]
-      else {
+      var outcomes: [String: Bool] = [:]
+      for (forcedArm, forcedOutcomes) in outcomesByArm {
+        outcomes[forcedArm] = forcedOutcomes[enrollment.customer]
+      }
+      guard outcomes.count == outcomesByArm.count else {
         unmatched += 1
         continue
       }
-      let converted = factual.customers[Int(enrollment.customer)].hasPurchased(since: assignedAt)
       rows.append(
         Row(
           customer: enrollment.customer, userId: enrollment.userId, arm: arm,
-          converted: converted, convertedIfTreated: treatedOutcome,
-          convertedIfHeldOut: heldOutOutcome))
+          converted: converted, outcomes: outcomes))
     }
+    self.arms = forced.map(\.arm)
     self.rows = rows.sorted { $0.customer < $1.customer }
     self.unmatched = unmatched
   }
 
+  /// The true effect of `treatment` over `control` among all experiment customers; nil
+  /// when either arm has no forced pass.
+  func truth(treatment: String, control: String) -> GroundTruth? {
+    guard arms.contains(treatment), arms.contains(control) else { return nil }
+    return GroundTruth(
+      customers: rows.count,
+      conversionsIfTreated: rows.lazy.filter { $0.outcomes[treatment] == true }.count,
+      conversionsIfHeldOut: rows.lazy.filter { $0.outcomes[control] == true }.count)
+  }
+
   /// Whether each customer assigned in `pass` converted after the assignment.
-  private static func conversions(in pass: PassResult) -> [UInt64: Bool] {
+  private static func outcomes(
+    _ pass: PassResult, _ catalog: Catalog, _ measurement: MeasurementConfig
+  ) -> [UInt64: Bool] {
     var converted: [UInt64: Bool] = [:]
     for enrollment in pass.enrollments {
       guard enrollment.arm != nil, let assignedAt = enrollment.assignedAt else { continue }
-      converted[enrollment.customer] =
-        pass.customers[Int(enrollment.customer)].hasPurchased(since: assignedAt)
+      let purchases = pass.customers[Int(enrollment.customer)].purchases
+      converted[enrollment.customer] = purchases.contains { purchase in
+        measurement.counts(
+          purchaseAt: purchase.time, of: catalog.classes[purchase.classIndex].id,
+          assignedAt: assignedAt, triggerClass: enrollment.classId)
+      }
     }
     return converted
-  }
-
-  var totals: GroundTruth {
-    GroundTruth(
-      customers: rows.count,
-      conversionsIfTreated: rows.lazy.filter(\.convertedIfTreated).count,
-      conversionsIfHeldOut: rows.lazy.filter(\.convertedIfHeldOut).count)
   }
 }

@@ -229,6 +229,12 @@ struct LoopContext: JourneyContext, EngageContext {
     journey.emailResponsiveness(of: customers[Int(customer)])
   }
 
+  mutating func customerOpened(email: EmailRecord) {
+    guard let classIndex = journey.catalog.index(ofClassID: email.abandonedClassId) else { return }
+    journey.emailOpened(
+      aboutClass: classIndex, relevance: email.relevance, state: &customers[Int(email.customer)])
+  }
+
   mutating func customerClicked(email: EmailRecord) {
     let index = Int(email.customer)
     var state = customers[index]

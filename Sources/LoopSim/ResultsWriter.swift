@@ -21,7 +21,7 @@ struct ResultsWriter {
     try writeEmails(pass.emails)
     try writeGroundTruth(truth)
     try writeCounts(pass)
-    try writeMetrics(summary.lift)
+    try writeMetrics(summary)
   }
 
   private func writeMetadata(_ scenario: Scenario) throws {
@@ -71,13 +71,14 @@ struct ResultsWriter {
       try database.run(
         """
         INSERT INTO assignments (user_id, workflow, class_id, entered_at, arm, assigned_at,
-                                 exit_reason, email_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                 exit_reason, finished_at, email_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         binding: [
           enrollment.userId, workflow, enrollment.classId, clock.iso8601(enrollment.enteredAt),
           enrollment.arm, enrollment.assignedAt.map(clock.iso8601),
-          enrollment.exitReason, enrollment.email.map { emails[$0].id },
+          enrollment.exitReason, enrollment.finishedAt.map(clock.iso8601),
+          enrollment.email.map { emails[$0].id },
         ])
     }
   }
@@ -90,13 +91,14 @@ struct ResultsWriter {
       listed.endArray()
       try database.run(
         """
-        INSERT INTO emails (email_id, user_id, workflow, subject, html, abandoned_class_id,
-                            listed_class_ids, relevance, sent_at, delivered_at, bounced_at,
-                            opened_at, clicked_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO emails (email_id, user_id, workflow, arm, strategy, template, subject, html,
+                            abandoned_class_id, listed_class_ids, relevance, sent_at,
+                            delivered_at, bounced_at, opened_at, clicked_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         binding: [
-          email.id, email.userId, email.workflow, email.subject, email.html,
+          email.id, email.userId, email.workflow, email.arm, email.strategy.rawValue,
+          email.template, email.subject, email.html,
           email.abandonedClassId, listed.text, email.relevance, clock.iso8601(email.sentAt),
           email.deliveredAt.map(clock.iso8601), email.bouncedAt.map(clock.iso8601),
           email.openedAt.map(clock.iso8601), email.clickedAt.map(clock.iso8601),
@@ -107,15 +109,13 @@ struct ResultsWriter {
   private func writeGroundTruth(_ truth: GroundTruthTable) throws {
     for row in truth.rows {
       try database.run(
-        """
-        INSERT INTO ground_truth (customer, user_id, arm, converted, converted_if_treatment,
-                                  converted_if_holdout)
-        VALUES (?, ?, ?, ?, ?, ?)
-        """,
-        binding: [
-          Int64(row.customer), row.userId, row.arm, row.converted,
-          row.convertedIfTreated, row.convertedIfHeldOut,
-        ])
+        "INSERT INTO ground_truth (customer, user_id, arm, converted) VALUES (?, ?, ?, ?)",
+        binding: [Int64(row.customer), row.userId, row.arm, row.converted])
+      for arm in truth.arms {
+        try database.run(
+          "INSERT INTO potential_outcomes (customer, arm, converted) VALUES (?, ?, ?)",
+          binding: [Int64(row.customer), arm, row.outcomes[arm] ?? false])
+      }
     }
   }
 
@@ -145,7 +145,7 @@ struct ResultsWriter {
     }
   }
 
-  private func writeMetrics(_ lift: LiftMeasurement) throws {
+  private func writeMetrics(_ summary: RunSummary) throws {
     let insert = "INSERT INTO metrics (name, value, lower, upper, note) VALUES (?, ?, ?, ?, ?)"
     func metric(
       _ name: String, _ value: Double?, _ interval: ConfidenceInterval? = nil,
@@ -154,31 +154,39 @@ struct ResultsWriter {
       try database.run(
         insert, binding: [name, value, interval?.lower, interval?.upper, note])
     }
-    let comparison = lift.comparison
+
     let emptyArm = UndefinedReason.emptyArm.rawValue
-    try metric(
-      "conversionRate.\(lift.treatment.name)", lift.treatment.conversionRate,
-      lift.treatmentRateInterval,
-      note: lift.treatment.conversionRate == nil ? emptyArm : nil)
-    try metric(
-      "conversionRate.\(lift.control.name)", lift.control.conversionRate,
-      lift.controlRateInterval, note: lift.control.conversionRate == nil ? emptyArm : nil)
-    try metric(
-      "lift.absolute", comparison?.absoluteLift, comparison?.absoluteLiftInterval,
-      note: lift.undefinedReason?.rawValue)
-    try metric(
-      "lift.relative", comparison?.relativeLift.value, comparison?.relativeLiftInterval.value,
-      note: comparison?.relativeLift.undefinedReason?.rawValue
-        ?? comparison?.relativeLiftInterval.undefinedReason.map { "interval: \($0.rawValue)" }
-        ?? lift.undefinedReason?.rawValue)
-    try metric("lift.pValue", comparison?.zTest.pValue, note: lift.undefinedReason?.rawValue)
-    if let truth = lift.truth {
+    for arm in summary.arms {
+      let outcome = arm.outcome
+      let note = outcome.customers == 0 ? emptyArm : nil
+      try metric("conversionRate.\(outcome.name)", outcome.conversionRate, arm.interval, note: note)
+      if summary.metrics.contains(.revenuePerCustomer) {
+        try metric("revenuePerCustomer.\(outcome.name)", outcome.revenuePerCustomer, note: note)
+      }
+    }
+
+    for lift in summary.comparisons {
+      let comparison = lift.comparison
+      let prefix = "lift.\(lift.treatment.name)"
       try metric(
-        "trueLift.absolute", truth.absoluteLift.value,
-        note: truth.absoluteLift.undefinedReason?.rawValue)
+        "\(prefix).absolute", comparison?.absoluteLift, comparison?.absoluteLiftInterval,
+        note: lift.undefinedReason?.rawValue)
       try metric(
-        "trueLift.relative", truth.relativeLift.value,
-        note: truth.relativeLift.undefinedReason?.rawValue)
+        "\(prefix).relative", comparison?.relativeLift.value,
+        comparison?.relativeLiftInterval.value,
+        note: comparison?.relativeLift.undefinedReason?.rawValue
+          ?? comparison?.relativeLiftInterval.undefinedReason.map { "interval: \($0.rawValue)" }
+          ?? lift.undefinedReason?.rawValue)
+      try metric(
+        "\(prefix).pValue", comparison?.zTest.pValue, note: lift.undefinedReason?.rawValue)
+      if let truth = lift.truth {
+        try metric(
+          "\(prefix).trueAbsolute", truth.absoluteLift.value,
+          note: truth.absoluteLift.undefinedReason?.rawValue)
+        try metric(
+          "\(prefix).trueRelative", truth.relativeLift.value,
+          note: truth.relativeLift.undefinedReason?.rawValue)
+      }
     }
   }
 }

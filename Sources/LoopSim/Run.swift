@@ -79,37 +79,35 @@ public enum LoopRun {
     }
     logger.info("factual pass done: \(factual.eventsProcessed) events")
 
-    // One pass per compared arm, each forcing every customer into that arm.
-    let treatmentArm = scenario.engage.experiment?.arms.first?.name
-    var forced: [String: PassResult] = [:]
-    if scenario.workflow.splitIndex != nil {
-      for arm in [ExperimentConfig.holdoutArm] + (treatmentArm.map { [$0] } ?? []) {
+    // One pass per arm, each forcing every customer into that arm with the same draws.
+    var forced: [(arm: String, pass: PassResult)] = []
+    if scenario.workflow.splitIndex != nil, let experiment = scenario.engage.experiment {
+      for arm in experiment.armNames {
         let pass = try LoopPass(
           scenario: scenario, armPolicy: .forced(arm), warehouse: nil,
           cancellation: options.cancellation,
           progress: options.progress.map { report in { report("pass forcing \(arm)", $0) } }
         ).run()
         logger.info("pass forcing \(arm) done: \(pass.eventsProcessed) events")
-        forced[arm] = pass
+        forced.append((arm, pass))
       }
     }
 
     let truth = GroundTruthTable(
-      factual: factual, treated: treatmentArm.flatMap { forced[$0] },
-      heldOut: forced[ExperimentConfig.holdoutArm], treatmentArm: treatmentArm)
+      factual: factual, forced: forced, catalog: scenario.catalog,
+      measurement: scenario.measurement)
     if truth.unmatched > 0 {
       logger.warning(
-        "\(truth.unmatched) enrolled customers were assigned in only one pass; "
+        "\(truth.unmatched) enrolled customers were assigned in only some passes; "
           + "they are left out of the ground truth")
     }
 
     let summary = try database.transaction { database in
       let measured = try WarehouseLift.measure(
         database: database, workflow: scenario.workflow.name,
-        treatmentArm: treatmentArm ?? "treatment")
-      let lift = try LiftMeasurement(
-        treatment: measured.treatment, control: measured.control, truth: truth.totals)
-      let summary = RunSummary(scenario: scenario, pass: factual, lift: lift)
+        measurement: scenario.measurement)
+      let summary = try RunSummary(
+        scenario: scenario, pass: factual, measured: measured, truth: truth)
       try ResultsWriter(database: database, clock: scenario.run.clock).write(
         scenario: scenario, pass: factual, truth: truth, summary: summary)
       return summary

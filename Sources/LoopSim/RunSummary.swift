@@ -7,7 +7,17 @@ import Pipeline
 /// The headline results of a run, rendered as `summary.json` and as a terminal table.
 /// docs/results-schema.md documents every key.
 public struct RunSummary: Sendable {
-  public static let schemaVersion = 1
+  public static let schemaVersion = 2
+
+  /// One arm as measured from the warehouse, with its Wilson interval.
+  public struct ArmSummary: Sendable {
+    public let outcome: ArmOutcome
+    public let interval: ConfidenceInterval?
+  }
+
+  public struct EmailCounts: Sendable {
+    public let sent, delivered, bounced, opened, clicked: Int
+  }
 
   public let scenarioName: String
   public let scenarioSHA256: String
@@ -16,18 +26,27 @@ public struct RunSummary: Sendable {
   public let events: Int
   public let eventsCutOff: Int
   public let workflow: String
-  public let lift: LiftMeasurement
+  public let metrics: [MeasurementConfig.Metric]
+  /// Arms in the order the experiment lists them, then the holdout, then the global
+  /// control when it has a share.
+  public let arms: [ArmSummary]
+  /// Every experiment arm against the holdout, in the experiment's order.
+  public let comparisons: [LiftMeasurement]
+  /// Why there are no comparisons, when there are none.
+  public let comparisonsUndefinedReason: UndefinedReason?
   public let collect: CollectCounts
   public let destinations: [(kind: DestinationKind, counts: DestinationCounts)]
   public let funnel: [(event: String, people: Int)]
   public let emails: EmailCounts
   public let profiles: Int
 
-  public struct EmailCounts: Sendable {
-    public let sent, delivered, bounced, opened, clicked: Int
-  }
+  /// The primary comparison: the experiment's first arm against the holdout.
+  public var lift: LiftMeasurement? { comparisons.first }
 
-  init(scenario: Scenario, pass: PassResult, lift: LiftMeasurement) {
+  init(
+    scenario: Scenario, pass: PassResult, measured: [String: ArmOutcome],
+    truth: GroundTruthTable
+  ) throws {
     scenarioName = scenario.name
     scenarioSHA256 = scenario.sha256
     seed = scenario.run.seed
@@ -35,7 +54,36 @@ public struct RunSummary: Sendable {
     events = pass.eventsProcessed
     eventsCutOff = pass.eventsCutOff
     workflow = scenario.workflow.name
-    self.lift = lift
+    metrics = scenario.measurement.metrics
+
+    let experiment = scenario.workflow.splitIndex == nil ? nil : scenario.engage.experiment
+    var names = (experiment?.arms.map(\.name) ?? [])
+    if experiment != nil {
+      names.append(ExperimentConfig.holdoutArm)
+    }
+    if let experiment, experiment.globalControl > 0 {
+      names.append(ExperimentConfig.globalControlArm)
+    }
+    names += measured.keys.filter { !names.contains($0) }.sorted()
+    arms = try names.map { name in
+      let outcome = measured[name] ?? ArmOutcome(name: name, customers: 0, conversions: 0)
+      let interval =
+        outcome.customers > 0
+        ? try BinomialArm(successes: outcome.conversions, trials: outcome.customers)
+          .wilsonInterval() : nil
+      return ArmSummary(outcome: outcome, interval: interval)
+    }
+
+    let control = measured[ExperimentConfig.holdoutArm]
+      ?? ArmOutcome(name: ExperimentConfig.holdoutArm, customers: 0, conversions: 0)
+    comparisons = try (experiment?.arms ?? []).map { arm in
+      try LiftMeasurement(
+        treatment: measured[arm.name] ?? ArmOutcome(name: arm.name, customers: 0, conversions: 0),
+        control: control,
+        truth: truth.truth(treatment: arm.name, control: ExperimentConfig.holdoutArm))
+    }
+    comparisonsUndefinedReason = comparisons.isEmpty ? .noExperiment : nil
+
     collect = pass.collect
     destinations = Array(zip(pass.destinationKinds, pass.destinations))
     funnel = pass.funnel
@@ -67,23 +115,25 @@ public struct RunSummary: Sendable {
 
     writer.key("arms")
     writer.beginArray()
-    for (arm, interval) in [
-      (lift.treatment, lift.treatmentRateInterval), (lift.control, lift.controlRateInterval),
-    ] {
-      writer.beginObject()
-      writer.member("name", arm.name)
-      writer.member("customers", arm.customers)
-      writer.member("conversions", arm.conversions)
-      writer.member("conversionRate", arm.conversionRate)
-      if arm.conversionRate == nil {
-        writer.member("conversionRateUndefinedReason", UndefinedReason.emptyArm.rawValue)
-      }
-      writeInterval("ci95", interval, undefined: .emptyArm, to: &writer)
-      writer.endObject()
+    for arm in arms {
+      writeArm(arm, to: &writer)
     }
     writer.endArray()
 
-    writeLift(to: &writer)
+    writer.key("lift")
+    if let lift {
+      writeComparison(lift, to: &writer)
+    } else {
+      writer.null()
+      writer.member("liftUndefinedReason", (comparisonsUndefinedReason ?? .noExperiment).rawValue)
+    }
+    writer.key("comparisons")
+    writer.beginArray()
+    for comparison in comparisons {
+      writeComparison(comparison, to: &writer)
+    }
+    writer.endArray()
+
     writeMessages(to: &writer)
 
     writer.key("funnel")
@@ -109,32 +159,47 @@ public struct RunSummary: Sendable {
     return writer.text + "\n"
   }
 
-  private func writeLift(to writer: inout JSONWriter) {
+  private func writeArm(_ arm: ArmSummary, to writer: inout JSONWriter) {
+    let outcome = arm.outcome
+    writer.beginObject()
+    writer.member("name", outcome.name)
+    writer.member("customers", outcome.customers)
+    writer.member("conversions", outcome.conversions)
+    writer.member("conversionRate", outcome.conversionRate)
+    if outcome.conversionRate == nil {
+      writer.member("conversionRateUndefinedReason", UndefinedReason.emptyArm.rawValue)
+    }
+    writeInterval("ci95", arm.interval, undefined: .emptyArm, to: &writer)
+    if metrics.contains(.revenuePerCustomer) {
+      writer.member("revenue", outcome.revenue)
+      writer.member("revenuePerCustomer", outcome.revenuePerCustomer)
+      if outcome.revenuePerCustomer == nil {
+        writer.member("revenuePerCustomerUndefinedReason", UndefinedReason.emptyArm.rawValue)
+      }
+    }
+    writer.endObject()
+  }
+
+  private func writeComparison(_ lift: LiftMeasurement, to writer: inout JSONWriter) {
     let comparison = lift.comparison
-    writer.key("lift")
+    let reason = lift.undefinedReason ?? .emptyArm
     writer.beginObject()
     writer.member("treatment", lift.treatment.name)
     writer.member("control", lift.control.name)
     writer.member("confidenceLevel", comparison?.confidenceLevel ?? 0.95)
 
     writeMaybe(
-      "absolute",
-      comparison.map { .defined($0.absoluteLift) } ?? .undefined(lift.undefinedReason ?? .emptyArm),
+      "absolute", comparison.map { .defined($0.absoluteLift) } ?? .undefined(reason),
       to: &writer)
-    writeMaybe(
-      "relative", comparison?.relativeLift ?? .undefined(lift.undefinedReason ?? .emptyArm),
-      to: &writer)
-    let reason = lift.undefinedReason ?? .emptyArm
+    writeMaybe("relative", comparison?.relativeLift ?? .undefined(reason), to: &writer)
     writeInterval("ci95", comparison?.absoluteLiftInterval, undefined: reason, to: &writer)
     writeInterval(
       "relativeCi95", comparison?.relativeLiftInterval.value,
       undefined: comparison?.relativeLiftInterval.undefinedReason ?? reason, to: &writer)
-    writeMaybe(
-      "zStatistic", comparison?.zTest.statistic ?? .undefined(lift.undefinedReason ?? .emptyArm),
-      to: &writer)
+    writeMaybe("zStatistic", comparison?.zTest.statistic ?? .undefined(reason), to: &writer)
     writer.member("pValue", comparison?.zTest.pValue)
     if comparison == nil {
-      writer.member("pValueUndefinedReason", (lift.undefinedReason ?? .emptyArm).rawValue)
+      writer.member("pValueUndefinedReason", reason.rawValue)
     }
 
     writer.member("test", "two-sided pooled two-proportion z-test")
@@ -222,77 +287,5 @@ public struct RunSummary: Sendable {
 
   private func rate(_ count: Int, _ total: Int) -> Double? {
     total > 0 ? Double(count) / Double(total) : nil
-  }
-
-  // MARK: Terminal table
-
-  /// The summary as plain text for a terminal.
-  public var table: String {
-    var lines: [String] = []
-    lines.append("Scenario   \(scenarioName)  (seed \(seed), \(customers) customers, \(events) events)")
-    lines.append("Workflow   \(workflow)")
-    lines.append("")
-    lines.append(row(["arm", "customers", "conversions", "rate", "95% CI"]))
-    for (arm, interval) in [
-      (lift.treatment, lift.treatmentRateInterval), (lift.control, lift.controlRateInterval),
-    ] {
-      lines.append(
-        row([
-          arm.name, "\(arm.customers)", "\(arm.conversions)", percent(arm.conversionRate),
-          interval.map { "\(percent($0.lower)) to \(percent($0.upper))" } ?? "undefined",
-        ]))
-    }
-    lines.append("")
-    if let comparison = lift.comparison {
-      let relative = comparison.relativeLift.value.map { percent($0, signed: true) } ?? "undefined"
-      lines.append(
-        "Lift       \(percentPoints(comparison.absoluteLift)) absolute "
-          + "(95% CI \(percentPoints(comparison.absoluteLiftInterval.lower)) to "
-          + "\(percentPoints(comparison.absoluteLiftInterval.upper))), \(relative) relative")
-      let z = comparison.zTest.statistic.value.map { String(format: "%.3f", $0) } ?? "undefined"
-      lines.append("Test       z = \(z), p = \(formatP(comparison.zTest.pValue)) (two-sided)")
-    } else {
-      lines.append("Lift       undefined: \(lift.undefinedReason?.description ?? "")")
-    }
-    if let truth = lift.truth {
-      let absolute = truth.absoluteLift.value.map { percentPoints($0) } ?? "undefined"
-      let relative = truth.relativeLift.value.map { percent($0, signed: true) } ?? "undefined"
-      lines.append("True lift  \(absolute) absolute, \(relative) relative (\(truth.customers) customers in both arms)")
-    }
-    lines.append("")
-    lines.append(
-      "Messages   emitted \(collect.emitted) = accepted \(collect.accepted) + quarantined "
-        + "\(collect.quarantined) + dropped \(collect.dropped); flagged \(collect.flagged)")
-    for (kind, counts) in destinations {
-      lines.append(
-        "  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) routed "
-          + "\(counts.routed) = delivered \(counts.delivered) + filtered \(counts.filtered) + "
-          + "dead-lettered \(counts.deadLettered)")
-    }
-    lines.append(
-      "Emails     sent \(emails.sent), delivered \(emails.delivered), bounced \(emails.bounced), "
-        + "opened \(emails.opened), clicked \(emails.clicked)")
-    return lines.joined(separator: "\n") + "\n"
-  }
-
-  private func row(_ cells: [String]) -> String {
-    let widths = [10, 10, 12, 8, 20]
-    return zip(cells, widths).map { cell, width in
-      cell.padding(toLength: max(width, cell.count + 1), withPad: " ", startingAt: 0)
-    }.joined().trimmingCharacters(in: .whitespaces)
-  }
-
-  private func percent(_ value: Double?, signed: Bool = false) -> String {
-    guard let value else { return "undefined" }
-    let text = String(format: signed ? "%+.2f%%" : "%.2f%%", value * 100)
-    return text
-  }
-
-  private func percentPoints(_ value: Double) -> String {
-    String(format: "%+.2f pp", value * 100)
-  }
-
-  private func formatP(_ value: Double) -> String {
-    value < 0.0001 ? String(format: "%.2e", value) : String(format: "%.4f", value)
   }
 }

@@ -53,6 +53,7 @@ public struct Scenario: Sendable {
   public var pipeline: PipelineConfig
   /// The messaging engine's sections: templates, experiment, workflows and email.
   public var engage: EngageConfig
+  public var measurement: MeasurementConfig
   /// The scenario after `extends` and `--set`, as canonical JSON: what was run.
   public private(set) var resolvedJSON: String
   /// SHA-256 of `resolvedJSON`, recorded with every run.
@@ -66,9 +67,10 @@ public struct Scenario: Sendable {
   public init(
     formatVersion: Int, name: String, description: String, run: RunSettings,
     catalog: Catalog, segments: [Segment], channels: [Channel], behaviour: BehaviourModel,
-    pipeline: PipelineConfig, engage: EngageConfig,
+    pipeline: PipelineConfig, engage: EngageConfig, measurement: MeasurementConfig,
     resolvedJSON: String
   ) throws {
+    self.measurement = measurement
     self.formatVersion = formatVersion
     self.name = name
     self.description = description

@@ -52,17 +52,9 @@ public enum ScenarioLoader {
       throw ScenarioInputError(
         Diagnostic(severity: .error, file: file, path: FieldPath(), problem: "invalid scenario"))
     }
-    // Rendering comes after validation, which rejects every non-finite number, so a NaN
-    // is reported with the field's own range among all other errors.
-    do {
-      try scenario.setResolvedJSON(try tree.canonicalJSON())
-    } catch let error as CanonicalJSONError {
-      throw ScenarioInputError(
-        Diagnostic(
-          severity: .error, at: error.location, path: error.path,
-          problem: "\(error.literal) has no JSON form",
-          fix: "use a finite number, or leave the field out if it is optional"))
-    }
+    // The resolved text is written from the validated values, so defaults are included
+    // and the hash depends on what runs, not on how the file spells it.
+    try scenario.setResolvedJSON(scenario.configValue.canonicalText())
     scenario.warningDiagnostics = diagnostics.warnings
     return scenario
   }
@@ -148,6 +140,8 @@ public enum ScenarioLoader {
       }
       let pipeline = root.required("pipeline", PipelineConfig.reader(scenarioFile: file))
       let engage = EngageConfig.read(from: root)
+      let measurement = root.optional(
+        "measurement", MeasurementConfig.reader, default: MeasurementConfig())
 
       if let pipeline, let engage {
         checkMessagingFilter(pipeline, workflow: engage.workflow, root: root)
@@ -165,7 +159,7 @@ public enum ScenarioLoader {
         return try Scenario(
           formatVersion: version, name: name, description: description, run: run,
           catalog: catalog, segments: segments, channels: channels, behaviour: behaviour,
-          pipeline: pipeline, engage: engage, resolvedJSON: "")
+          pipeline: pipeline, engage: engage, measurement: measurement, resolvedJSON: "")
       } catch {
         root.error("could not hash the resolved scenario: \(error)")
         return nil

@@ -6,64 +6,81 @@ import Warehouse
 /// with SQL access would compute, after every loss and delay of the pipeline.
 ///
 /// Arms come from the `Experiment Viewed` events the messaging engine sent (the first one
-/// per user). A user converts when the warehouse contains an `Order Completed` from them at
-/// or after that assignment.
+/// per user). A user converts with an `Order Completed` in the warehouse that the
+/// measurement section counts: at or after the assignment, within the window, and for the
+/// class in the cart when the conversion product is `trigger-class`. That class is the
+/// product of the user's last `Product Added` in the warehouse before the assignment.
 enum WarehouseLift {
+  /// The assigned users: user id, arm, assignment time, and the class in the cart.
   static let assignedUsers = """
-    SELECT user_id,
-           json_extract(properties, '$.variation_name') AS arm,
-           MIN(timestamp_ms) AS assigned_ms,
-           MIN(timestamp) AS assigned_at
-    FROM messages
-    WHERE type = 'track' AND event = 'Experiment Viewed'
-      AND json_extract(properties, '$.experiment_id') = ?
-      AND user_id IS NOT NULL
-    GROUP BY user_id
+    SELECT a.user_id, a.arm, a.assigned_ms, a.assigned_at,
+           (SELECT json_extract(p.properties, '$.product_id') FROM messages p
+            WHERE p.user_id = a.user_id AND p.event = 'Product Added'
+              AND p.timestamp_ms <= a.assigned_ms
+            ORDER BY p.timestamp_ms DESC, p.message_id DESC LIMIT 1) AS cart_class
+    FROM (SELECT user_id,
+                 json_extract(properties, '$.variation_name') AS arm,
+                 MIN(timestamp_ms) AS assigned_ms,
+                 MIN(timestamp) AS assigned_at
+          FROM messages
+          WHERE type = 'track' AND event = 'Experiment Viewed'
+            AND json_extract(properties, '$.experiment_id') = :workflow
+            AND user_id IS NOT NULL
+          GROUP BY user_id) a
     """
 
-  struct Result {
-    let treatment: ArmOutcome
-    let control: ArmOutcome
-  }
+  /// The orders that count as conversions, one row per (assigned user, order).
+  static let countedOrders = """
+    SELECT a.user_id, a.arm, a.assigned_at,
+           json_extract(o.properties, '$.order_id') AS order_id,
+           json_extract(o.properties, '$.product_id') AS product_id,
+           json_extract(o.properties, '$.revenue') AS revenue,
+           o.timestamp, o.timestamp_ms, o.message_id
+    FROM assigned a
+    JOIN messages o ON o.user_id = a.user_id AND o.event = :event
+                   AND o.timestamp_ms >= a.assigned_ms
+                   AND (:window IS NULL OR o.timestamp_ms < a.assigned_ms + :window)
+                   AND (:product = 'any' OR json_extract(o.properties, '$.product_id') = a.cart_class)
+    """
 
-  /// Counts customers and converters per arm, and fills the `conversions` table.
-  static func measure(database: Database, workflow: String, treatmentArm: String) throws
-    -> Result
-  {
-    let counts = try database.mapRows(
+  /// Counts customers, converters and revenue per arm, and fills the `conversions`
+  /// table. Returns outcomes by arm name.
+  static func measure(
+    database: Database, workflow: String, measurement: MeasurementConfig
+  ) throws -> [String: ArmOutcome] {
+    let parameters: [String: (any SQLiteBindable)?] = [
+      ":workflow": workflow,
+      ":event": measurement.conversionEvent,
+      ":window": measurement.window?.milliseconds,
+      ":product": measurement.conversionProduct.rawValue,
+    ]
+
+    let outcomes = try database.prepare(
       """
-      WITH assigned AS (\(assignedUsers))
-      SELECT arm, COUNT(*),
-             SUM(EXISTS (SELECT 1 FROM messages o
-                         WHERE o.user_id = assigned.user_id AND o.event = 'Order Completed'
-                           AND o.timestamp_ms >= assigned.assigned_ms))
-      FROM assigned GROUP BY arm ORDER BY arm
-      """, binding: [workflow]
-    ) { row in
-      (try row.string(at: 0), try row.int(at: 1), try row.int(at: 2))
+      WITH assigned AS (\(assignedUsers)),
+           counted AS (\(countedOrders))
+      SELECT a.arm, COUNT(*),
+             SUM(EXISTS (SELECT 1 FROM counted c WHERE c.user_id = a.user_id)),
+             COALESCE((SELECT SUM(c.revenue) FROM counted c WHERE c.arm = a.arm), 0)
+      FROM assigned a GROUP BY a.arm ORDER BY a.arm
+      """
+    ).mapRows(binding: parameters) { row in
+      ArmOutcome(
+        name: try row.string(at: 0), customers: try row.int(at: 1),
+        conversions: try row.int(at: 2), revenue: try row.double(at: 3))
     }
 
-    try database.run(
+    try database.prepare(
       """
       INSERT INTO conversions (user_id, arm, assigned_at, order_id, product_id, revenue,
                                timestamp)
-      WITH assigned AS (\(assignedUsers))
-      SELECT a.user_id, a.arm, a.assigned_at,
-             json_extract(o.properties, '$.order_id'),
-             json_extract(o.properties, '$.product_id'),
-             json_extract(o.properties, '$.revenue'),
-             o.timestamp
-      FROM assigned a
-      JOIN messages o ON o.user_id = a.user_id AND o.event = 'Order Completed'
-                     AND o.timestamp_ms >= a.assigned_ms
-      ORDER BY a.user_id, o.timestamp_ms, o.message_id
-      """, binding: [workflow])
+      WITH assigned AS (\(assignedUsers)),
+           counted AS (\(countedOrders))
+      SELECT user_id, arm, assigned_at, order_id, product_id, revenue, timestamp
+      FROM counted ORDER BY user_id, timestamp_ms, message_id
+      """
+    ).run(binding: parameters)
 
-    func outcome(_ arm: String) -> ArmOutcome {
-      let row = counts.first { $0.0 == arm }
-      return ArmOutcome(name: arm, customers: row?.1 ?? 0, conversions: row?.2 ?? 0)
-    }
-    return Result(
-      treatment: outcome(treatmentArm), control: outcome(ExperimentConfig.holdoutArm))
+    return Dictionary(outcomes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
   }
 }

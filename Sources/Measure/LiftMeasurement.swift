@@ -3,16 +3,24 @@ public struct ArmOutcome: Sendable, Hashable {
   public let name: String
   public let customers: Int
   public let conversions: Int
+  /// Revenue of the converting orders, in dollars.
+  public let revenue: Double
 
-  public init(name: String, customers: Int, conversions: Int) {
+  public init(name: String, customers: Int, conversions: Int, revenue: Double = 0) {
     self.name = name
     self.customers = customers
     self.conversions = conversions
+    self.revenue = revenue
   }
 
   /// Conversions per customer; nil for an empty arm.
   public var conversionRate: Double? {
     customers > 0 ? Double(conversions) / Double(customers) : nil
+  }
+
+  /// Revenue per customer of the arm; nil for an empty arm.
+  public var revenuePerCustomer: Double? {
+    customers > 0 ? revenue / Double(customers) : nil
   }
 }
 

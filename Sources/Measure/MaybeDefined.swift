@@ -12,10 +12,13 @@ public enum UndefinedReason: String, Hashable, Sendable, Codable, CaseIterable,
   case zeroPooledVariance
   /// An arm has no customers, so its rate and every comparison with it are undefined.
   case emptyArm
+  /// The workflow splits no one into arms, so there is nothing to compare.
+  case noExperiment
 
   public var description: String {
     switch self {
     case .emptyArm: "an arm has no customers"
+    case .noExperiment: "the workflow has no experiment split"
     case .zeroControlSuccesses: "the control arm has no successes (rate 0)"
     case .zeroTreatmentSuccesses: "the treatment arm has no successes (rate 0)"
     case .zeroPooledVariance: "both arms have rate 0 or both have rate 1 (pooled variance 0)"

@@ -1,7 +1,7 @@
 /// The tables of a run's `results.sqlite`. docs/results-schema.md describes each column.
 public enum ResultsSchema {
   /// Version of this schema, stored in `run_metadata` as `schemaVersion`.
-  public static let version = 1
+  public static let version = 2
 
   public static let sql = """
     CREATE TABLE run_metadata (
@@ -41,12 +41,16 @@ public enum ResultsSchema {
       arm TEXT,
       assigned_at TEXT,
       exit_reason TEXT,
+      finished_at TEXT,
       email_id TEXT
     );
     CREATE TABLE emails (
       email_id TEXT PRIMARY KEY,
       user_id TEXT NOT NULL,
       workflow TEXT NOT NULL,
+      arm TEXT,
+      strategy TEXT NOT NULL,
+      template TEXT NOT NULL,
       subject TEXT NOT NULL,
       html TEXT NOT NULL,
       abandoned_class_id TEXT NOT NULL,
@@ -71,9 +75,13 @@ public enum ResultsSchema {
       customer INTEGER PRIMARY KEY,
       user_id TEXT NOT NULL,
       arm TEXT NOT NULL,
+      converted INTEGER NOT NULL
+    );
+    CREATE TABLE potential_outcomes (
+      customer INTEGER NOT NULL,
+      arm TEXT NOT NULL,
       converted INTEGER NOT NULL,
-      converted_if_treatment INTEGER NOT NULL,
-      converted_if_holdout INTEGER NOT NULL
+      PRIMARY KEY (customer, arm)
     );
     CREATE TABLE pipeline_counts (
       stage TEXT NOT NULL,

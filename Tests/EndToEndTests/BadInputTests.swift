@@ -81,7 +81,7 @@ private func expectRejected(_ scenario: String, extra: [String] = []) throws -> 
 @Test func badInputReportsEveryError() throws {
   var text = try String(contentsOfFile: TestSupport.flagshipScenario, encoding: .utf8)
   text = text.replacingOccurrences(of: "seed: 20261204,", with: "seed: -1,")
-  text = text.replacingOccurrences(of: "holdout: 0.2,", with: "holdot: 0.2,")
+  text = text.replacingOccurrences(of: "    holdout: 0.2,", with: "    holdot: 0.2,")
   text = text.replacingOccurrences(of: "deliverability: 0.97,", with: "deliverability: \"high\",")
   let file = try TestSupport.temporaryDirectory().appendingPathComponent("many.json5")
   try text.write(to: file, atomically: true, encoding: .utf8)
@@ -89,7 +89,7 @@ private func expectRejected(_ scenario: String, extra: [String] = []) throws -> 
   let lines = message.split(separator: "\n").filter { $0.contains(": error: ") }
   #expect(lines.count >= 3, "\(message)")
   let seed = try #require(lines.firstIndex { $0.contains("run.seed") })
-  let holdout = try #require(lines.firstIndex { $0.contains("workflows[0].holdot") })
+  let holdout = try #require(lines.firstIndex { $0.contains("experiment.holdot") })
   let deliverability = try #require(lines.firstIndex { $0.contains("email.deliverability") })
   #expect(seed < holdout)
   #expect(holdout < deliverability)
@@ -99,8 +99,8 @@ private func expectRejected(_ scenario: String, extra: [String] = []) throws -> 
 @Test func badInputUnknownTemplatePlaceholder() throws {
   let message = try expectRejected(
     TestSupport.flagshipScenario,
-    extra: ["--set", "workflows[0].email.subject=Hi {{ abandoned.titel }}"])
-  #expect(message.contains("workflows[0].email.subject"), "\(message)")
+    extra: ["--set", "templates[0].subject=Hi {{ abandoned.titel }}"])
+  #expect(message.contains("templates[0].subject"), "\(message)")
   #expect(message.contains("abandoned.titel"))
   #expect(message.contains("abandoned.title"))
 }
@@ -166,7 +166,7 @@ private func expectRejected(_ scenario: String, extra: [String] = []) throws -> 
 @Test(arguments: [
   (["--set", "catalog[3].id=bread-baking"], "catalog[3].id", "\"bread-baking\" repeats"),
   (["--set", "catalog[2].title=two\nlines"], "catalog[2].title", "control characters"),
-  (["--set", "workflows[0].email.subject=Hi\nthere"], "workflows[0].email.subject", "line break"),
+  (["--set", "templates[0].subject=Hi\nthere"], "templates[0].subject", "line break"),
   (["--set", "run.start=9999-12-31"], "run.start", "from 1900 to 9000"),
   (
     ["--set", "behaviour.trailer.delay={ gamma: { shape: 3, mean: \"1ms\" } }"],

@@ -112,7 +112,7 @@ private func dumpTables(in directory: URL) throws -> [String: [String]] {
   }
   #expect(summary["scenario"] as? String == "masterclass-abandoned-cart")
   let arms = try #require(summary["arms"] as? [[String: Any]])
-  #expect(arms.map { $0["name"] as? String } == ["treatment", "holdout"])
+  #expect(arms.map { $0["name"] as? String } == ["watched-classes", "holdout"])
   for arm in arms {
     for key in ["customers", "conversions", "conversionRate"] {
       #expect(arm[key] != nil, "arm missing \(key)")
@@ -217,7 +217,11 @@ private func dumpTables(in directory: URL) throws -> [String: [String]] {
 
   let lift = try #require(summary["lift"] as? [String: Any])
   let truthRows = try database.mapRows(
-    "SELECT COUNT(*), SUM(converted_if_treatment), SUM(converted_if_holdout) FROM ground_truth"
+    """
+    SELECT (SELECT COUNT(*) FROM ground_truth),
+           (SELECT SUM(converted) FROM potential_outcomes WHERE arm = 'watched-classes'),
+           (SELECT SUM(converted) FROM potential_outcomes WHERE arm = 'holdout')
+    """
   ) { (try $0.int(at: 0), try $0.int(at: 1), try $0.int(at: 2)) }
   let truth = try #require(truthRows.first)
   #expect(lift["trueCustomers"] as? Int == truth.0)
@@ -226,7 +230,9 @@ private func dumpTables(in directory: URL) throws -> [String: [String]] {
 }
 
 @Test func runEmptyArmGivesReasons() throws {
-  let (output, result) = try runFlagship(extra: ["--set", "workflows[0].holdout=0"])
+  let (output, result) = try runFlagship(extra: [
+    "--set", "experiment.holdout=0", "--set", "experiment.arms[0].share=1",
+  ])
   #expect(result.status == 0, "\(result.standardError)")
   let summary = try summary(in: output)
   let lift = try #require(summary["lift"] as? [String: Any])

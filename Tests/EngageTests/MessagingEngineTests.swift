@@ -14,6 +14,7 @@ struct FakeContext: EngageContext {
   var sent: [Message] = []
   var counters: [UInt64: UInt32] = [:]
   var clicked: [EmailRecord] = []
+  var opened: [EmailRecord] = []
 
   var now: SimTime { simulator.now }
 
@@ -34,6 +35,10 @@ struct FakeContext: EngageContext {
   func relevance(of classIndices: [Int], customer: UInt64) -> Double { 0.5 }
 
   func emailResponsiveness(customer: UInt64) -> Double { 1 }
+
+  mutating func customerOpened(email: EmailRecord) {
+    opened.append(email)
+  }
 
   mutating func customerClicked(email: EmailRecord) {
     clicked.append(email)

@@ -1,0 +1,95 @@
+import Foundation
+import Measure
+
+extension RunSummary {
+  /// The summary as plain text for a terminal.
+  public var table: String {
+    var lines: [String] = []
+    lines.append(
+      "Scenario   \(scenarioName)  (seed \(seed), \(customers) customers, \(events) events)")
+    lines.append("Workflow   \(workflow)")
+    lines.append("")
+    let showRevenue = metrics.contains(.revenuePerCustomer)
+    lines.append(
+      row(["arm", "customers", "conversions", "rate", "95% CI"] + (showRevenue ? ["revenue/customer"] : [])))
+    for arm in arms {
+      let outcome = arm.outcome
+      var cells = [
+        outcome.name, "\(outcome.customers)", "\(outcome.conversions)",
+        percent(outcome.conversionRate),
+        arm.interval.map { "\(percent($0.lower)) to \(percent($0.upper))" } ?? "undefined",
+      ]
+      if showRevenue {
+        cells.append(outcome.revenuePerCustomer.map { String(format: "$%.2f", $0) } ?? "undefined")
+      }
+      lines.append(row(cells))
+    }
+    lines.append("")
+    if comparisons.isEmpty {
+      lines.append("Lift       undefined: \((comparisonsUndefinedReason ?? .noExperiment).description)")
+    }
+    for comparison in comparisons {
+      lines += describe(comparison, labelled: comparisons.count > 1)
+    }
+    lines.append("")
+    lines.append(
+      "Messages   emitted \(collect.emitted) = accepted \(collect.accepted) + quarantined "
+        + "\(collect.quarantined) + dropped \(collect.dropped); flagged \(collect.flagged)")
+    for (kind, counts) in destinations {
+      lines.append(
+        "  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) routed "
+          + "\(counts.routed) = delivered \(counts.delivered) + filtered \(counts.filtered) + "
+          + "dead-lettered \(counts.deadLettered)")
+    }
+    lines.append(
+      "Emails     sent \(emails.sent), delivered \(emails.delivered), bounced \(emails.bounced), "
+        + "opened \(emails.opened), clicked \(emails.clicked)")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func describe(_ lift: LiftMeasurement, labelled: Bool) -> [String] {
+    var lines: [String] = []
+    if labelled {
+      lines.append("\(lift.treatment.name) vs \(lift.control.name)")
+    }
+    if let comparison = lift.comparison {
+      let relative = comparison.relativeLift.value.map { percent($0, signed: true) } ?? "undefined"
+      lines.append(
+        "Lift       \(percentPoints(comparison.absoluteLift)) absolute "
+          + "(95% CI \(percentPoints(comparison.absoluteLiftInterval.lower)) to "
+          + "\(percentPoints(comparison.absoluteLiftInterval.upper))), \(relative) relative")
+      let z = comparison.zTest.statistic.value.map { String(format: "%.3f", $0) } ?? "undefined"
+      lines.append("Test       z = \(z), p = \(formatP(comparison.zTest.pValue)) (two-sided)")
+    } else {
+      lines.append("Lift       undefined: \(lift.undefinedReason?.description ?? "")")
+    }
+    if let truth = lift.truth {
+      let absolute = truth.absoluteLift.value.map { percentPoints($0) } ?? "undefined"
+      let relative = truth.relativeLift.value.map { percent($0, signed: true) } ?? "undefined"
+      lines.append(
+        "True lift  \(absolute) absolute, \(relative) relative "
+          + "(\(truth.customers) customers in every arm)")
+    }
+    return lines
+  }
+
+  private func row(_ cells: [String]) -> String {
+    let widths = [16, 10, 12, 8, 20, 10]
+    return zip(cells, widths).map { cell, width in
+      cell.padding(toLength: max(width, cell.count + 1), withPad: " ", startingAt: 0)
+    }.joined().trimmingCharacters(in: .whitespaces)
+  }
+
+  private func percent(_ value: Double?, signed: Bool = false) -> String {
+    guard let value else { return "undefined" }
+    return String(format: signed ? "%+.2f%%" : "%.2f%%", value * 100)
+  }
+
+  private func percentPoints(_ value: Double) -> String {
+    String(format: "%+.2f pp", value * 100)
+  }
+
+  private func formatP(_ value: Double) -> String {
+    value < 0.0001 ? String(format: "%.2e", value) : String(format: "%.4f", value)
+  }
+}
