@@ -80,9 +80,11 @@ extension BehaviourModel {
       let irrelevant = model.required("irrelevantProbability", .probability)
       let relevant = model.required("relevantProbability", .probability)
       let delay = model.required("delay", .distribution)
+      let appeal = model.optional("classAppeal", .probability, default: 0.5)
       guard let irrelevant, let relevant, let delay else { return nil }
       return EmailReturnModel(
-        irrelevantProbability: irrelevant, relevantProbability: relevant, delay: delay)
+        irrelevantProbability: irrelevant, relevantProbability: relevant, delay: delay,
+        classAppeal: appeal)
     }
   }
 

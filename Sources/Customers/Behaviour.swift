@@ -28,11 +28,18 @@ public struct EmailReturnModel: Sendable, Hashable {
   public let irrelevantProbability: Double
   public let relevantProbability: Double
   public let delay: Distribution
+  /// The chance that one listed class of the customer's favourite category appeals to
+  /// them; a class of another category appeals in proportion to the interest in it.
+  public let classAppeal: Double
 
-  public init(irrelevantProbability: Double, relevantProbability: Double, delay: Distribution) {
+  public init(
+    irrelevantProbability: Double, relevantProbability: Double, delay: Distribution,
+    classAppeal: Double = 0.5
+  ) {
     self.irrelevantProbability = irrelevantProbability
     self.relevantProbability = relevantProbability
     self.delay = delay
+    self.classAppeal = classAppeal
   }
 
   public func probability(relevance: Double) -> Double {

@@ -91,7 +91,7 @@ extension EmailReturnModel {
     return EmailReturnModel(
       irrelevantProbability: override.irrelevantProbability ?? irrelevantProbability,
       relevantProbability: override.relevantProbability ?? relevantProbability,
-      delay: override.delay ?? delay)
+      delay: override.delay ?? delay, classAppeal: classAppeal)
   }
 }
 

@@ -88,6 +88,7 @@ extension EmailReturnModel: ConfigEncodable {
     [
       "irrelevantProbability": .number(irrelevantProbability),
       "relevantProbability": .number(relevantProbability), "delay": delay.configValue,
+      "classAppeal": .number(classAppeal),
     ]
   }
 }

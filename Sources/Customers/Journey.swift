@@ -228,16 +228,20 @@ public struct Journey: Sendable {
     }
   }
 
-  /// Computes how relevant a list of classes is to a customer: the mean of the segment's
-  /// interest in each class's category, scaled so the favourite category is 1. An empty
-  /// list has relevance 0.
+  /// Computes how relevant a list of classes is to a customer: the chance that at least
+  /// one listed class appeals, 1 − Π(1 − a·iᵢ), where iᵢ is the segment's interest in the
+  /// class's category scaled so the favourite is 1, and a is `emailReturn.classAppeal`.
+  /// Each relevant class adds to the chance and an irrelevant one adds little, so a list
+  /// chosen from the customer's interests beats a fixed list. An empty list has relevance 0.
   public func relevance(of classes: [Int], for state: CustomerState) -> Double {
-    guard !classes.isEmpty else { return 0 }
-    let total = classes.reduce(0.0) { sum, classIndex in
+    let appeal = behaviour.emailReturn.classAppeal
+    var missed = 1.0
+    for classIndex in classes {
       let category = catalog.categoryIndex[classIndex]
-      return sum + population.relativeInterest(ofSegment: state.segment, inCategory: category)
+      let interest = population.relativeInterest(ofSegment: state.segment, inCategory: category)
+      missed *= 1 - appeal * interest
     }
-    return total / Double(classes.count)
+    return 1 - missed
   }
 
   /// Returns the multiplier on email open and click probabilities for the customer's segment.
