@@ -90,13 +90,24 @@ extension ConfigNode {
   /// new members in its order. Any other override value, an array included, replaces this
   /// value whole. Merged objects and every value that the override supplies keep the override's
   /// locations.
-  public func merged(with override: ConfigNode) -> ConfigNode {
-    guard case .object(let base) = value, case .object(let overriding) = override.value else {
+  ///
+  /// - Parameter replacesWhole: Returns true for a pair of objects (base, override) that
+  ///   the override replaces whole instead of merging, such as two objects that each
+  ///   choose one alternative of a one-of field.
+  public func merged(
+    with override: ConfigNode,
+    replacesWhole: (ConfigObject, ConfigObject) -> Bool = { _, _ in false }
+  ) -> ConfigNode {
+    guard case .object(let base) = value, case .object(let overriding) = override.value,
+      !replacesWhole(base, overriding)
+    else {
       return override
     }
     var result = base
     for member in overriding.members {
-      let mergedValue = base[member.key].map { $0.merged(with: member.value) } ?? member.value
+      let mergedValue =
+        base[member.key].map { $0.merged(with: member.value, replacesWhole: replacesWhole) }
+        ?? member.value
       result.setValue(mergedValue, forKey: member.key, keyLocation: member.keyLocation)
     }
     return ConfigNode(.object(result), at: override.location)

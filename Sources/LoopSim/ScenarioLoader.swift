@@ -110,7 +110,27 @@ public enum ScenarioLoader {
     }
     let base = try readWithExtends(path: resolvedBase, chain: chain + [canonicalPath])
     let rest = ConfigObject(object.members.filter { $0.key != "extends" })
-    return base.merged(with: ConfigNode(.object(rest), at: node.location))
+    return base.merged(
+      with: ConfigNode(.object(rest), at: node.location), replacesWhole: choosesOtherAlternative)
+  }
+
+  /// The kinds of a delay distribution: a one-of field, written as an object with one of
+  /// these keys.
+  static let distributionKinds: Set<String> = [
+    "fixed", "exponential", "lognormal", "gamma", "uniform", "empirical",
+  ]
+
+  /// Whether an override object chooses a different alternative of a one-of field than
+  /// the base, so it must replace the base instead of merging into it: a child that
+  /// writes `{ lognormal: … }` where its base had `{ exponential: … }` means a lognormal
+  /// delay, not both. The same kind on both sides still merges, so a child may change
+  /// only the mean.
+  static func choosesOtherAlternative(_ base: ConfigObject, _ override: ConfigObject) -> Bool {
+    let baseKeys = Set(base.keys)
+    let overrideKeys = Set(override.keys)
+    return !baseKeys.isEmpty && !overrideKeys.isEmpty
+      && baseKeys.isSubset(of: distributionKinds) && overrideKeys.isSubset(of: distributionKinds)
+      && baseKeys != overrideKeys
   }
 
   // MARK: Sections

@@ -81,6 +81,10 @@ func resolveRoundTrips(path: String) throws {
     name: "child",
     run: { customers: 77 },
     experiment: { arms: [{ name: "only", strategy: "abandoned-only", share: 0.5 }], holdout: 0.5 },
+    behaviour: {
+      trailer: { delay: { fixed: "5m" } },
+      classPage: { delay: { exponential: { mean: "3h" } } },
+    },
   }
   """.write(to: child, atomically: true, encoding: .utf8)
   let scenario = try ScenarioLoader.load(path: child.path)
@@ -90,4 +94,11 @@ func resolveRoundTrips(path: String) throws {
   #expect(scenario.run.seed == base.run.seed, "fields the child does not name come from the base")
   #expect(scenario.engage.experiment?.arms.map(\.name) == ["only"], "arrays are replaced")
   #expect(scenario.catalog.count == base.catalog.count)
+  #expect(
+    scenario.behaviour.trailer.delay == .fixed(.minutes(5)),
+    "a distribution of another kind replaces the base's whole")
+  #expect(scenario.behaviour.classPage.delay == .exponential(mean: .hours(3)))
+  #expect(
+    scenario.behaviour.classPage.probability == base.behaviour.classPage.probability,
+    "the same kind merges, so the probability beside it stays")
 }
