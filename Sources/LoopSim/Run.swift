@@ -12,12 +12,14 @@ public struct RunOptions {
   /// The folder that contains `Results/runs/` when `outputDirectory` is nil.
   public var resultsRoot: String
   public var cancellation: CancellationFlag?
-  /// Called with the pass name and the share of simulated time done.
-  public var progress: ((String, Double) -> Void)?
+  /// Called with the pass name and the share of simulated time done. Calls never
+  /// overlap, even when replicates run on several threads.
+  public var progress: (@Sendable (String, Double) -> Void)?
 
   public init(
     outputDirectory: String? = nil, resultsRoot: String = "Results",
-    cancellation: CancellationFlag? = nil, progress: ((String, Double) -> Void)? = nil
+    cancellation: CancellationFlag? = nil,
+    progress: (@Sendable (String, Double) -> Void)? = nil
   ) {
     self.outputDirectory = outputDirectory
     self.resultsRoot = resultsRoot
@@ -66,29 +68,54 @@ public enum LoopRun {
   ) throws -> RunSummary {
     let database = try Database(path: directory + "/results.sqlite")
     try database.execute(ResultsSchema.sql)
-
     logger.info(
       "running \(scenario.name): \(scenario.run.customers) customers, seed \(scenario.run.seed)")
+    let computation = try compute(
+      scenario, database: database, cancellation: options.cancellation,
+      progress: options.progress)
+    try database.transaction { database in
+      try ResultsWriter(database: database, clock: scenario.run.clock).write(
+        scenario: scenario, pass: computation.factual, truth: computation.truth,
+        summary: computation.summary)
+    }
+    let summary = computation.summary
+    try Data(summary.json.utf8).write(to: URL(fileURLWithPath: directory + "/summary.json"))
+    return summary
+  }
+
+  /// The passes of one run and what was measured from them.
+  struct Computation {
+    let factual: PassResult
+    let truth: GroundTruthTable
+    let summary: RunSummary
+  }
+
+  /// Runs the passes of `scenario` and measures lift: the factual pass loads the warehouse
+  /// in `database`; one pass per experiment arm forces every customer into that arm with
+  /// the same keyed draws, which gives the ground truth.
+  static func compute(
+    _ scenario: Scenario, database: Database, cancellation: CancellationFlag?,
+    progress: ((String, Double) -> Void)?
+  ) throws -> Computation {
     let factual = try database.transaction { database in
       try LoopPass(
         scenario: scenario, armPolicy: .assigned,
         warehouse: WarehouseDestination(database: database, clock: scenario.run.clock),
-        cancellation: options.cancellation,
-        progress: options.progress.map { report in { report("factual pass", $0) } }
+        cancellation: cancellation,
+        progress: progress.map { report in { report("factual pass", $0) } }
       ).run()
     }
-    logger.info("factual pass done: \(factual.eventsProcessed) events")
+    logger.debug("factual pass done: \(factual.eventsProcessed) events")
 
-    // One pass per arm, each forcing every customer into that arm with the same draws.
     var forced: [(arm: String, pass: PassResult)] = []
     if scenario.workflow.splitIndex != nil, let experiment = scenario.engage.experiment {
       for arm in experiment.armNames {
         let pass = try LoopPass(
           scenario: scenario, armPolicy: .forced(arm), warehouse: nil,
-          cancellation: options.cancellation,
-          progress: options.progress.map { report in { report("pass forcing \(arm)", $0) } }
+          cancellation: cancellation,
+          progress: progress.map { report in { report("pass forcing \(arm)", $0) } }
         ).run()
-        logger.info("pass forcing \(arm) done: \(pass.eventsProcessed) events")
+        logger.debug("pass forcing \(arm) done: \(pass.eventsProcessed) events")
         forced.append((arm, pass))
       }
     }
@@ -101,18 +128,12 @@ public enum LoopRun {
         "\(truth.unmatched) enrolled customers were assigned in only some passes; "
           + "they are left out of the ground truth")
     }
-
     let summary = try database.transaction { database in
       let measured = try WarehouseLift.measure(
         database: database, workflow: scenario.workflow.name,
         measurement: scenario.measurement)
-      let summary = try RunSummary(
-        scenario: scenario, pass: factual, measured: measured, truth: truth)
-      try ResultsWriter(database: database, clock: scenario.run.clock).write(
-        scenario: scenario, pass: factual, truth: truth, summary: summary)
-      return summary
+      return try RunSummary(scenario: scenario, pass: factual, measured: measured, truth: truth)
     }
-    try Data(summary.json.utf8).write(to: URL(fileURLWithPath: directory + "/summary.json"))
-    return summary
+    return Computation(factual: factual, truth: truth, summary: summary)
   }
 }

@@ -13,6 +13,25 @@ public struct RunSummary: Sendable {
   public struct ArmSummary: Sendable {
     public let outcome: ArmOutcome
     public let interval: ConfidenceInterval?
+    /// Each user's revenue from counted orders, in dollars.
+    public let revenues: [Double]
+    /// Hours from assignment to the first counted order, per converter, sorted.
+    public let hoursToConversion: [Double]
+
+    /// Mean hours to the first conversion; nil with no converter.
+    public var meanHoursToConversion: Double? {
+      hoursToConversion.isEmpty
+        ? nil : hoursToConversion.reduce(0, +) / Double(hoursToConversion.count)
+    }
+
+    /// Median hours to the first conversion; nil with no converter.
+    public var medianHoursToConversion: Double? {
+      let count = hoursToConversion.count
+      guard count > 0 else { return nil }
+      return count % 2 == 1
+        ? hoursToConversion[count / 2]
+        : (hoursToConversion[count / 2 - 1] + hoursToConversion[count / 2]) / 2
+    }
   }
 
   public struct EmailCounts: Sendable {
@@ -44,9 +63,10 @@ public struct RunSummary: Sendable {
   public var lift: LiftMeasurement? { comparisons.first }
 
   init(
-    scenario: Scenario, pass: PassResult, measured: [String: ArmOutcome],
+    scenario: Scenario, pass: PassResult, measured armData: [String: WarehouseLift.ArmData],
     truth: GroundTruthTable
   ) throws {
+    let measured = armData.mapValues(\.outcome)
     scenarioName = scenario.name
     scenarioSHA256 = scenario.sha256
     seed = scenario.run.seed
@@ -71,7 +91,10 @@ public struct RunSummary: Sendable {
         outcome.customers > 0
         ? try BinomialArm(successes: outcome.conversions, trials: outcome.customers)
           .wilsonInterval() : nil
-      return ArmSummary(outcome: outcome, interval: interval)
+      let data = armData[name]
+      return ArmSummary(
+        outcome: outcome, interval: interval, revenues: data?.revenues ?? [],
+        hoursToConversion: (data?.timesToConversion ?? []).map { $0 / 3_600_000 }.sorted())
     }
 
     let control = measured[ExperimentConfig.holdoutArm]
@@ -170,6 +193,11 @@ public struct RunSummary: Sendable {
       writer.member("conversionRateUndefinedReason", UndefinedReason.emptyArm.rawValue)
     }
     writeInterval("ci95", arm.interval, undefined: .emptyArm, to: &writer)
+    writer.member("meanHoursToConversion", arm.meanHoursToConversion)
+    writer.member("medianHoursToConversion", arm.medianHoursToConversion)
+    if arm.meanHoursToConversion == nil {
+      writer.member("hoursToConversionUndefinedReason", "no conversions")
+    }
     if metrics.contains(.revenuePerCustomer) {
       writer.member("revenue", outcome.revenue)
       writer.member("revenuePerCustomer", outcome.revenuePerCustomer)

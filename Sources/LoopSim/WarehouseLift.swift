@@ -43,11 +43,20 @@ enum WarehouseLift {
                    AND (:product = 'any' OR json_extract(o.properties, '$.product_id') = a.cart_class)
     """
 
-  /// Counts customers, converters and revenue per arm, and fills the `conversions`
-  /// table. Returns outcomes by arm name.
+  /// One arm's users as the warehouse shows them.
+  struct ArmData {
+    let outcome: ArmOutcome
+    /// Each user's revenue from counted orders, in dollars, in user id order.
+    let revenues: [Double]
+    /// Time from assignment to the first counted order, in milliseconds, per converter.
+    let timesToConversion: [Double]
+  }
+
+  /// Measures every arm: customers, converters, revenue and time to conversion, and fills
+  /// the `conversions` table. Returns the arms by name.
   static func measure(
     database: Database, workflow: String, measurement: MeasurementConfig
-  ) throws -> [String: ArmOutcome] {
+  ) throws -> [String: ArmData] {
     let parameters: [String: (any SQLiteBindable)?] = [
       ":workflow": workflow,
       ":event": measurement.conversionEvent,
@@ -55,19 +64,26 @@ enum WarehouseLift {
       ":product": measurement.conversionProduct.rawValue,
     ]
 
-    let outcomes = try database.prepare(
+    struct UserRow {
+      let arm: String
+      let revenue: Double
+      let firstConversion: Int64?
+      let assigned: Int64
+    }
+    let users = try database.prepare(
       """
       WITH assigned AS (\(assignedUsers)),
            counted AS (\(countedOrders))
-      SELECT a.arm, COUNT(*),
-             SUM(EXISTS (SELECT 1 FROM counted c WHERE c.user_id = a.user_id)),
-             COALESCE((SELECT SUM(c.revenue) FROM counted c WHERE c.arm = a.arm), 0)
-      FROM assigned a GROUP BY a.arm ORDER BY a.arm
+      SELECT a.arm, a.assigned_ms,
+             COALESCE((SELECT SUM(c.revenue) FROM counted c WHERE c.user_id = a.user_id), 0),
+             (SELECT MIN(c.timestamp_ms) FROM counted c WHERE c.user_id = a.user_id)
+      FROM assigned a ORDER BY a.user_id
       """
     ).mapRows(binding: parameters) { row in
-      ArmOutcome(
-        name: try row.string(at: 0), customers: try row.int(at: 1),
-        conversions: try row.int(at: 2), revenue: try row.double(at: 3))
+      UserRow(
+        arm: try row.string(at: 0), revenue: try row.double(at: 2),
+        firstConversion: try row.isNull(at: 3) ? nil : try row.int64(at: 3),
+        assigned: try row.int64(at: 1))
     }
 
     try database.prepare(
@@ -81,6 +97,21 @@ enum WarehouseLift {
       """
     ).run(binding: parameters)
 
-    return Dictionary(outcomes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    var byArm: [String: [UserRow]] = [:]
+    for user in users {
+      byArm[user.arm, default: []].append(user)
+    }
+    return byArm.mapValues { rows in
+      let converters = rows.filter { $0.firstConversion != nil }
+      let revenues = rows.map(\.revenue)
+      return ArmData(
+        outcome: ArmOutcome(
+          name: rows[0].arm, customers: rows.count, conversions: converters.count,
+          revenue: revenues.reduce(0, +)),
+        revenues: revenues,
+        timesToConversion: converters.compactMap { row in
+          row.firstConversion.map { Double($0 - row.assigned) }
+        })
+    }
   }
 }

@@ -5,7 +5,10 @@ import Synchronization
 
 /// Shows a run's progress on standard error: a bar redrawn in place on a terminal, or a
 /// plain line every 10 % otherwise, so logs captured to a file stay readable.
-final class ProgressReporter {
+///
+/// Unchecked `Sendable`: a run reports from one thread at a time (replicates report under
+/// a lock), so its state is never touched concurrently.
+final class ProgressReporter: @unchecked Sendable {
   private let isTerminal = isatty(STDERR_FILENO) == 1
   private let enabled: Bool
   private var lastPhase = ""

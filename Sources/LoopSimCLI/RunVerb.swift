@@ -9,18 +9,29 @@ enum RunVerb {
     name: "run",
     summary: "Run a scenario through the whole loop and write its results folder.",
     usage: "loopsim run SCENARIO [--customers N] [--seed S] [--set PATH=VALUE]... "
-      + "[--out DIR] [--json]",
+      + "[--out DIR] [--json] [--replicates R [--jobs J]]",
     discussion: """
       Simulates the scenario's customers, the pipeline and the messaging engine, then
       measures the workflow's lift against its holdout, beside the true lift. Writes
       results.sqlite and summary.json into DIR (default: a new folder under Results/runs/)
       and prints the summary. Progress and logs go to standard error.
+
+      With --replicates R, runs R replicates with seeds S, S+1, …, S+R−1 in parallel and
+      reports, per arm, the mean estimate of the absolute lift, its bias against the true
+      lift, and the coverage of the 95 % interval. Coverage far from 95 % is stated as a
+      finding.
       """,
     positionalName: "SCENARIO",
     positionalRange: 1...1,
     options: overrideOptions + [
       .value("--out", "DIR", help: "Write the results into DIR, which must not exist or be empty."),
       .flag("--json", help: "Print summary.json instead of the summary table."),
+      .value(
+        "--replicates", "R",
+        help: "Run R replicates (1 to 10000) with consecutive seeds and report calibration."),
+      .value(
+        "--jobs", "J",
+        help: "Run at most J replicates at once (default: the number of processor cores)."),
     ])
 
   /// Options that change the scenario before it is validated.
@@ -47,6 +58,29 @@ enum RunVerb {
     let options = RunOptions(
       outputDirectory: arguments.value("--out"), cancellation: cancellation,
       progress: { phase, fraction in progress.report(phase: phase, fraction: fraction) })
+
+    if let replicates = try integerOption(arguments, "--replicates", in: 1...10_000) {
+      let jobs =
+        try integerOption(arguments, "--jobs", in: 1...1_024)
+        ?? ProcessInfo.processInfo.activeProcessorCount
+      let outcome: ReplicateRun.Outcome
+      do {
+        outcome = try ReplicateRun.execute(
+          scenario, replicates: replicates, jobs: jobs, options: options)
+      } catch {
+        progress.finishLine()
+        throw error
+      }
+      progress.finishLine()
+      writeOutput(arguments.flag("--json") ? outcome.json : outcome.table)
+      if !arguments.flag("--json") {
+        writeOutput("Results    \(outcome.directory)\n")
+      }
+      return .success
+    }
+    if arguments.value("--jobs") != nil {
+      throw UsageError(message: "--jobs applies only with --replicates.", verb: spec.name)
+    }
 
     let outcome: RunOutcome
     do {
@@ -84,6 +118,20 @@ enum RunVerb {
           value: ConfigOverride.value(fromText: text, for: fieldPath, source: option)))
     }
     return overrides
+  }
+
+  /// Reads an integer option within `range`; nil when the option is absent.
+  static func integerOption(
+    _ arguments: ParsedArguments, _ name: String, in range: ClosedRange<Int>
+  ) throws -> Int? {
+    guard let text = arguments.value(name) else { return nil }
+    guard let value = Int(text), range.contains(value) else {
+      throw UsageError(
+        message: "invalid value '\(text)' for '\(name)': expected an integer from "
+          + "\(range.lowerBound) to \(range.upperBound).",
+        verb: spec.name)
+    }
+    return value
   }
 
   /// Prints the scenario's validation warnings to standard error.
