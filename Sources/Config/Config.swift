@@ -2,7 +2,7 @@
 //
 // - `JSON5` parses text into a `ConfigNode` tree in which every value keeps its
 //   `SourceLocation`, so later errors can name a file, line and column.
-// - `FieldPath` addresses a value (`workflows[0].delay`); `ConfigOverride`, `setting(_:to:)`
+// - `FieldPath` addresses a value (`workflows[0].steps[0].wait`); `ConfigOverride`, `setting(_:to:)`
 //   and `merged(with:)` implement `--set` and `extends`.
 // - `canonicalJSON()` renders a tree deterministically for `loopsim resolve` and the
 //   scenario hash.

@@ -134,7 +134,7 @@ public struct ConfigOverride: Hashable, Sendable {
     self.value = value
   }
 
-  /// Parses `path=value`, as in `workflows[0].delay=2h`. The path ends at the first `=` outside
+  /// Parses `path=value`, as in `workflows[0].steps[0].wait=2h`. The path ends at the first `=` outside
   /// a quoted key, and the rest is the value text, read by `value(fromText:for:)`.
   public init(parsing argument: String) throws(FieldPathError) {
     var parser = JSON5Parser(

@@ -1,4 +1,4 @@
-/// The address of a value in a configuration tree, written like `workflows[0].delay`.
+/// The address of a value in a configuration tree, written like `workflows[0].steps[0].wait`.
 ///
 /// A key that is a JSON5 identifier follows a dot, or comes first without one. Any other key is
 /// written quoted in brackets, as in `labels["odd key"]`. The empty path addresses the whole
@@ -31,7 +31,7 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Expressibl
     self.components = components
   }
 
-  /// Parses the written form, as the command line's `--set workflows[0].delay=2h` gives it.
+  /// Parses the written form, as the command line's `--set workflows[0].steps[0].wait=2h` gives it.
   ///
   /// Quoted keys accept every JSON5 string escape. An index is decimal digits without leading
   /// zeros. No whitespace is allowed. A path has at most `JSON5.defaultMaxDepth` components.

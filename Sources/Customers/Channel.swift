@@ -86,10 +86,6 @@ public struct Channel: Sendable, Hashable {
   }
 }
 
-// NOTE: Pipeline's `Tracker` still names the old type; remove this alias once it uses
-// `Channel`.
-
-
 /// A value that may differ by segment: one value for every segment, or a default with
 /// values for named segments.
 public struct PerSegment<Value: Sendable & Hashable>: Sendable, Hashable {

@@ -13,7 +13,8 @@ public struct MeasurementConfig: Sendable, Equatable {
     case triggerClass = "trigger-class"
   }
 
-  /// Metrics the summary reports per arm.
+  /// Metrics the summary reports per arm. The conversion rate is always reported;
+  /// listing it only states it.
   public enum Metric: String, Sendable, CaseIterable {
     case conversionRate, revenuePerCustomer
   }
@@ -80,6 +81,12 @@ public struct MeasurementConfig: Sendable, Equatable {
       }
       if metrics.count != Set(metrics).count {
         section.error("a metric is listed twice", key: "metrics", fix: "list each metric once")
+        return nil
+      }
+      if attribution.models.count != Set(attribution.models).count {
+        section.error(
+          "an attribution model is listed twice", key: "attribution",
+          fix: "list each model once")
         return nil
       }
       return MeasurementConfig(

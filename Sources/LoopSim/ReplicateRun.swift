@@ -173,6 +173,7 @@ public enum ReplicateRun {
     var writer = JSONWriter(pretty: true)
     writer.beginObject()
     writer.member("schemaVersion", RunSummary.schemaVersion)
+    writer.member("kind", "replicates")
     writer.member("scenario", scenario.name)
     writer.member("scenarioSha256", scenario.sha256)
     writer.member("loopsimVersion", LoopSimVersion.current)
@@ -200,7 +201,7 @@ public enum ReplicateRun {
         writer.null()
       }
       if entry.replicates == 0 {
-        writer.member("undefinedReason", "no replicate had both an estimate and a truth")
+        writer.member("undefinedReason", "noDefinedReplicate")
       }
       writer.member("coverageIsOff", entry.coverageIsOff)
       writer.endObject()
@@ -232,11 +233,11 @@ public enum ReplicateRun {
           .joined().trimmingCharacters(in: .whitespaces))
       if entry.coverageIsOff, let interval = entry.coverageInterval {
         lines.append(
-          "  Finding: the 95% interval covers the true lift in "
+          "  Finding: the 95% interval covered the true lift in "
             + String(format: "%.1f%%", (entry.coverage ?? 0) * 100)
-            + " of replicates; with \(entry.replicates) replicates a correct interval would "
-            + String(format: "cover between %.1f%% and %.1f%%", interval.lower * 100, interval.upper * 100)
-            + " only if its true coverage were far from 95%. The interval is miscalibrated here.")
+            + " of \(entry.replicates) replicates. The true coverage lies between "
+            + String(format: "%.1f%% and %.1f%%", interval.lower * 100, interval.upper * 100)
+            + " (99% Wilson interval), which excludes 95%: the interval is miscalibrated here.")
       }
     }
     return lines.joined(separator: "\n") + "\n"
@@ -262,6 +263,7 @@ public enum ReplicateRun {
       """)
     try database.transaction { database in
       for (key, value) in [
+        ("schemaVersion", "\(ResultsSchema.version)"), ("kind", "replicates"),
         ("scenario", scenario.name), ("scenarioSha256", scenario.sha256),
         ("seed", "\(scenario.run.seed)"), ("loopsimVersion", LoopSimVersion.current),
         ("resolvedScenario", scenario.resolvedJSON),

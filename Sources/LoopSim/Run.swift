@@ -38,9 +38,9 @@ public struct RunOutcome {
 public enum LoopRun {
   private static let logger = Logger(label: "run")
 
-  /// Runs `scenario`: the factual pass writes the warehouse, passes that force every
-  /// customer into the holdout and into the first arm give the ground truth, then lift is
-  /// measured from the warehouse.
+  /// Runs `scenario`: the factual pass writes the warehouse, one pass per experiment arm
+  /// (holdout included) forces every customer into that arm and gives the ground truth,
+  /// then lift is measured from the warehouse.
   ///
   /// The folder is written under a temporary name and renamed when complete, so an
   /// interrupted or failed run leaves nothing that looks finished.

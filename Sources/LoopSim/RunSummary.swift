@@ -196,7 +196,8 @@ public struct RunSummary: Sendable {
     writer.member("meanHoursToConversion", arm.meanHoursToConversion)
     writer.member("medianHoursToConversion", arm.medianHoursToConversion)
     if arm.meanHoursToConversion == nil {
-      writer.member("hoursToConversionUndefinedReason", "no conversions")
+      writer.member("meanHoursToConversionUndefinedReason", "noConversions")
+      writer.member("medianHoursToConversionUndefinedReason", "noConversions")
     }
     if metrics.contains(.revenuePerCustomer) {
       writer.member("revenue", outcome.revenue)

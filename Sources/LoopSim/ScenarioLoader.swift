@@ -9,7 +9,7 @@ import Simulation
 /// section, and reports every error at once with its file, line, field path and fix.
 public enum ScenarioLoader {
   /// The scenario format version this build reads.
-  public static let formatVersion = 1
+  public static let formatVersion = 2
   /// Most customers a run may simulate. A run keeps every customer's state in memory,
   /// about 600 bytes each at the flagship's rates (1.2 GB for 2,000,000 customers).
   // NOTE: the byte count per customer is measured on the flagship; scenarios with longer
@@ -169,7 +169,11 @@ public enum ScenarioLoader {
       if let version, version != formatVersion {
         root.error(
           "unsupported format version", key: "formatVersion", found: "\(version)",
-          fix: "this LoopSim reads formatVersion \(formatVersion)")
+          fix: version == 1
+            ? "formatVersion 1 files use the earlier layout (channels inside behaviour, "
+              + "workflow delay and holdout instead of steps and an experiment section); "
+              + "update the file as docs/scenario-format.md describes and set formatVersion: 2"
+            : "this LoopSim reads formatVersion \(formatVersion)")
         return nil
       }
       guard let version, let name, let run, let catalog, let segments, let channels,

@@ -10,7 +10,9 @@ enum ResolveVerb {
       Validates the scenario, then prints every field, defaults included, as JSON with
       sorted keys. This text and its SHA-256 are stored in each run's metadata
       (run_metadata: resolvedScenario, scenarioSha256), so a result can be traced to its
-      exact input. The output is itself a valid scenario file.
+      exact input. Saved in the original file's folder, the output is itself a valid
+      scenario file (a tracking plan's path is written as given, relative to the file that
+      named it).
       """,
     positionalName: "FILE",
     positionalRange: 1...1,

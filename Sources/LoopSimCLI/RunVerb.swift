@@ -40,7 +40,7 @@ enum RunVerb {
     .value("--seed", "S", help: "Use seed S, an unsigned 64-bit integer (sets run.seed)."),
     .value(
       "--set", "PATH=VALUE", repeatable: true,
-      help: "Set a scenario field, such as workflows[0].delay=2h; VALUE is read as JSON5, "
+      help: "Set a scenario field, such as workflows[0].steps[0].wait=2h; VALUE is read as JSON5, "
         + "or as a string when it is not valid JSON5."),
   ]
 
@@ -106,7 +106,12 @@ enum RunVerb {
       do {
         overrides.append(try ConfigOverride(parsing: text))
       } catch {
-        throw UsageError(message: "invalid --set '\(text)': \(error)", verb: verb)
+        // The path error renders as "error: …"; the usage error adds its own prefix.
+        var detail = error.description
+        if detail.hasPrefix("error: ") {
+          detail.removeFirst("error: ".count)
+        }
+        throw UsageError(message: "--set '\(text)': \(detail)", verb: verb)
       }
     }
     for (option, path) in [("--customers", ["run", "customers"]), ("--seed", ["run", "seed"])] {
