@@ -8,7 +8,7 @@ import Testing
 // every time must stay the same.
 
 /// Renders one action as a line of text that names every field.
-private func line(_ action: CustomerAction) -> String {
+func actionLine(_ action: CustomerAction) -> String {
   let kind: String
   switch action.kind {
   case .trailerWatched(let channel, let classIndex):
@@ -32,7 +32,7 @@ private func line(_ action: CustomerAction) -> String {
 func actionDigest(_ actions: [CustomerAction]) -> UInt64 {
   var hash: UInt64 = 0xcbf2_9ce4_8422_2325
   for action in actions {
-    for byte in (line(action) + "\n").utf8 {
+    for byte in (actionLine(action) + "\n").utf8 {
       hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
     }
   }
@@ -71,4 +71,23 @@ func baselineActionsAreUnchanged(_ testCase: BaselineCase) throws {
     emailClick: EmailClickPlan(relevance: 0.7, delay: .hours(5)))
   #expect(result.context.actions.count == testCase.count)
   #expect(actionDigest(result.context.actions) == testCase.digest)
+}
+
+/// Overrides that state the defaults of engagement and visits explicitly.
+private let explicitDefaults = [
+  "behaviour.engagement={ sigma: 0 }",
+  "behaviour.visits={ ratePerWeek: 0, classPage: { probability: 1, delay: \"0ms\" } }",
+]
+
+@Test(arguments: baselineCases)
+func zeroSigmaAndRateKeepBaseline(_ testCase: BaselineCase) throws {
+  let journey = try Fragment.valid(testCase.overrides + explicitDefaults)
+    .journey(runEnd: SimTime(milliseconds: SimDuration.days(35).milliseconds))
+  let result = runEach(
+    journey, customers: 0..<2_000, emailOpen: EmailOpenPlan(relevance: 0.5, delay: .hours(3)),
+    emailClick: EmailClickPlan(relevance: 0.7, delay: .hours(5)))
+  #expect(result.context.actions.count == testCase.count)
+  #expect(actionDigest(result.context.actions) == testCase.digest)
+  #expect(result.states.values.allSatisfy { $0.engagement == 1 })
+  #expect(result.states.values.allSatisfy { $0.visits == 0 })
 }

@@ -17,11 +17,14 @@ struct RecordingContext: JourneyContext {
   var actions: [CustomerAction] = []
   /// Every journey event scheduled, in scheduling order.
   var scheduled: [JourneyEvent] = []
+  /// The time each event of `scheduled` is due, parallel to it.
+  var scheduledTimes: [SimTime] = []
   private var pending: [(time: SimTime, sequence: Int, item: Pending)] = []
   private var sequence = 0
 
   mutating func schedule(_ event: JourneyEvent, after delay: SimDuration) {
     scheduled.append(event)
+    scheduledTimes.append(now + delay)
     add(.journey(event), at: now + delay)
   }
 
@@ -119,10 +122,10 @@ func run(
       journey.emailOpened(aboutClass: cartClass, relevance: relevance, state: &state)
       states[customer] = state
     case .emailClick(let customer, let relevance):
-      guard var state = states[customer] else { continue }
+      guard var state = states[customer], let cartClass = state.cartClass else { continue }
       journey.emailClicked(
-        customer: customer, relevance: relevance, emailNumber: 0, state: &state,
-        context: &context)
+        customer: customer, aboutClass: cartClass, relevance: relevance, emailNumber: 0,
+        state: &state, context: &context)
       states[customer] = state
     }
   }
@@ -141,6 +144,7 @@ func runEach(
     combined.states.merge(single.states) { first, _ in first }
     combined.context.actions += single.context.actions
     combined.context.scheduled += single.context.scheduled
+    combined.context.scheduledTimes += single.context.scheduledTimes
   }
   return combined
 }
