@@ -90,8 +90,8 @@ public struct EngagementModel: Sendable, Hashable {
 /// class drawn by the segment's interests, `classPage.delay` after the visit starts.
 /// Otherwise the visit leaves no events. From that page the customer may add the class to
 /// the cart and check out with the journey's `addToCart` and `checkout` steps. A customer
-/// with an abandoned cart starts no second cart but may buy the abandoned class, as
-/// `Journey` describes.
+/// with an abandoned cart starts no second cart but may buy the abandoned class with the
+/// organic-return probability, as `Journey` describes.
 public struct VisitModel: Sendable, Hashable {
   /// Mean visits per week at engagement 1, from 0 to 50.
   public let ratePerWeek: Double

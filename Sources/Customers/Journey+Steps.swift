@@ -176,18 +176,25 @@ extension Journey {
     // guard above, and this return belongs to the latest abandonment.
     var stream = purposes.organicReturn.stream(
       customer: customer, occurrence: state.abandonments - 1)
-    var probability = organicReturnProbability(classIndex, state: state)
-    if let relevance = state.cartEmailOpenRelevance, state.cartClass == classIndex {
-      probability = scaled(
-        probability, by: behaviour.touchEffects.emailOpenMultiplier(relevance: relevance))
-    }
-    probability = scaled(probability, by: state.engagement)
-    guard stream.uniform() < probability else { return }
+    guard stream.uniform() < returnProbability(classIndex, state: state) else { return }
     record(
       .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
       context: &context)
     purchase(
       classIndex, cause: .organicReturn, customer: customer, state: &state, context: &context)
+  }
+
+  /// Returns the probability that an abandoner returns on their own to buy `classIndex`,
+  /// now. It is the organic-return probability, times the `touchEffects.emailOpen`
+  /// multiplier when the customer opened an email about the class in the cart, then times
+  /// the engagement, each product clamped to 0...1.
+  func returnProbability(_ classIndex: Int, state: CustomerState) -> Double {
+    var probability = organicReturnProbability(classIndex, state: state)
+    if let relevance = state.cartEmailOpenRelevance, state.cartClass == classIndex {
+      probability = scaled(
+        probability, by: behaviour.touchEffects.emailOpenMultiplier(relevance: relevance))
+    }
+    return scaled(probability, by: state.engagement)
   }
 
   /// Returns the checkout probability of `classIndex`: the segment's step probability times

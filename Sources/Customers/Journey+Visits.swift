@@ -63,8 +63,7 @@ extension Journey {
   /// Records the class page of repeat visit `visit`, a view without a campaign, and
   /// decides what follows it.
   ///
-  /// A customer with an abandoned cart may buy its class: with `checkoutProbability`, drawn
-  /// from `visit.checkout`, after the checkout delay, drawn from `visit.checkout-delay`.
+  /// A customer with an abandoned cart may buy its class, as `decideVisitReturn` describes.
   /// Declining leaves the cart as it is and counts as no new abandonment.
   ///
   /// Another customer who can add the viewed class (see `CustomerState.canAddToCart(_:)`)
@@ -100,17 +99,19 @@ extension Journey {
 
   /// Decides on repeat visit `visit` whether the customer buys the abandoned class in the
   /// cart, and schedules the purchase if so.
+  ///
+  /// A visit is a return on the customer's own, so the probability is `returnProbability`,
+  /// which an opened email raises as it raises the organic return. The purchase follows
+  /// after the checkout delay. Both draws come from `visit.return` at occurrence `visit`.
   func decideVisitReturn<Context: JourneyContext>(
     _ cartClass: Int, visit: UInt16, customer: UInt64, state: CustomerState,
     context: inout Context
   ) {
-    let occurrence = UInt32(visit)
-    var decision = purposes.visitCheckout.stream(customer: customer, occurrence: occurrence)
-    guard decision.bernoulli(checkoutProbability(cartClass, state: state)) else { return }
-    var delayStream = purposes.visitCheckoutDelay.stream(customer: customer, occurrence: occurrence)
+    var stream = purposes.visitReturn.stream(customer: customer, occurrence: UInt32(visit))
+    guard stream.bernoulli(returnProbability(cartClass, state: state)) else { return }
     context.schedule(
       JourneyEvent(customer: customer, step: .visitReturn, classIndex: cartClass, visit: visit),
-      after: segmentBehaviours[state.segment].checkout.delay.sample(&delayStream))
+      after: segmentBehaviours[state.segment].checkout.delay.sample(&stream))
   }
 
   /// Buys the abandoned class in the cart during a repeat visit, unless the customer bought

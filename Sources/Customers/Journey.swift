@@ -33,8 +33,11 @@ import Simulation
 ///   customer who watched its trailer. Visits do not browse.
 /// - A visit by a customer with an abandoned cart never starts a second cart, because the
 ///   workflow enrolls a profile once. Its page may lead to buying the abandoned class
-///   instead, with the checkout probability: a `visit-return` order. Declining is not a new
-///   abandonment. After a purchase, a visit may start a new cart.
+///   instead, a `visit-return` order, with the probability of an organic return at that
+///   time: clamp(e × p), with the price factor and any email-open effect in p. The draws
+///   come from `visit.return` at occurrence k, and the purchase follows after the checkout
+///   delay. Declining is not a new abandonment. After a purchase, a visit may start a new
+///   cart.
 public struct Journey: Sendable {
   public let catalog: Catalog
   public let population: Population
@@ -61,7 +64,7 @@ public struct Journey: Sendable {
       emailReturn: RandomPurpose
     let engagement: RandomPurpose
     let visitGap, visitClass, visitClassPage, visitAddToCart, visitCheckoutDelay,
-      visitCheckout: RandomPurpose
+      visitCheckout, visitReturn: RandomPurpose
 
     init(_ streams: RandomStreams) throws {
       segment = try streams.purpose("customer.segment")
@@ -82,6 +85,7 @@ public struct Journey: Sendable {
       visitAddToCart = try streams.purpose("visit.add-to-cart")
       visitCheckoutDelay = try streams.purpose("visit.checkout-delay")
       visitCheckout = try streams.purpose("visit.checkout")
+      visitReturn = try streams.purpose("visit.return")
     }
   }
 

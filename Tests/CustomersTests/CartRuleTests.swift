@@ -1,3 +1,4 @@
+import Foundation
 import Simulation
 import Testing
 
@@ -70,31 +71,45 @@ private func causes(_ result: JourneyRun) -> [CustomerAction.Cause: Int] {
   #expect(result.states.values.reduce(0) { $0 + Int($1.visits) } > 3_000)
 }
 
-@Test func visitBuysAbandonedCart() throws {
+@Test func visitReturnFollowsOrganicProbability() throws {
+  // New visitors add the landing class after a minute and abandon it a minute later. Each
+  // visit in the next 2 weeks then buys it with the organic-return probability 0.1, so
+  // with visits at 1 a week, 1 − exp(−0.2) of them buy on a visit. The organic return
+  // itself comes after 60 days, when visits have stopped.
+  let count = 3_000
   let fragment = try Fragment.valid(
     everyoneLandsFromSearch + [
-      "behaviour.addToCart.probability=1", "behaviour.checkout.probability=0.3",
-      "behaviour.organicReturn.probability=0", "behaviour.visits={ ratePerWeek: 2 }",
+      "population.segments[0].share=1", "population.segments[1].share=0",
+      "behaviour.addToCart={ probability: 1, delay: \"1m\" }",
+      "behaviour.checkout={ probability: 0, delay: \"1m\" }",
+      "behaviour.organicReturn={ probability: 0.1, delay: \"60d\" }",
+      "behaviour.visits={ ratePerWeek: 1 }",
     ])
-  let result = runEach(try fragment.journey(runEnd: weeks(4)), customers: 0..<1_000)
+  let result = runEach(try fragment.journey(runEnd: weeks(2)), customers: 0..<UInt64(count))
   checkCartRules(result)
-  #expect((causes(result)[.visitReturn] ?? 0) > 100)
-  #expect(result.states.values.allSatisfy { $0.abandonments <= UInt32($0.purchases.count) + 1 })
+  #expect(result.states.values.allSatisfy { $0.abandonments >= 1 })
 
-  // A visit return buys the class that the customer abandoned before it.
-  for customer in UInt64(0)..<1_000 {
+  // A customer who bought on a visit may start and abandon a new cart on a later visit.
+  var visitBuyers: Set<UInt64> = []
+  for customer in UInt64(0)..<UInt64(count) {
     var abandonedClass: Int?
     for action in result.actions(of: customer) {
       switch action.kind {
       case .productAdded(let classIndex):
         abandonedClass = classIndex
       case .orderCompleted(let classIndex, _, _, .visitReturn):
+        visitBuyers.insert(customer)
         #expect(classIndex == abandonedClass)
+        #expect(action.time <= weeks(2) + .minutes(1))
       default:
         break
       }
     }
   }
+  let expected = 1 - exp(-0.2)
+  let error = (expected * (1 - expected) / Double(count)).squareRoot()
+  let share = Double(visitBuyers.count) / Double(count)
+  #expect(abs(share - expected) <= 4 * error, "share \(share), expected \(expected)")
 }
 
 @Test func visitAfterPurchaseStartsNewCart() throws {
