@@ -16,6 +16,8 @@ extension BehaviourModel {
       let emailReturn = behaviour.required("emailReturn", emailReturnReader)
       let segments = behaviour.optional("segments", overridesReader(segmentNames: segmentNames))
       let touchEffects = behaviour.optional("touchEffects", touchEffectsReader)
+      let engagement = behaviour.optional("engagement", engagementReader)
+      let visits = behaviour.optional("visits", visitsReader)
       if behaviour.contains("channels") {
         behaviour.error(
           "channels moved to the top level", key: "channels",
@@ -29,7 +31,8 @@ extension BehaviourModel {
         trailer: trailer, classPage: classPage, browse: browse ?? .none,
         addToCart: addToCart, checkout: checkout, organicReturn: organicReturn,
         emailReturn: emailReturn, segments: segments ?? [:],
-        touchEffects: touchEffects ?? .none)
+        touchEffects: touchEffects ?? .none, engagement: engagement ?? .none,
+        visits: visits ?? .none)
     }
   }
 
@@ -101,6 +104,27 @@ extension BehaviourModel {
     }
   }
 
+  /// Reads `{ sigma: 0.8 }`.
+  static var engagementReader: ConfigReader<EngagementModel> {
+    .object("an engagement model such as { sigma: 0.8 }") { engagement in
+      engagement.required("sigma", .double(in: 0...3)).map(EngagementModel.init(sigma:))
+    }
+  }
+
+  /// Reads `{ ratePerWeek: 0.5, classPage: { probability: 0.6, delay: "5m" } }`. Without
+  /// `classPage`, every visit views a class page at once.
+  static var visitsReader: ConfigReader<VisitModel> {
+    .object(
+      "a visit model such as { ratePerWeek: 0.5, classPage: { probability: 0.6, delay: \"5m\" } }"
+    ) { visits in
+      let errorsBefore = visits.diagnostics.errorCount
+      let rate = visits.required("ratePerWeek", .double(in: 0...50))
+      let classPage = visits.optional("classPage", stepReader)
+      guard let rate, visits.diagnostics.errorCount == errorsBefore else { return nil }
+      return VisitModel(ratePerWeek: rate, classPage: classPage ?? VisitModel.defaultClassPage)
+    }
+  }
+
   // MARK: Segment overrides
 
   /// Reads `{ segment: { step: { field: value } } }`, such as
@@ -149,11 +173,12 @@ extension BehaviourModel {
       let checkout = override.optional("checkout", stepOverrideReader)
       let organicReturn = override.optional("organicReturn", stepOverrideReader)
       let emailReturn = override.optional("emailReturn", emailReturnOverrideReader)
+      let visits = override.optional("visits", visitsOverrideReader)
       guard override.diagnostics.errorCount == errorsBefore else { return nil }
       return BehaviourOverride(
         trailerDelay: trailer ?? nil, classPage: classPage, browse: browse,
         addToCart: addToCart, checkout: checkout, organicReturn: organicReturn,
-        emailReturn: emailReturn)
+        emailReturn: emailReturn, visits: visits)
     }
   }
 
@@ -195,6 +220,16 @@ extension BehaviourModel {
       guard model.diagnostics.errorCount == errorsBefore else { return nil }
       return EmailReturnOverride(
         irrelevantProbability: irrelevant, relevantProbability: relevant, delay: delay)
+    }
+  }
+
+  static var visitsOverrideReader: ConfigReader<VisitOverride> {
+    .object("a visit override such as { ratePerWeek: 2 }") { visits in
+      let errorsBefore = visits.diagnostics.errorCount
+      let rate = visits.optional("ratePerWeek", .double(in: 0...50))
+      let classPage = visits.optional("classPage", stepOverrideReader)
+      guard visits.diagnostics.errorCount == errorsBefore else { return nil }
+      return VisitOverride(ratePerWeek: rate, classPage: classPage)
     }
   }
 }

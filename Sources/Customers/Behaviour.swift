@@ -63,6 +63,59 @@ public struct BrowseModel: Sendable, Hashable {
   public static let none = BrowseModel(meanClasses: 0, delay: .fixed(.zero))
 }
 
+/// The spread of customers' engagement with the site. Each customer draws an engagement
+/// level e at arrival, lognormal with median 1: e = exp(sigma × Z) with Z standard normal,
+/// so its mean is exp(sigma² / 2).
+///
+/// Engagement multiplies the probabilities of the class-page, add-to-cart and checkout
+/// steps and of organic and email returns (each product clamped to 0...1), and the rate of
+/// repeat visits. Click-through, browsing and email opens and clicks do not depend on it.
+public struct EngagementModel: Sendable, Hashable {
+  /// The standard deviation of ln(e), from 0 to 3. At 0 every customer has e = 1.
+  public let sigma: Double
+
+  public init(sigma: Double) {
+    self.sigma = sigma
+  }
+
+  /// Everyone equally engaged (e = 1), the default when a scenario leaves `engagement` out.
+  public static let none = EngagementModel(sigma: 0)
+}
+
+/// Repeat visits: after a first touch that leads on, the customer comes back to the site
+/// at the times of a Poisson process with rate `ratePerWeek` × engagement, until the end
+/// of the run or `maximumVisits` visits.
+///
+/// With `classPage.probability` × engagement (clamped to 1), a visit views the page of a
+/// class drawn by the segment's interests, `classPage.delay` after the visit starts.
+/// Otherwise the visit leaves no events. From that page the customer may add the class to
+/// the cart and check out with the journey's `addToCart` and `checkout` steps. A customer
+/// with an abandoned cart starts no second cart but may buy the abandoned class with the
+/// organic-return probability, as `Journey` describes.
+public struct VisitModel: Sendable, Hashable {
+  /// Mean visits per week at engagement 1, from 0 to 50.
+  public let ratePerWeek: Double
+  /// Visit start → class page viewed.
+  public let classPage: StepModel
+
+  public init(ratePerWeek: Double, classPage: StepModel = VisitModel.defaultClassPage) {
+    self.ratePerWeek = ratePerWeek
+    self.classPage = classPage
+  }
+
+  /// The class page of a visit when the scenario gives none: every visit views a class page
+  /// at once.
+  public static let defaultClassPage = StepModel(probability: 1, delay: .fixed(.zero))
+
+  /// No repeat visits, the default when a scenario leaves `visits` out.
+  public static let none = VisitModel(ratePerWeek: 0)
+
+  /// The maximum number of repeat visits of one customer in a run. It bounds the events of
+  /// a customer with a high rate and engagement over a long run: 1,000 visits are about 20
+  /// visits a week for a year.
+  public static let maximumVisits: UInt32 = 1_000
+}
+
 /// Multipliers that earlier touches apply to the probabilities of later steps.
 ///
 /// The ad's own effect is not here, because it is the channel's `clickThrough`.
@@ -116,12 +169,17 @@ public struct BehaviourModel: Sendable, Hashable {
   /// Overrides of step fields by segment name.
   public let segments: [String: BehaviourOverride]
   public let touchEffects: TouchEffects
+  /// The spread of engagement across customers.
+  public let engagement: EngagementModel
+  /// Repeat visits to the site after the first touch.
+  public let visits: VisitModel
 
   public init(
     trailer: TrailerModel, classPage: StepModel, browse: BrowseModel = .none,
     addToCart: StepModel, checkout: StepModel, organicReturn: StepModel,
     emailReturn: EmailReturnModel, segments: [String: BehaviourOverride] = [:],
-    touchEffects: TouchEffects = .none
+    touchEffects: TouchEffects = .none, engagement: EngagementModel = .none,
+    visits: VisitModel = .none
   ) {
     self.trailer = trailer
     self.classPage = classPage
@@ -132,6 +190,8 @@ public struct BehaviourModel: Sendable, Hashable {
     self.emailReturn = emailReturn
     self.segments = segments
     self.touchEffects = touchEffects
+    self.engagement = engagement
+    self.visits = visits
   }
 
   /// Returns the steps of the segment `name`: these steps with the segment's overrides
@@ -139,7 +199,8 @@ public struct BehaviourModel: Sendable, Hashable {
   public func resolved(forSegment name: String) -> SegmentBehaviour {
     let base = SegmentBehaviour(
       trailer: trailer, classPage: classPage, browse: browse, addToCart: addToCart,
-      checkout: checkout, organicReturn: organicReturn, emailReturn: emailReturn)
+      checkout: checkout, organicReturn: organicReturn, emailReturn: emailReturn,
+      visits: visits)
     guard let override = segments[name] else { return base }
     return base.applying(override)
   }
@@ -154,10 +215,12 @@ public struct SegmentBehaviour: Sendable, Hashable {
   public let checkout: StepModel
   public let organicReturn: StepModel
   public let emailReturn: EmailReturnModel
+  public let visits: VisitModel
 
   public init(
     trailer: TrailerModel, classPage: StepModel, browse: BrowseModel, addToCart: StepModel,
-    checkout: StepModel, organicReturn: StepModel, emailReturn: EmailReturnModel
+    checkout: StepModel, organicReturn: StepModel, emailReturn: EmailReturnModel,
+    visits: VisitModel = .none
   ) {
     self.trailer = trailer
     self.classPage = classPage
@@ -166,5 +229,6 @@ public struct SegmentBehaviour: Sendable, Hashable {
     self.checkout = checkout
     self.organicReturn = organicReturn
     self.emailReturn = emailReturn
+    self.visits = visits
   }
 }

@@ -11,12 +11,13 @@ public struct BehaviourOverride: Sendable, Hashable {
   public var checkout: StepOverride?
   public var organicReturn: StepOverride?
   public var emailReturn: EmailReturnOverride?
+  public var visits: VisitOverride?
 
   public init(
     trailerDelay: Distribution? = nil, classPage: StepOverride? = nil,
     browse: BrowseOverride? = nil, addToCart: StepOverride? = nil,
     checkout: StepOverride? = nil, organicReturn: StepOverride? = nil,
-    emailReturn: EmailReturnOverride? = nil
+    emailReturn: EmailReturnOverride? = nil, visits: VisitOverride? = nil
   ) {
     self.trailerDelay = trailerDelay
     self.classPage = classPage
@@ -25,6 +26,7 @@ public struct BehaviourOverride: Sendable, Hashable {
     self.checkout = checkout
     self.organicReturn = organicReturn
     self.emailReturn = emailReturn
+    self.visits = visits
   }
 }
 
@@ -66,6 +68,17 @@ public struct EmailReturnOverride: Sendable, Hashable {
   }
 }
 
+/// New values for the visit model's fields; nil keeps the model's own.
+public struct VisitOverride: Sendable, Hashable {
+  public var ratePerWeek: Double?
+  public var classPage: StepOverride?
+
+  public init(ratePerWeek: Double? = nil, classPage: StepOverride? = nil) {
+    self.ratePerWeek = ratePerWeek
+    self.classPage = classPage
+  }
+}
+
 extension StepModel {
   /// Returns this step with the fields that `override` gives replaced.
   public func applying(_ override: StepOverride?) -> StepModel {
@@ -95,6 +108,16 @@ extension EmailReturnModel {
   }
 }
 
+extension VisitModel {
+  /// Returns this model with the fields that `override` gives replaced.
+  public func applying(_ override: VisitOverride?) -> VisitModel {
+    guard let override else { return self }
+    return VisitModel(
+      ratePerWeek: override.ratePerWeek ?? ratePerWeek,
+      classPage: classPage.applying(override.classPage))
+  }
+}
+
 extension SegmentBehaviour {
   /// Returns these steps with a segment's overrides applied.
   public func applying(_ override: BehaviourOverride) -> SegmentBehaviour {
@@ -105,6 +128,7 @@ extension SegmentBehaviour {
       addToCart: addToCart.applying(override.addToCart),
       checkout: checkout.applying(override.checkout),
       organicReturn: organicReturn.applying(override.organicReturn),
-      emailReturn: emailReturn.applying(override.emailReturn))
+      emailReturn: emailReturn.applying(override.emailReturn),
+      visits: visits.applying(override.visits))
   }
 }

@@ -20,7 +20,11 @@ public struct CustomerAction: Sendable {
 
   /// Why a purchase happened, known only to the simulator.
   public enum Cause: String, Sendable {
-    case checkout, organicReturn = "organic-return", emailReturn = "email-return"
+    case checkout
+    case organicReturn = "organic-return"
+    case emailReturn = "email-return"
+    /// The abandoned class in the cart, bought during a repeat visit.
+    case visitReturn = "visit-return"
   }
 
   public let customer: UInt64

@@ -102,6 +102,16 @@ extension TouchEffects: ConfigEncodable {
   }
 }
 
+extension EngagementModel: ConfigEncodable {
+  public var configValue: JSONValue { ["sigma": .number(sigma)] }
+}
+
+extension VisitModel: ConfigEncodable {
+  public var configValue: JSONValue {
+    ["ratePerWeek": .number(ratePerWeek), "classPage": classPage.configValue]
+  }
+}
+
 extension StepOverride: ConfigEncodable {
   /// Only the fields given.
   public var configValue: JSONValue {
@@ -133,6 +143,16 @@ extension EmailReturnOverride: ConfigEncodable {
   }
 }
 
+extension VisitOverride: ConfigEncodable {
+  /// Only the fields given.
+  public var configValue: JSONValue {
+    var members: [String: JSONValue] = [:]
+    members["ratePerWeek"] = ratePerWeek.map { .number($0) }
+    members["classPage"] = classPage?.configValue
+    return .object(members)
+  }
+}
+
 extension BehaviourOverride: ConfigEncodable {
   /// Only the steps given.
   public var configValue: JSONValue {
@@ -144,12 +164,14 @@ extension BehaviourOverride: ConfigEncodable {
     members["checkout"] = checkout?.configValue
     members["organicReturn"] = organicReturn?.configValue
     members["emailReturn"] = emailReturn?.configValue
+    members["visits"] = visits?.configValue
     return .object(members)
   }
 }
 
 extension BehaviourModel: ConfigEncodable {
-  /// The `behaviour` section, with `browse`, `segments` and `touchEffects` always written.
+  /// The `behaviour` section, with `browse`, `segments`, `touchEffects`, `engagement` and
+  /// `visits` always written.
   public var configValue: JSONValue {
     [
       "trailer": trailer.configValue, "classPage": classPage.configValue,
@@ -157,7 +179,8 @@ extension BehaviourModel: ConfigEncodable {
       "checkout": checkout.configValue, "organicReturn": organicReturn.configValue,
       "emailReturn": emailReturn.configValue,
       "segments": .object(segments.mapValues(\.configValue)),
-      "touchEffects": touchEffects.configValue,
+      "touchEffects": touchEffects.configValue, "engagement": engagement.configValue,
+      "visits": visits.configValue,
     ]
   }
 }

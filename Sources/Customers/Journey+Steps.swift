@@ -40,22 +40,66 @@ extension Journey {
         campaignChannel: campaignChannel))
   }
 
-  /// Continues from a class page, reached from the trailer or landed on: schedules the
-  /// browsing and decides whether the class goes into the cart. The add-to-cart
-  /// probability is multiplied by `touchEffects.trailer` when the customer watched the
-  /// trailer.
-  func visitClassPage<Context: JourneyContext>(
-    _ classIndex: Int, customer: UInt64, state: CustomerState, context: inout Context
+  /// Continues from the first journey's class page, reached from the trailer or landed
+  /// on: schedules the browsing and decides whether the class goes into the cart. The
+  /// add-to-cart probability is multiplied by `touchEffects.trailer` when the customer
+  /// watched the trailer, and then by the engagement. A customer who cannot add the class
+  /// (see `CustomerState.canAddToCart(_:)`) only browses.
+  func continueFromClassPage<Context: JourneyContext>(
+    _ classIndex: Int, customer: UInt64, state: inout CustomerState, context: inout Context
   ) {
     let steps = segmentBehaviours[state.segment]
     scheduleBrowsing(
       around: classIndex, model: steps.browse, customer: customer, state: state,
       context: &context)
+    guard state.canAddToCart(classIndex) else { return }
     let effect = state.watchedTrailer ? behaviour.touchEffects.trailer : 1
-    decide(
-      scaled(steps.addToCart.probability, by: effect), delay: steps.addToCart.delay,
-      purpose: purposes.addToCart, customer: customer, then: .addToCart,
-      classIndex: classIndex, context: &context)
+    let probability = scaled(
+      scaled(steps.addToCart.probability, by: effect), by: state.engagement)
+    var stream = purposes.addToCart.stream(customer: customer)
+    guard stream.bernoulli(probability) else { return }
+    state.addToCartPending = true
+    context.schedule(
+      JourneyEvent(customer: customer, step: .addToCart, classIndex: classIndex),
+      after: steps.addToCart.delay.sample(&stream))
+  }
+
+  /// Adds `classIndex` to the cart: the customer signs up or logs in first, and the
+  /// checkout decision comes after the checkout delay, drawn from `checkoutStream`.
+  func addToCart<Context: JourneyContext>(
+    _ classIndex: Int, customer: UInt64, checkoutStream: inout RandomStream,
+    checkout: JourneyEvent, state: inout CustomerState, context: inout Context
+  ) {
+    record(
+      .identified(firstTime: !state.hasSignedUp), customer: customer, state: state,
+      signedIn: true, context: &context)
+    state.hasSignedUp = true
+    state.cartClass = classIndex
+    state.addToCartPending = false
+    state.checkoutPending = true
+    state.cartEmailOpenRelevance = nil
+    record(
+      .productAdded(classIndex: classIndex), customer: customer, state: state, signedIn: true,
+      context: &context)
+    let delay = segmentBehaviours[state.segment].checkout.delay.sample(&checkoutStream)
+    context.schedule(checkout, after: delay)
+  }
+
+  /// Decides with one draw from `stream`, at `checkoutProbability(_:state:)`, whether the
+  /// customer buys the class in the cart or abandons it.
+  func checkOut<Context: JourneyContext>(
+    _ classIndex: Int, customer: UInt64, stream: inout RandomStream,
+    state: inout CustomerState, context: inout Context
+  ) {
+    state.checkoutPending = false
+    if stream.bernoulli(checkoutProbability(classIndex, state: state)) {
+      record(
+        .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
+        context: &context)
+      purchase(classIndex, cause: .checkout, customer: customer, state: &state, context: &context)
+    } else {
+      abandon(classIndex, customer: customer, state: &state, context: &context)
+    }
   }
 
   func scheduleBrowsing<Context: JourneyContext>(
@@ -110,8 +154,10 @@ extension Journey {
     }
     let model = segmentBehaviours[state.segment].organicReturn
     let ceiling = scaled(
-      organicReturnProbability(classIndex, state: state),
-      by: Swift.max(1, behaviour.touchEffects.emailOpen))
+      scaled(
+        organicReturnProbability(classIndex, state: state),
+        by: Swift.max(1, behaviour.touchEffects.emailOpen)),
+      by: state.engagement)
     var stream = purposes.organicReturn.stream(customer: customer, occurrence: occurrence)
     guard stream.uniform() < ceiling else { return }
     context.schedule(
@@ -125,22 +171,40 @@ extension Journey {
     _ classIndex: Int, customer: UInt64, state: inout CustomerState, context: inout Context
   ) {
     guard !state.hasPurchased(classIndex), state.abandonments > 0 else { return }
-    // NOTE: a customer abandons at most one cart, because the class page happens once, so
-    // this return belongs to the latest abandonment. Several carts per customer would need
-    // the occurrence carried in the event.
+    // A customer starts a new cart only after buying the class in the last one (see
+    // `CustomerState.canAddToCart(_:)`), so the return of an earlier cart stops at the
+    // guard above, and this return belongs to the latest abandonment.
     var stream = purposes.organicReturn.stream(
       customer: customer, occurrence: state.abandonments - 1)
-    var probability = organicReturnProbability(classIndex, state: state)
-    if let relevance = state.cartEmailOpenRelevance, state.cartClass == classIndex {
-      probability = scaled(
-        probability, by: behaviour.touchEffects.emailOpenMultiplier(relevance: relevance))
-    }
-    guard stream.uniform() < probability else { return }
+    guard stream.uniform() < returnProbability(classIndex, state: state) else { return }
     record(
       .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
       context: &context)
     purchase(
       classIndex, cause: .organicReturn, customer: customer, state: &state, context: &context)
+  }
+
+  /// Returns the probability that an abandoner returns on their own to buy `classIndex`,
+  /// now. It is the organic-return probability, times the `touchEffects.emailOpen`
+  /// multiplier when the customer opened an email about the class in the cart, then times
+  /// the engagement, each product clamped to 0...1.
+  func returnProbability(_ classIndex: Int, state: CustomerState) -> Double {
+    var probability = organicReturnProbability(classIndex, state: state)
+    if let relevance = state.cartEmailOpenRelevance, state.cartClass == classIndex {
+      probability = scaled(
+        probability, by: behaviour.touchEffects.emailOpenMultiplier(relevance: relevance))
+    }
+    return scaled(probability, by: state.engagement)
+  }
+
+  /// Returns the checkout probability of `classIndex`: the segment's step probability times
+  /// the price factor, then times the engagement, each product clamped to 0...1.
+  func checkoutProbability(_ classIndex: Int, state: CustomerState) -> Double {
+    scaled(
+      scaled(
+        segmentBehaviours[state.segment].checkout.probability,
+        by: priceFactor(of: classIndex, for: state)),
+      by: state.engagement)
   }
 
   /// Returns the organic-return probability before any email effect: the segment's step

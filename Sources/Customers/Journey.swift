@@ -6,12 +6,47 @@ import Simulation
 /// so a customer's choices depend neither on other customers nor on the order in which
 /// events fire. A counterfactual run that changes only what happens after an email
 /// therefore makes the same choices up to that point.
+///
+/// Engagement and repeat visits, with e the customer's engagement and clamp(x) = min(1, x):
+///
+/// - e = exp(sigma × Z), with Z standard normal from the `customer.engagement` stream, is
+///   drawn for every arriving customer. With sigma 0 nothing is drawn and e = 1.
+/// - These probabilities become clamp(e × p), where p is the probability without
+///   engagement, already clamped to 0...1:
+///   - the class page after the trailer, and a visit's class page;
+///   - add-to-cart, with the trailer effect in p;
+///   - checkout, with the price factor in p;
+///   - organic return, with the price factor and any email-open effect in p;
+///   - email return, with the relevance and the price factor in p.
+/// - A customer whose first touch leads on starts repeat visits at arrival. Visit k, counted
+///   from 0, starts an exponential gap after visit k − 1 (after arrival for k = 0). The gap
+///   has mean 1 week ÷ (ratePerWeek × e) and comes from `visit.gap` at occurrence k. No
+///   visit starts after `runEnd`, and a customer makes at most `VisitModel.maximumVisits`.
+/// - With probability clamp(e × classPage.probability) (`visit.class-page`, occurrence k),
+///   visit k views the page of a class drawn by the segment's interests (`visit.class`)
+///   after `classPage.delay`. The page is a `classViewed` action without a campaign.
+/// - A class page, of the first journey or of a visit, can start a cart only when
+///   `CustomerState.canAddToCart(_:)` holds: no class in the cart, no add pending, and the
+///   class not yet bought. A visit's add-to-cart and checkout use the segment's steps, with
+///   draws from `visit.add-to-cart`, `visit.checkout-delay` and `visit.checkout` at
+///   occurrence k. The trailer effect applies on a visit only to the promoted class of a
+///   customer who watched its trailer. Visits do not browse.
+/// - A visit by a customer with an abandoned cart never starts a second cart, because the
+///   workflow enrolls a profile once. Its page may lead to buying the abandoned class
+///   instead, a `visit-return` order, with the probability of an organic return at that
+///   time: clamp(e × p), with the price factor and any email-open effect in p. The draws
+///   come from `visit.return` at occurrence k, and the purchase follows after the checkout
+///   delay. Declining is not a new abandonment. After a purchase, a visit may start a new
+///   cart.
 public struct Journey: Sendable {
   public let catalog: Catalog
   public let population: Population
   public let channels: [Channel]
   public let behaviour: BehaviourModel
   public let timeZones: TimeZoneMix
+  /// The end of the run: no repeat visit starts after it. Nil means no end, so visits stop
+  /// only at `VisitModel.maximumVisits`.
+  public let runEnd: SimTime?
   /// Per segment: the steps after the segment's overrides.
   let segmentBehaviours: [SegmentBehaviour]
   /// Per segment: the first-touch channel, weighted by each channel's reach.
@@ -27,6 +62,9 @@ public struct Journey: Sendable {
     let segment, timeZone, channel, promotedClass: RandomPurpose
     let clickThrough, classPage, browse, addToCart, checkout, organicReturn,
       emailReturn: RandomPurpose
+    let engagement: RandomPurpose
+    let visitGap, visitClass, visitClassPage, visitAddToCart, visitCheckoutDelay,
+      visitCheckout, visitReturn: RandomPurpose
 
     init(_ streams: RandomStreams) throws {
       segment = try streams.purpose("customer.segment")
@@ -40,10 +78,21 @@ public struct Journey: Sendable {
       checkout = try streams.purpose("journey.checkout")
       organicReturn = try streams.purpose("journey.organic-return")
       emailReturn = try streams.purpose("journey.email-return")
+      engagement = try streams.purpose("customer.engagement")
+      visitGap = try streams.purpose("visit.gap")
+      visitClass = try streams.purpose("visit.class")
+      visitClassPage = try streams.purpose("visit.class-page")
+      visitAddToCart = try streams.purpose("visit.add-to-cart")
+      visitCheckoutDelay = try streams.purpose("visit.checkout-delay")
+      visitCheckout = try streams.purpose("visit.checkout")
+      visitReturn = try streams.purpose("visit.return")
     }
   }
 
   /// Builds the per-segment tables from validated configuration.
+  ///
+  /// - Parameter runEnd: When the run ends, so that repeat visits stop there; nil for no
+  ///   end.
   ///
   /// - Throws: `JourneyConfigurationError` when the parts disagree, such as a channel
   ///   without a reach for some segment or a promoted class missing from the catalog. The
@@ -51,13 +100,14 @@ public struct Journey: Sendable {
   ///   or the time zone shares are all 0. `SHA256Error` when deriving a stream fails.
   public init(
     catalog: Catalog, population: Population, channels: [Channel], behaviour: BehaviourModel,
-    timeZones: TimeZoneMix = .utc, streams: RandomStreams
+    timeZones: TimeZoneMix = .utc, runEnd: SimTime? = nil, streams: RandomStreams
   ) throws {
     self.catalog = catalog
     self.population = population
     self.channels = channels
     self.behaviour = behaviour
     self.timeZones = timeZones
+    self.runEnd = runEnd
 
     let names = population.segments.map(\.name)
     for name in behaviour.segments.keys.sorted() where !names.contains(name) {
@@ -87,10 +137,10 @@ public struct Journey: Sendable {
     purposes = try Purposes(streams)
   }
 
-  /// Starts a customer's journey: draws the segment, the time zone, the first-touch
-  /// channel and the class it promotes, then whether and when the touch leads on. An ad
-  /// leads to the trailer after the trailer delay. The other kinds land on the class page
-  /// at once.
+  /// Starts a customer's journey: draws the segment, the time zone, the engagement, the
+  /// first-touch channel and the class it promotes, then whether and when the touch leads
+  /// on. An ad leads to the trailer after the trailer delay. The other kinds land on the
+  /// class page at once. A touch that leads on also starts the repeat visits.
   public func arrive<Context: JourneyContext>(
     _ customer: UInt64, state: inout CustomerState, context: inout Context
   ) {
@@ -101,6 +151,7 @@ public struct Journey: Sendable {
     var channelStream = purposes.channel.stream(customer: customer)
     state.channel = channelStream.discrete(channelTables[state.segment])
     state.promotedClass = drawPromotedClass(customer: customer, state: state)
+    state.engagement = drawEngagement(customer: customer)
 
     var stream = purposes.clickThrough.stream(customer: customer)
     guard stream.bernoulli(scaled(clickThrough[state.segment][state.channel], by: 1)) else {
@@ -116,6 +167,7 @@ public struct Journey: Sendable {
         JourneyEvent(customer: customer, step: .landing, classIndex: state.promotedClass),
         after: .zero)
     }
+    scheduleVisit(0, customer: customer, state: state, context: &context)
   }
 
   /// Handles a scheduled step: records what the customer does and decides the next step.
@@ -133,51 +185,35 @@ public struct Journey: Sendable {
         .trailerWatched(channel: state.channel, classIndex: classIndex), customer: customer,
         state: state, campaignChannel: state.channel, context: &context)
       decide(
-        steps.classPage.probability, delay: steps.classPage.delay, purpose: purposes.classPage,
-        customer: customer, then: .classPage, classIndex: classIndex, context: &context)
+        scaled(steps.classPage.probability, by: state.engagement), delay: steps.classPage.delay,
+        purpose: purposes.classPage, customer: customer, then: .classPage,
+        classIndex: classIndex, context: &context)
 
     case .classPage:
       record(
         .classViewed(classIndex: classIndex), customer: customer, state: state, context: &context)
-      visitClassPage(classIndex, customer: customer, state: state, context: &context)
+      continueFromClassPage(classIndex, customer: customer, state: &state, context: &context)
 
     case .landing:
       record(
         .classViewed(classIndex: classIndex), customer: customer, state: state,
         campaignChannel: state.channel, context: &context)
-      visitClassPage(classIndex, customer: customer, state: state, context: &context)
+      continueFromClassPage(classIndex, customer: customer, state: &state, context: &context)
 
     case .browse:
       record(
         .classViewed(classIndex: classIndex), customer: customer, state: state, context: &context)
 
     case .addToCart:
-      record(
-        .identified(firstTime: !state.hasSignedUp), customer: customer, state: state,
-        signedIn: true, context: &context)
-      state.hasSignedUp = true
-      state.cartClass = classIndex
-      state.cartEmailOpenRelevance = nil
-      record(
-        .productAdded(classIndex: classIndex), customer: customer, state: state, signedIn: true,
-        context: &context)
       var stream = purposes.checkout.stream(customer: customer)
-      context.schedule(
-        JourneyEvent(customer: customer, step: .checkout, classIndex: classIndex),
-        after: steps.checkout.delay.sample(&stream))
+      addToCart(
+        classIndex, customer: customer, checkoutStream: &stream,
+        checkout: JourneyEvent(customer: customer, step: .checkout, classIndex: classIndex),
+        state: &state, context: &context)
 
     case .checkout:
       var stream = purposes.checkout.stream(customer: customer, occurrence: 1)
-      let probability = scaled(
-        steps.checkout.probability, by: priceFactor(of: classIndex, for: state))
-      if stream.bernoulli(probability) {
-        record(
-          .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
-          context: &context)
-        purchase(classIndex, cause: .checkout, customer: customer, state: &state, context: &context)
-      } else {
-        abandon(classIndex, customer: customer, state: &state, context: &context)
-      }
+      checkOut(classIndex, customer: customer, stream: &stream, state: &state, context: &context)
 
     case .organicReturn:
       returnOrganically(classIndex, customer: customer, state: &state, context: &context)
@@ -190,6 +226,30 @@ public struct Journey: Sendable {
         purchase(
           classIndex, cause: .emailReturn, customer: customer, state: &state, context: &context)
       }
+
+    case .visit:
+      startVisit(event.visit, customer: customer, state: &state, context: &context)
+
+    case .visitClassPage:
+      viewVisitClassPage(
+        classIndex, visit: event.visit, customer: customer, state: &state, context: &context)
+
+    case .visitAddToCart:
+      var stream = purposes.visitCheckoutDelay.stream(
+        customer: customer, occurrence: UInt32(event.visit))
+      let checkout = JourneyEvent(
+        customer: customer, step: .visitCheckout, classIndex: classIndex, visit: event.visit)
+      addToCart(
+        classIndex, customer: customer, checkoutStream: &stream, checkout: checkout,
+        state: &state, context: &context)
+
+    case .visitCheckout:
+      var stream = purposes.visitCheckout.stream(
+        customer: customer, occurrence: UInt32(event.visit))
+      checkOut(classIndex, customer: customer, stream: &stream, state: &state, context: &context)
+
+    case .visitReturn:
+      returnOnVisit(classIndex, customer: customer, state: &state, context: &context)
     }
   }
 
@@ -206,21 +266,26 @@ public struct Journey: Sendable {
     state.cartEmailOpenRelevance = relevance
   }
 
-  /// Reacts to a click in an email about the class in the cart: the customer comes back
-  /// to buy it with a probability that grows with the email's relevance, times the price
-  /// factor of the class.
+  /// Reacts to a click in an email about `classIndex`, when that is the class in the cart
+  /// and not yet bought. The customer then comes back to buy it with a probability that
+  /// grows with the email's relevance, times the price factor of the class and the
+  /// engagement. A click on an email about another class, such as an earlier cart's, does
+  /// nothing.
   ///
   /// - Parameter emailNumber: counts the customer's email clicks from 0, so each click
   ///   draws from its own stream.
   public func emailClicked<Context: JourneyContext>(
-    customer: UInt64, relevance: Double, emailNumber: UInt32, state: inout CustomerState,
-    context: inout Context
+    customer: UInt64, aboutClass classIndex: Int, relevance: Double, emailNumber: UInt32,
+    state: inout CustomerState, context: inout Context
   ) {
-    guard let cartClass = state.cartClass, !state.hasPurchased(cartClass) else { return }
+    guard let cartClass = state.cartClass, cartClass == classIndex,
+      !state.hasPurchased(cartClass)
+    else { return }
     let model = segmentBehaviours[state.segment].emailReturn
     var stream = purposes.emailReturn.stream(customer: customer, occurrence: emailNumber)
     let probability = scaled(
-      model.probability(relevance: relevance), by: priceFactor(of: cartClass, for: state))
+      scaled(model.probability(relevance: relevance), by: priceFactor(of: cartClass, for: state)),
+      by: state.engagement)
     if stream.bernoulli(probability) {
       context.schedule(
         JourneyEvent(customer: customer, step: .emailReturn, classIndex: cartClass),

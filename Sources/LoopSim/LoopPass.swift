@@ -60,7 +60,8 @@ struct LoopPass {
     let population = try Population(segments: scenario.segments, catalog: scenario.catalog)
     let journey = try Journey(
       catalog: scenario.catalog, population: population, channels: scenario.channels,
-      behaviour: scenario.behaviour, timeZones: scenario.run.timeZones, streams: streams)
+      behaviour: scenario.behaviour, timeZones: scenario.run.timeZones,
+      runEnd: scenario.run.end, streams: streams)
     var context = try LoopContext(
       scenario: scenario, journey: journey, streams: streams,
       keepsQuarantine: warehouse != nil)
@@ -236,11 +237,12 @@ struct LoopContext: JourneyContext, EngageContext {
   }
 
   mutating func customerClicked(email: EmailRecord) {
+    guard let classIndex = journey.catalog.index(ofClassID: email.abandonedClassId) else { return }
     let index = Int(email.customer)
     var state = customers[index]
     journey.emailClicked(
-      customer: email.customer, relevance: email.relevance, emailNumber: email.number,
-      state: &state, context: &self)
+      customer: email.customer, aboutClass: classIndex, relevance: email.relevance,
+      emailNumber: email.number, state: &state, context: &self)
     customers[index] = state
   }
 

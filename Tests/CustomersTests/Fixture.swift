@@ -127,10 +127,11 @@ struct Fragment: Sendable {
     return fragment
   }
 
-  func journey(seed: UInt64 = 20_261_204) throws -> Journey {
+  /// Builds the journey of this fragment; `runEnd` stops repeat visits.
+  func journey(seed: UInt64 = 20_261_204, runEnd: SimTime? = nil) throws -> Journey {
     try Journey(
       catalog: catalog, population: try Population(segments: segments, catalog: catalog),
-      channels: channels, behaviour: behaviour, timeZones: timeZones,
+      channels: channels, behaviour: behaviour, timeZones: timeZones, runEnd: runEnd,
       streams: RandomStreams(seed: seed))
   }
 }

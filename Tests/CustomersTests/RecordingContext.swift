@@ -5,22 +5,26 @@ import Simulation
 /// A `JourneyContext` that keeps its own calendar and records every action, so tests can
 /// run journeys without the rest of the loop.
 struct RecordingContext: JourneyContext {
-  /// Something waiting on the calendar: a journey step, or an email open that the test
-  /// arranged.
+  /// Something waiting on the calendar: a journey step, or an email open or click that the
+  /// test arranged.
   enum Pending {
     case journey(JourneyEvent)
     case emailOpen(customer: UInt64, relevance: Double)
+    case emailClick(customer: UInt64, relevance: Double)
   }
 
   var now = SimTime.zero
   var actions: [CustomerAction] = []
   /// Every journey event scheduled, in scheduling order.
   var scheduled: [JourneyEvent] = []
+  /// The time each event of `scheduled` is due, parallel to it.
+  var scheduledTimes: [SimTime] = []
   private var pending: [(time: SimTime, sequence: Int, item: Pending)] = []
   private var sequence = 0
 
   mutating func schedule(_ event: JourneyEvent, after delay: SimDuration) {
     scheduled.append(event)
+    scheduledTimes.append(now + delay)
     add(.journey(event), at: now + delay)
   }
 
@@ -54,6 +58,13 @@ struct EmailOpenPlan {
   var delay: SimDuration
 }
 
+/// An email click to arrange for every abandoner: `delay` after the abandonment, on an
+/// email about the class in the cart, with the given relevance.
+struct EmailClickPlan {
+  var relevance: Double
+  var delay: SimDuration
+}
+
 /// The result of running some customers to the end of their journeys.
 struct JourneyRun {
   var states: [UInt64: CustomerState]
@@ -79,7 +90,8 @@ struct JourneyRun {
 /// Runs `customers`, all arriving at time 0 in the given order, on one shared calendar until
 /// nothing is pending.
 func run(
-  _ journey: Journey, customers: some Sequence<UInt64>, emailOpen: EmailOpenPlan? = nil
+  _ journey: Journey, customers: some Sequence<UInt64>, emailOpen: EmailOpenPlan? = nil,
+  emailClick: EmailClickPlan? = nil
 ) -> JourneyRun {
   var context = RecordingContext()
   var states: [UInt64: CustomerState] = [:]
@@ -99,10 +111,21 @@ func run(
           .emailOpen(customer: event.customer, relevance: emailOpen.relevance),
           at: context.now + emailOpen.delay)
       }
+      if let emailClick, state.abandonments > abandonedBefore {
+        context.add(
+          .emailClick(customer: event.customer, relevance: emailClick.relevance),
+          at: context.now + emailClick.delay)
+      }
       states[event.customer] = state
     case .emailOpen(let customer, let relevance):
       guard var state = states[customer], let cartClass = state.cartClass else { continue }
       journey.emailOpened(aboutClass: cartClass, relevance: relevance, state: &state)
+      states[customer] = state
+    case .emailClick(let customer, let relevance):
+      guard var state = states[customer], let cartClass = state.cartClass else { continue }
+      journey.emailClicked(
+        customer: customer, aboutClass: cartClass, relevance: relevance, emailNumber: 0,
+        state: &state, context: &context)
       states[customer] = state
     }
   }
@@ -112,14 +135,16 @@ func run(
 /// Runs each customer alone, which is faster than one shared calendar for many customers
 /// and gives the same results, because customers share nothing.
 func runEach(
-  _ journey: Journey, customers: Range<UInt64>, emailOpen: EmailOpenPlan? = nil
+  _ journey: Journey, customers: Range<UInt64>, emailOpen: EmailOpenPlan? = nil,
+  emailClick: EmailClickPlan? = nil
 ) -> JourneyRun {
   var combined = JourneyRun(states: [:], context: RecordingContext())
   for customer in customers {
-    let single = run(journey, customers: [customer], emailOpen: emailOpen)
+    let single = run(journey, customers: [customer], emailOpen: emailOpen, emailClick: emailClick)
     combined.states.merge(single.states) { first, _ in first }
     combined.context.actions += single.context.actions
     combined.context.scheduled += single.context.scheduled
+    combined.context.scheduledTimes += single.context.scheduledTimes
   }
   return combined
 }
