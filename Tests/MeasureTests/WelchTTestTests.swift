@@ -37,7 +37,7 @@ func studentTQuantileMatchesScipy(_ reference: InferenceReference.StudentTQuanti
   #expect(!isClose(gsl_cdf_tdist_Q(15, 30.5), scipy, relativeTolerance: 1e-9))
 }
 
-/// The relative tolerance for the difference of means and what depends on it.
+/// Returns the relative tolerance for the difference of means and what depends on it.
 ///
 /// Each mean is a double, exact to half a unit in its last place, so their difference d is
 /// exact only to about ε |x̄| / |d|: 5e-7 for the means near 10⁹ that differ by 0.22 in the
@@ -108,8 +108,8 @@ func welchMatchesFormulaAndScipy(_ reference: InferenceReference.WelchCase) thro
       expectMatches(statistic, reference.scipy.statistic, "t, scipy")
       expectMatches(test.pValue.value, scipyPValue, "\(alternative) p, scipy")
     } else {
-      // scipy's float64 means lose digits for this case (the fixture says how many), so it
-      // agrees only to about 1e-5.
+      // scipy's float64 means lose digits in this case (the fixture gives the reason), so
+      // its statistic agrees only to about 1e-5.
       expectMatches(statistic, reference.scipy.statistic, "t, scipy", relativeTolerance: 1e-4)
     }
   }
