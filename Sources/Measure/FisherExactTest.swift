@@ -168,7 +168,8 @@ private struct ConditionalTable {
     let successes = Double(a) + Double(c)
     let treatmentTrials = Double(a) + Double(b)
     let total = successes + Double(b) + Double(d)
-    let estimate = ((successes + 1) * (treatmentTrials + 1) / (total + 2)).rounded(.down) - Double(a)
+    let estimate =
+      ((successes + 1) * (treatmentTrials + 1) / (total + 2)).rounded(.down) - Double(a)
 
     var k: Int
     if !(estimate > Double(lowestOffset)) {

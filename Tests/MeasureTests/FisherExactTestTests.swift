@@ -86,7 +86,8 @@ private func directFisherPValues(_ treatment: BinomialArm, _ control: BinomialAr
           let control = try BinomialArm(successes: controlSuccesses, trials: controlTrials)
           let test = try FisherExactTest(treatment: treatment, control: control)
           let direct = directFisherPValues(treatment, control)
-          let label = "\(treatmentSuccesses)/\(treatmentTrials) vs \(controlSuccesses)/\(controlTrials)"
+          let label =
+            "\(treatmentSuccesses)/\(treatmentTrials) vs \(controlSuccesses)/\(controlTrials)"
           #expect(isClose(test.pValue, direct.twoSided, relativeTolerance: 1e-12), "\(label)")
           #expect(isClose(test.pValueGreater, direct.greater, relativeTolerance: 1e-12), "\(label)")
           #expect(isClose(test.pValueLess, direct.less, relativeTolerance: 1e-12), "\(label)")
