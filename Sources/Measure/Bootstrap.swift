@@ -46,8 +46,10 @@ import Simulation
 public struct Bootstrap: Hashable, Sendable, Codable {
   /// The number of resamples when none is given.
   public static let defaultResampleCount = 2_000
-  /// The largest number of resamples: the occurrences 0 through `UInt32.max` of one stream.
-  public static let maximumResampleCount = Int(UInt32.max) + 1
+  /// The largest number of resamples, 10⁷: 80 MB of replicates, far more than the few
+  /// thousand that stable intervals need. It is also well below the 2³² occurrences that a
+  /// stream key can tell apart.
+  public static let maximumResampleCount = 10_000_000
   /// The purpose name of the random streams the resamples draw from.
   public static let randomPurpose = "bootstrap"
 
@@ -222,6 +224,11 @@ public struct Bootstrap: Hashable, Sendable, Codable {
       let denominator = 1 - acceleration * shifted
       guard denominator > 0 else { return (.defined(z0), .undefined(.bcaAccelerationTooLarge)) }
       let level = StandardNormal.cumulative(z0 + shifted / denominator)
+      // Φ of a finite argument lies in [0, 1]; the guard keeps a NaN from GSL out of the
+      // index arithmetic of `quantile`.
+      guard level >= 0, level <= 1 else {
+        return (.defined(z0), .undefined(.bcaAccelerationTooLarge))
+      }
       limits.append(quantile(sorted, level))
     }
     return (
