@@ -179,7 +179,7 @@ def student_t_section():
 
 
 def generated_samples():
-    """Return the named samples that the Welch and CUPED cases draw from."""
+    """Return the named samples that the generated Welch cases use."""
     rng = numpy.random.default_rng(DATA_SEED)
     revenue_t = numpy.round(rng.lognormal(mean=3.0, sigma=1.1, size=220), 2)
     revenue_c = numpy.round(rng.lognormal(mean=2.9, sigma=1.0, size=180), 2)
