@@ -1,4 +1,4 @@
-/// The reason a statistic has no value for the observed counts.
+/// The reason a statistic has no value for the observed data.
 public enum UndefinedReason: String, Hashable, Sendable, Codable, CaseIterable,
   CustomStringConvertible
 {
@@ -14,6 +14,21 @@ public enum UndefinedReason: String, Hashable, Sendable, Codable, CaseIterable,
   case emptyArm
   /// The workflow splits no one into arms, so there is nothing to compare.
   case noExperiment
+  /// Both samples have variance 0 and the same mean, so the t statistic is 0/0.
+  case zeroVariance
+  /// Both samples have variance 0 but different means, so the standard error is 0 and the t
+  /// statistic would be infinite.
+  case zeroVarianceUnequalMeans
+  /// Every covariate value is the same, so CUPED's θ = cov(X, Y) / var(X) is 0/0.
+  case zeroCovariateVariance
+  /// Every outcome value is the same, so the variance reduction 1 − var(Y′) / var(Y) is 0/0.
+  case zeroOutcomeVariance
+  /// Every bootstrap replicate lies on one side of the estimate, so the BCa bias correction
+  /// z₀ = Φ⁻¹(0) or Φ⁻¹(1) is infinite.
+  case bootstrapReplicatesOnOneSide
+  /// The BCa acceleration a is so large that 1 − a(z₀ + z) ≤ 0 at a limit, where the BCa
+  /// adjustment of the percentile levels stops being increasing.
+  case bcaAccelerationTooLarge
 
   public var description: String {
     switch self {
@@ -22,6 +37,15 @@ public enum UndefinedReason: String, Hashable, Sendable, Codable, CaseIterable,
     case .zeroControlSuccesses: "the control arm has no successes (rate 0)"
     case .zeroTreatmentSuccesses: "the treatment arm has no successes (rate 0)"
     case .zeroPooledVariance: "both arms have rate 0 or both have rate 1 (pooled variance 0)"
+    case .zeroVariance: "both samples are constant with the same mean (variance 0)"
+    case .zeroVarianceUnequalMeans:
+      "both samples are constant with different means (variance 0, standard error 0)"
+    case .zeroCovariateVariance: "the covariate is constant (variance 0), so CUPED adjusts nothing"
+    case .zeroOutcomeVariance: "the outcome is constant (variance 0)"
+    case .bootstrapReplicatesOnOneSide:
+      "every bootstrap replicate lies on one side of the estimate (BCa bias correction infinite)"
+    case .bcaAccelerationTooLarge:
+      "the BCa acceleration is too large for the requested confidence level"
     }
   }
 }

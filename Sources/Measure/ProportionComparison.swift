@@ -1,5 +1,6 @@
 /// A treatment arm compared with a control (holdout) arm: both rates with Wilson intervals,
-/// the absolute and relative lift with confidence intervals, and the pooled z-test.
+/// the absolute and relative lift with confidence intervals, and the pooled z-test. For small
+/// tables it also carries a warning and Fisher's exact test.
 ///
 /// Every field is a plain value, so a comparison encodes to JSON as it is. A statistic that
 /// is undefined for the counts (see `UndefinedReason`) is a `MaybeDefined` carrying the
@@ -39,11 +40,18 @@ public struct ProportionComparison: Hashable, Sendable, Codable {
   /// The pooled two-proportion z-test of p_t = p_c.
   public let zTest: TwoProportionZTest
 
+  /// Whether some expected cell count of the 2×2 table under the pooled rate is below 5
+  /// (`BinomialArm.needsExactTest(treatment:control:)`), so that the z-test's normal
+  /// approximation, and the intervals' too, are doubtful.
+  public let smallSampleWarning: Bool
+  /// Fisher's exact test of the same table, present exactly when `smallSampleWarning` is set.
+  public let fisherExactTest: FisherExactTest?
+
   /// Compares a treatment arm with a control arm.
   ///
   /// The formulas and their sources are documented on `BinomialArm.wilsonInterval`,
   /// `BinomialArm.absoluteLiftInterval`, `BinomialArm.relativeLiftInterval` and
-  /// `TwoProportionZTest`.
+  /// `TwoProportionZTest`. Fisher's exact test runs only when `smallSampleWarning` is set.
   ///
   /// - Parameters:
   ///   - confidenceLevel: The coverage 1 − α of every interval, strictly between 0 and 1.
@@ -69,5 +77,11 @@ public struct ProportionComparison: Hashable, Sendable, Codable {
       over: control, confidenceLevel: confidenceLevel)
 
     zTest = TwoProportionZTest(treatment: treatment, control: control, alternative: alternative)
+
+    smallSampleWarning = BinomialArm.needsExactTest(treatment: treatment, control: control)
+    // An expected count below 5 bounds the conditional variance of the table by 10, far below
+    // FisherExactTest.maximumStandardDeviation², so the exact test cannot throw here.
+    fisherExactTest =
+      smallSampleWarning ? try FisherExactTest(treatment: treatment, control: control) : nil
   }
 }

@@ -10,6 +10,10 @@ public enum ProportionError: Error, Hashable, Sendable, CustomStringConvertible 
   case successesExceedTrials(successes: Int, trials: Int)
   /// A confidence level that is not a number strictly between 0 and 1.
   case invalidConfidenceLevel(Double)
+  /// A 2×2 table too large for Fisher's exact test: the conditional distribution of the
+  /// treatment successes has a standard deviation above
+  /// `FisherExactTest.maximumStandardDeviation`, so the sum over tables would take too long.
+  case exactTestTooLarge(standardDeviation: Double)
 
   public var description: String {
     switch self {
@@ -23,6 +27,11 @@ public enum ProportionError: Error, Hashable, Sendable, CustomStringConvertible 
       "invalid arm: \(successes) successes exceed \(trials) trials"
     case .invalidConfidenceLevel(let level):
       "invalid confidence level \(level): expected a value strictly between 0 and 1, such as 0.95"
+    case .exactTestTooLarge(let standardDeviation):
+      "table too large for Fisher's exact test: the conditional standard deviation of the "
+        + "treatment successes is \(standardDeviation), above the maximum "
+        + "\(FisherExactTest.maximumStandardDeviation); use the z-test, whose normal "
+        + "approximation is accurate for tables this large"
     }
   }
 }

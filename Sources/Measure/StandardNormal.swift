@@ -25,3 +25,18 @@ enum StandardNormal {
     return -gsl_cdf_ugaussian_Pinv(tailProbability)
   }
 }
+
+extension StandardNormal {
+  /// Returns Φ(z) = P(Z ≤ z) from `gsl_cdf_ugaussian_P`.
+  static func cumulative(_ z: Double) -> Double {
+    GSL.setErrorHandlerOff()
+    return gsl_cdf_ugaussian_P(z)
+  }
+
+  /// Returns Φ⁻¹(p) from `gsl_cdf_ugaussian_Pinv`: −∞ for p = 0, +∞ for p = 1 and NaN
+  /// outside [0, 1].
+  static func quantile(_ p: Double) -> Double {
+    GSL.setErrorHandlerOff()
+    return gsl_cdf_ugaussian_Pinv(p)
+  }
+}

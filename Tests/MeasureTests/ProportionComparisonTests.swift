@@ -80,3 +80,34 @@ func comparisonRejectsInvalidConfidenceLevel(_ level: Double) throws {
     #expect(!reason.description.isEmpty)
   }
 }
+
+@Test func comparisonOfSmallTableWarnsAndCarriesFisher() throws {
+  let treatment = try BinomialArm(successes: 3, trials: 400)
+  let control = try BinomialArm(successes: 0, trials: 380)
+  let comparison = try ProportionComparison(treatment: treatment, control: control)
+  #expect(comparison.smallSampleWarning)
+  let fisher = try #require(comparison.fisherExactTest)
+  #expect(fisher == (try FisherExactTest(treatment: treatment, control: control)))
+  // The z-test's p-value (0.091) understates Fisher's (0.25) for this table.
+  #expect(comparison.zTest.pValue < fisher.pValue)
+}
+
+@Test func comparisonOfLargeTableHasNoWarning() throws {
+  let comparison = try ProportionComparison(
+    treatment: try BinomialArm(successes: 503, trials: 4_504),
+    control: try BinomialArm(successes: 107, trials: 1_174))
+  #expect(!comparison.smallSampleWarning)
+  #expect(comparison.fisherExactTest == nil)
+}
+
+@Test func comparisonJSONCarriesFisherForSmallTables() throws {
+  let comparison = try ProportionComparison(
+    treatment: try BinomialArm(successes: 1, trials: 3),
+    control: try BinomialArm(successes: 2, trials: 3))
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.sortedKeys]
+  let json = try #require(String(data: try encoder.encode(comparison), encoding: .utf8))
+  #expect(json.contains(#""smallSampleWarning":true"#))
+  #expect(json.contains(#""fisherExactTest":{"pValue":1,"#))
+  #expect(try JSONDecoder().decode(ProportionComparison.self, from: Data(json.utf8)) == comparison)
+}
