@@ -127,14 +127,15 @@ enum RunVerb {
 
   /// Reads an integer option within `range`; nil when the option is absent.
   static func integerOption(
-    _ arguments: ParsedArguments, _ name: String, in range: ClosedRange<Int>
+    _ arguments: ParsedArguments, _ name: String, in range: ClosedRange<Int>,
+    verb: String = spec.name
   ) throws -> Int? {
     guard let text = arguments.value(name) else { return nil }
     guard let value = Int(text), range.contains(value) else {
       throw UsageError(
         message: "invalid value '\(text)' for '\(name)': expected an integer from "
           + "\(range.lowerBound) to \(range.upperBound).",
-        verb: spec.name)
+        verb: verb)
     }
     return value
   }
