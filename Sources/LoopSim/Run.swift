@@ -132,7 +132,13 @@ public enum LoopRun {
       let measured = try WarehouseLift.measure(
         database: database, workflow: scenario.workflow.name,
         measurement: scenario.measurement)
-      return try RunSummary(scenario: scenario, pass: factual, measured: measured, truth: truth)
+      let covariates =
+        scenario.run.prePeriod > .zero
+        ? try WarehouseLift.preperiodActivity(
+          database: database, before: scenario.run.experimentStart) : nil
+      return try RunSummary(
+        scenario: scenario, pass: factual, measured: measured, truth: truth,
+        covariates: covariates)
     }
     return Computation(factual: factual, truth: truth, summary: summary)
   }

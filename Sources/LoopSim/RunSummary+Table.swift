@@ -28,8 +28,18 @@ extension RunSummary {
     if comparisons.isEmpty {
       lines.append("Lift       undefined: \((comparisonsUndefinedReason ?? .noExperiment).description)")
     }
-    for comparison in comparisons {
-      lines += describe(comparison, labelled: comparisons.count > 1)
+    for (comparison, detail) in zip(comparisons, details) {
+      lines += describe(comparison, detail, labelled: comparisons.count > 1)
+    }
+    if let sampleRatio {
+      lines.append(
+        "Split      " + zip(sampleRatioArms, sampleRatio.counts).map { "\($0) \($1)" }
+          .joined(separator: ", ")
+          + ": chi-square p = \(formatP(sampleRatio.pValue))"
+          + (sampleRatio.isMismatch ? " (sample ratio mismatch)" : ""))
+    }
+    for warning in warnings {
+      lines.append("Warning    \(warning)")
     }
     lines.append("")
     lines.append(
@@ -47,7 +57,9 @@ extension RunSummary {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  private func describe(_ lift: LiftMeasurement, labelled: Bool) -> [String] {
+  private func describe(
+    _ lift: LiftMeasurement, _ detail: ComparisonDetail, labelled: Bool
+  ) -> [String] {
     var lines: [String] = []
     if labelled {
       lines.append("\(lift.treatment.name) vs \(lift.control.name)")
@@ -59,9 +71,34 @@ extension RunSummary {
           + "(95% CI \(percentPoints(comparison.absoluteLiftInterval.lower)) to "
           + "\(percentPoints(comparison.absoluteLiftInterval.upper))), \(relative) relative")
       let z = comparison.zTest.statistic.value.map { String(format: "%.3f", $0) } ?? "undefined"
-      lines.append("Test       z = \(z), p = \(formatP(comparison.zTest.pValue)) (two-sided)")
+      var test = "Test       z = \(z), p = \(formatP(comparison.zTest.pValue)) (two-sided)"
+      if labelled, let holm = detail.holmPValue {
+        test += ", Holm-adjusted p = \(formatP(holm))"
+      }
+      if let fisher = comparison.fisherExactTest {
+        test += "; small sample: Fisher's exact p = \(formatP(fisher.pValue))"
+      }
+      lines.append(test)
     } else {
       lines.append("Lift       undefined: \(lift.undefinedReason?.description ?? "")")
+    }
+    if let cuped = detail.cuped, let interval = cuped.test.interval.value {
+      let reduction = cuped.varianceReduction.value.map { String(format: "%.1f%%", $0 * 100) }
+        ?? "undefined"
+      lines.append(
+        "CUPED      \(percentPoints(cuped.adjustedTreatmentMean - cuped.adjustedControlMean)) "
+          + "absolute (95% CI \(percentPoints(interval.lower)) to "
+          + "\(percentPoints(interval.upper))), variance reduced by \(reduction)")
+    }
+    if let revenue = detail.revenue {
+      let welch = revenue.welch
+      let interval = welch.interval.value.map {
+        String(format: "$%+.2f to $%+.2f", $0.lower, $0.upper)
+      } ?? "undefined"
+      let p = welch.pValue.value.map(formatP) ?? "undefined"
+      lines.append(
+        "Revenue    " + String(format: "$%+.2f", welch.meanDifference)
+          + " per customer (95% CI \(interval)), Welch p = \(p)")
     }
     if let truth = lift.truth {
       let absolute = truth.absoluteLift.value.map { percentPoints($0) } ?? "undefined"

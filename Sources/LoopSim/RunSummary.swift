@@ -53,6 +53,13 @@ public struct RunSummary: Sendable {
   public let comparisons: [LiftMeasurement]
   /// Why there are no comparisons, when there are none.
   public let comparisonsUndefinedReason: UndefinedReason?
+  /// Per comparison, in the same order: Holm, revenue and CUPED statistics.
+  let details: [ComparisonDetail]
+  /// The arm counts against the designed split; nil without an experiment.
+  public let sampleRatio: SampleRatioMismatch?
+  public let sampleRatioArms: [String]
+  /// Plain-language warnings about the measurement, such as a small arm or a broken split.
+  public let warnings: [String]
   public let collect: CollectCounts
   public let destinations: [(kind: DestinationKind, counts: DestinationCounts)]
   public let funnel: [(event: String, people: Int)]
@@ -64,7 +71,7 @@ public struct RunSummary: Sendable {
 
   init(
     scenario: Scenario, pass: PassResult, measured armData: [String: WarehouseLift.ArmData],
-    truth: GroundTruthTable
+    truth: GroundTruthTable, covariates: [String: Double]?
   ) throws {
     let measured = armData.mapValues(\.outcome)
     scenarioName = scenario.name
@@ -107,6 +114,49 @@ public struct RunSummary: Sendable {
     }
     comparisonsUndefinedReason = comparisons.isEmpty ? .noExperiment : nil
 
+    var notes: [String] = []
+    let pValues = comparisons.compactMap { $0.comparison?.zTest.pValue }
+    let adjusted = pValues.count == comparisons.count ? try? HolmCorrection.adjust(pValues) : nil
+    details = comparisons.enumerated().map { index, lift in
+      if lift.comparison?.smallSampleWarning == true {
+        notes.append(
+          "\(lift.treatment.name) vs \(lift.control.name): an expected cell count is below 5, "
+            + "so the normal approximation is doubtful; see fisherPValue")
+      }
+      return ComparisonDetail.make(
+        lift: lift, holmPValue: adjusted?[index], treatment: armData[lift.treatment.name],
+        control: armData[lift.control.name],
+        revenueListed: scenario.measurement.metrics.contains(.revenuePerCustomer),
+        covariates: covariates, seed: scenario.run.seed)
+    }
+
+    if let experiment {
+      var designed: [(String, Double)] = []
+      let kept = 1 - experiment.globalControl
+      for arm in experiment.arms { designed.append((arm.name, arm.share * kept)) }
+      designed.append((ExperimentConfig.holdoutArm, experiment.holdout * kept))
+      if experiment.globalControl > 0 {
+        designed.append((ExperimentConfig.globalControlArm, experiment.globalControl))
+      }
+      let positive = designed.filter { $0.1 > 0 }
+      let total = positive.reduce(0) { $0 + $1.1 }
+      sampleRatioArms = positive.map(\.0)
+      sampleRatio =
+        positive.count >= 2
+        ? try? SampleRatioMismatch(
+          counts: positive.map { measured[$0.0]?.customers ?? 0 },
+          expectedShares: positive.map { $0.1 / total }) : nil
+      if sampleRatio?.isMismatch == true {
+        notes.append(
+          "sample ratio mismatch: the arm counts do not fit the designed split "
+            + "(chi-square p < 0.001); the assignment or the pipeline lost customers unevenly")
+      }
+    } else {
+      sampleRatio = nil
+      sampleRatioArms = []
+    }
+    warnings = notes
+
     collect = pass.collect
     destinations = Array(zip(pass.destinationKinds, pass.destinations))
     funnel = pass.funnel
@@ -144,16 +194,24 @@ public struct RunSummary: Sendable {
     writer.endArray()
 
     writer.key("lift")
-    if let lift {
-      writeComparison(lift, to: &writer)
+    if let lift, let detail = details.first {
+      writeComparison(lift, detail, to: &writer)
     } else {
       writer.null()
       writer.member("liftUndefinedReason", (comparisonsUndefinedReason ?? .noExperiment).rawValue)
     }
     writer.key("comparisons")
     writer.beginArray()
-    for comparison in comparisons {
-      writeComparison(comparison, to: &writer)
+    for (comparison, detail) in zip(comparisons, details) {
+      writeComparison(comparison, detail, to: &writer)
+    }
+    writer.endArray()
+
+    writeSampleRatio(to: &writer)
+    writer.key("warnings")
+    writer.beginArray()
+    for warning in warnings {
+      writer.string(warning)
     }
     writer.endArray()
 
@@ -209,7 +267,9 @@ public struct RunSummary: Sendable {
     writer.endObject()
   }
 
-  private func writeComparison(_ lift: LiftMeasurement, to writer: inout JSONWriter) {
+  private func writeComparison(
+    _ lift: LiftMeasurement, _ detail: ComparisonDetail, to writer: inout JSONWriter
+  ) {
     let comparison = lift.comparison
     let reason = lift.undefinedReason ?? .emptyArm
     writer.beginObject()
@@ -231,8 +291,16 @@ public struct RunSummary: Sendable {
       writer.member("pValueUndefinedReason", reason.rawValue)
     }
 
+    writer.member("pValueHolm", detail.holmPValue)
+    if detail.holmPValue == nil {
+      writer.member("pValueHolmUndefinedReason", reason.rawValue)
+    }
     writer.member("test", "two-sided pooled two-proportion z-test")
     writer.member("interval", "Newcombe hybrid score interval for the difference")
+    writer.member("smallSampleWarning", comparison?.smallSampleWarning ?? false)
+    if let fisher = comparison?.fisherExactTest {
+      writer.member("fisherPValue", fisher.pValue)
+    }
 
     if let truth = lift.truth {
       writeMaybe("trueAbsolute", truth.absoluteLift, to: &writer)
@@ -249,6 +317,84 @@ public struct RunSummary: Sendable {
         }
       }
     }
+    writeDetail(detail, to: &writer)
+    writer.endObject()
+  }
+
+  private func writeDetail(_ detail: ComparisonDetail, to writer: inout JSONWriter) {
+    writer.key("revenue")
+    if let revenue = detail.revenue {
+      let welch = revenue.welch
+      writer.beginObject()
+      writer.member("meanDifference", welch.meanDifference)
+      writeMaybe("statistic", welch.statistic, to: &writer)
+      writeMaybe("degreesOfFreedom", welch.degreesOfFreedom, to: &writer)
+      writeMaybe("pValue", welch.pValue, to: &writer)
+      writeInterval(
+        "ci95", welch.interval.value, undefined: welch.interval.undefinedReason ?? .emptyArm,
+        to: &writer)
+      writer.member("test", "Welch's t-test on revenue per customer")
+      if let bootstrap = revenue.bootstrap {
+        writer.member("bootstrapResamples", bootstrap.resampleCount)
+        writer.member("bootstrapSeed", bootstrap.seed)
+        writeInterval(
+          "bootstrapPercentileCi95", bootstrap.percentileInterval, undefined: .emptyArm,
+          to: &writer)
+        writeInterval(
+          "bootstrapBcaCi95", bootstrap.bcaInterval.value,
+          undefined: bootstrap.bcaInterval.undefinedReason ?? .emptyArm, to: &writer)
+      } else {
+        writer.member("bootstrapUndefinedReason", revenue.bootstrapUndefinedReason ?? "")
+      }
+      writer.endObject()
+    } else {
+      writer.null()
+      writer.member("revenueUndefinedReason", detail.revenueUndefinedReason ?? "")
+    }
+
+    writer.key("cuped")
+    if let cuped = detail.cuped {
+      writer.beginObject()
+      writer.member(
+        "covariate", "pre-period activity: Order Completed events + 0.1 × Product Viewed events")
+      writeMaybe("theta", cuped.theta, to: &writer)
+      writer.member("absolute", cuped.adjustedTreatmentMean - cuped.adjustedControlMean)
+      writeInterval(
+        "ci95", cuped.test.interval.value,
+        undefined: cuped.test.interval.undefinedReason ?? .emptyArm, to: &writer)
+      writeMaybe("pValue", cuped.test.pValue, to: &writer)
+      writeMaybe("varianceReduction", cuped.varianceReduction, to: &writer)
+      writer.endObject()
+    } else {
+      writer.null()
+      writer.member("cupedUndefinedReason", detail.cupedUndefinedReason ?? "")
+    }
+  }
+
+  private func writeSampleRatio(to writer: inout JSONWriter) {
+    writer.key("sampleRatio")
+    guard let sampleRatio else {
+      writer.null()
+      writer.member("sampleRatioUndefinedReason", (comparisonsUndefinedReason ?? .emptyArm).rawValue)
+      return
+    }
+    writer.beginObject()
+    writer.key("arms")
+    writer.beginArray()
+    for name in sampleRatioArms { writer.string(name) }
+    writer.endArray()
+    writer.key("counts")
+    writer.beginArray()
+    for count in sampleRatio.counts { writer.integer(count) }
+    writer.endArray()
+    writer.key("expectedShares")
+    writer.beginArray()
+    for share in sampleRatio.expectedShares { writer.number(share) }
+    writer.endArray()
+    writer.member("statistic", sampleRatio.statistic)
+    writer.member("degreesOfFreedom", sampleRatio.degreesOfFreedom)
+    writer.member("pValue", sampleRatio.pValue)
+    writer.member("mismatch", sampleRatio.isMismatch)
     writer.endObject()
   }
 

@@ -1,5 +1,6 @@
 import Engage
 import Measure
+import Simulation
 import Warehouse
 
 /// Measures a workflow's arms and conversions from the warehouse alone: what an analyst
@@ -43,10 +44,13 @@ enum WarehouseLift {
                    AND (:product = 'any' OR json_extract(o.properties, '$.product_id') = a.cart_class)
     """
 
-  /// One arm's users as the warehouse shows them.
+  /// One arm's users as the warehouse shows them, each list in user id order.
   struct ArmData {
     let outcome: ArmOutcome
-    /// Each user's revenue from counted orders, in dollars, in user id order.
+    let userIds: [String]
+    /// Whether each user converted.
+    let converted: [Bool]
+    /// Each user's revenue from counted orders, in dollars.
     let revenues: [Double]
     /// Time from assignment to the first counted order, in milliseconds, per converter.
     let timesToConversion: [Double]
@@ -65,6 +69,7 @@ enum WarehouseLift {
     ]
 
     struct UserRow {
+      let userId: String
       let arm: String
       let revenue: Double
       let firstConversion: Int64?
@@ -76,12 +81,14 @@ enum WarehouseLift {
            counted AS (\(countedOrders))
       SELECT a.arm, a.assigned_ms,
              COALESCE((SELECT SUM(c.revenue) FROM counted c WHERE c.user_id = a.user_id), 0),
-             (SELECT MIN(c.timestamp_ms) FROM counted c WHERE c.user_id = a.user_id)
+             (SELECT MIN(c.timestamp_ms) FROM counted c WHERE c.user_id = a.user_id),
+             a.user_id
       FROM assigned a ORDER BY a.user_id
       """
     ).mapRows(binding: parameters) { row in
       UserRow(
-        arm: try row.string(at: 0), revenue: try row.double(at: 2),
+        userId: try row.string(at: 4), arm: try row.string(at: 0),
+        revenue: try row.double(at: 2),
         firstConversion: try row.isNull(at: 3) ? nil : try row.int64(at: 3),
         assigned: try row.int64(at: 1))
     }
@@ -108,10 +115,49 @@ enum WarehouseLift {
         outcome: ArmOutcome(
           name: rows[0].arm, customers: rows.count, conversions: converters.count,
           revenue: revenues.reduce(0, +)),
+        userIds: rows.map(\.userId),
+        converted: rows.map { $0.firstConversion != nil },
         revenues: revenues,
         timesToConversion: converters.compactMap { row in
           row.firstConversion.map { Double($0 - row.assigned) }
         })
     }
+  }
+
+  /// Each user's pre-period activity, the CUPED covariate: `Order Completed` events before
+  /// `start` (the same metric as the outcome, in the period before the experiment) plus
+  /// `Product Viewed` events, weighted 1 and 0.1, so that customers with no order are still
+  /// told apart by their browsing. Events are counted as marketing would: by user id, with
+  /// anonymous ids folded into the user an `identify` call linked them to. Users without
+  /// such events are absent (activity 0).
+  static func preperiodActivity(database: Database, before start: SimTime) throws
+    -> [String: Double]
+  {
+    var userForAnonymous: [String: String] = [:]
+    try database.prepare(
+      """
+      SELECT anonymous_id, user_id FROM messages
+      WHERE type = 'identify' AND anonymous_id IS NOT NULL AND user_id IS NOT NULL
+      ORDER BY timestamp_ms, message_id
+      """
+    ).forEachRow { row in
+      userForAnonymous[try row.string(at: 0)] = try row.string(at: 1)
+    }
+    var views: [String: Double] = [:]
+    try database.prepare(
+      """
+      SELECT user_id, anonymous_id, event FROM messages
+      WHERE event IN ('Product Viewed', 'Order Completed') AND timestamp_ms < ?
+      ORDER BY timestamp_ms, message_id
+      """
+    ).forEachRow(binding: [start.milliseconds]) { row in
+      let user = try row.isNull(at: 0) ? nil : try row.string(at: 0)
+      let anonymous = try row.isNull(at: 1) ? nil : try row.string(at: 1)
+      let weight = try row.string(at: 2) == "Order Completed" ? 1.0 : 0.1
+      if let identity = user ?? anonymous.flatMap({ userForAnonymous[$0] }) {
+        views[identity, default: 0] += weight
+      }
+    }
+    return views
   }
 }

@@ -245,3 +245,41 @@ private func dumpTables(in directory: URL) throws -> [String: [String]] {
   #expect(arms[0]["ci95"] is [Double], "the non-empty arm keeps its interval")
   #expect(arms[1]["ci95UndefinedReason"] as? String == "emptyArm")
 }
+
+/// A pipeline that loses every holdout assignment event breaks the split the warehouse
+/// sees; the sample-ratio check must flag it and the summary must say so.
+@Test func runFlagsSampleRatioMismatch() throws {
+  let plan = TestSupport.repositoryRoot.appendingPathComponent(
+    "Tests/EndToEndTests/Fixtures/blocks-holdout-plan.json5")
+  let (output, result) = try runFlagship(
+    customers: 4_000, extra: ["--set", "pipeline.trackingPlan=\(plan.path)"])
+  #expect(result.status == 0, "\(result.standardError)")
+  let summary = try summary(in: output)
+  let sampleRatio = try #require(summary["sampleRatio"] as? [String: Any])
+  #expect(sampleRatio["mismatch"] as? Bool == true)
+  #expect((sampleRatio["pValue"] as? Double ?? 1) < 0.001)
+  let warnings = try #require(summary["warnings"] as? [String])
+  #expect(warnings.contains { $0.contains("sample ratio mismatch") })
+}
+
+/// The comparison carries the Holm-adjusted p-value, the revenue test and, with a
+/// pre-period, the CUPED adjustment.
+@Test func runReportsRevenueHolmAndCuped() throws {
+  let (output, result) = try runFlagship(
+    customers: 6_000,
+    extra: [
+      "--set", "run.prePeriod=14d", "--set", "run.arrivalWindow=14d", "--set",
+      "behaviour.engagement={sigma:1}", "--set", "behaviour.visits={ratePerWeek:1}",
+    ])
+  #expect(result.status == 0, "\(result.standardError)")
+  let lift = try #require(try summary(in: output)["lift"] as? [String: Any])
+  let pValue = try #require(lift["pValue"] as? Double)
+  #expect(lift["pValueHolm"] as? Double == pValue, "one comparison: Holm leaves p as it is")
+  let revenue = try #require(lift["revenue"] as? [String: Any])
+  #expect(revenue["degreesOfFreedom"] is Double)
+  #expect(revenue["bootstrapPercentileCi95"] is [Double])
+  let cuped = try #require(lift["cuped"] as? [String: Any])
+  let reduction = try #require(cuped["varianceReduction"] as? Double)
+  #expect(reduction > 0, "engaged returning customers make the covariate informative")
+  #expect(reduction < 1)
+}
