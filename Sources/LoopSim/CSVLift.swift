@@ -16,7 +16,8 @@ public struct CSVLiftRequest: Sendable {
   /// Each arm's expected share of the rows for the sample ratio check, or nil for equal
   /// shares. The shares must sum to 1 within `CSVLift.shareSumTolerance`.
   public var expectedShares: [String: Double]?
-  /// The seed of every bootstrap's random streams.
+  /// The seed of every bootstrap's random streams. Every comparison uses the same seed, so
+  /// the control arm's resampled rows are the same in every comparison.
   public var seed: UInt64
   /// The number of bootstrap resamples, 1 to `CSVLift.maximumResampleCount`.
   public var resamples: Int
