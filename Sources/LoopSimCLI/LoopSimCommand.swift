@@ -11,7 +11,9 @@ struct Verb {
 
 /// The `loopsim` command: dispatches to a verb and maps errors to exit statuses.
 enum LoopSimCommand {
-  static var verbs: [Verb] { [RunVerb.verb, ValidateVerb.verb, ResolveVerb.verb, PowerVerb.verb] }
+  static var verbs: [Verb] {
+    [RunVerb.verb, ValidateVerb.verb, ResolveVerb.verb, LiftVerb.verb, PowerVerb.verb]
+  }
 
   static let overview = """
     OVERVIEW: LoopSim simulates the customers of an online-course business and the \

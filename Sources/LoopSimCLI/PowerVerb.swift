@@ -103,7 +103,7 @@ enum PowerVerb {
       json.endObject()
       writeOutput(arguments.flag("--json") ? json.text + "\n" : text)
       return .success
-    } catch let error as PowerAnalysisError {
+    } catch {
       throw UsageError(message: error.description + ".", verb: spec.name)
     }
   }
