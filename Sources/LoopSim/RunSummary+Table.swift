@@ -93,12 +93,12 @@ extension RunSummary {
     if let revenue = detail.revenue {
       let welch = revenue.welch
       let interval = welch.interval.value.map {
-        String(format: "$%+.2f to $%+.2f", $0.lower, $0.upper)
+        "\(dollars($0.lower)) to \(dollars($0.upper))"
       } ?? "undefined"
       let p = welch.pValue.value.map(formatP) ?? "undefined"
       lines.append(
-        "Revenue    " + String(format: "$%+.2f", welch.meanDifference)
-          + " per customer (95% CI \(interval)), Welch p = \(p)")
+        "Revenue    \(dollars(welch.meanDifference)) per customer (95% CI \(interval)), "
+          + "Welch p = \(p)")
     }
     if let truth = lift.truth {
       let absolute = truth.absoluteLift.value.map { percentPoints($0) } ?? "undefined"
@@ -120,6 +120,11 @@ extension RunSummary {
   private func percent(_ value: Double?, signed: Bool = false) -> String {
     guard let value else { return "undefined" }
     return String(format: signed ? "%+.2f%%" : "%.2f%%", value * 100)
+  }
+
+  /// A signed dollar amount, sign first: `+$1.25`, `-$12.45`.
+  private func dollars(_ value: Double) -> String {
+    (value < 0 ? "-" : "+") + String(format: "$%.2f", abs(value))
   }
 
   private func percentPoints(_ value: Double) -> String {

@@ -115,8 +115,14 @@ public struct RunSummary: Sendable {
     comparisonsUndefinedReason = comparisons.isEmpty ? .noExperiment : nil
 
     var notes: [String] = []
-    let pValues = comparisons.compactMap { $0.comparison?.zTest.pValue }
-    let adjusted = pValues.count == comparisons.count ? try? HolmCorrection.adjust(pValues) : nil
+    // Holm adjusts the p-value each comparison reports: Fisher's when the sample is small,
+    // else the z-test's. An undefined p-value enters as 1, which is conservative, and its
+    // adjusted value stays undefined.
+    let reported = comparisons.map { lift in
+      lift.comparison.map { $0.fisherExactTest?.pValue ?? $0.zTest.pValue }
+    }
+    let holm = try? HolmCorrection.adjust(reported.map { $0 ?? 1 })
+    let adjusted = holm.map { values in zip(values, reported).map { $1 == nil ? nil : $0 } }
     details = comparisons.enumerated().map { index, lift in
       if lift.comparison?.smallSampleWarning == true {
         notes.append(
@@ -124,7 +130,8 @@ public struct RunSummary: Sendable {
             + "so the normal approximation is doubtful; see fisherPValue")
       }
       return ComparisonDetail.make(
-        lift: lift, holmPValue: adjusted?[index], treatment: armData[lift.treatment.name],
+        lift: lift, holmPValue: adjusted?[index] ?? nil,
+        treatment: armData[lift.treatment.name],
         control: armData[lift.control.name],
         revenueListed: scenario.measurement.metrics.contains(.revenuePerCustomer),
         covariates: covariates, seed: scenario.run.seed)
@@ -297,7 +304,7 @@ public struct RunSummary: Sendable {
     }
     writer.member("test", "two-sided pooled two-proportion z-test")
     writer.member("interval", "Newcombe hybrid score interval for the difference")
-    writer.member("smallSampleWarning", comparison?.smallSampleWarning ?? false)
+    writer.member("smallSample", comparison?.smallSampleWarning ?? false)
     if let fisher = comparison?.fisherExactTest {
       writer.member("fisherPValue", fisher.pValue)
     }
@@ -327,7 +334,7 @@ public struct RunSummary: Sendable {
       let welch = revenue.welch
       writer.beginObject()
       writer.member("meanDifference", welch.meanDifference)
-      writeMaybe("statistic", welch.statistic, to: &writer)
+      writeMaybe("tStatistic", welch.statistic, to: &writer)
       writeMaybe("degreesOfFreedom", welch.degreesOfFreedom, to: &writer)
       writeMaybe("pValue", welch.pValue, to: &writer)
       writeInterval(
@@ -344,7 +351,12 @@ public struct RunSummary: Sendable {
           "bootstrapBcaCi95", bootstrap.bcaInterval.value,
           undefined: bootstrap.bcaInterval.undefinedReason ?? .emptyArm, to: &writer)
       } else {
-        writer.member("bootstrapUndefinedReason", revenue.bootstrapUndefinedReason ?? "")
+        let reason = revenue.bootstrapUndefinedReason ?? "bootstrapFailed"
+        for key in ["bootstrapResamples", "bootstrapSeed", "bootstrapPercentileCi95", "bootstrapBcaCi95"] {
+          writer.key(key)
+          writer.null()
+          writer.member(key + "UndefinedReason", reason)
+        }
       }
       writer.endObject()
     } else {
@@ -358,7 +370,7 @@ public struct RunSummary: Sendable {
       writer.member(
         "covariate", "pre-period activity: Order Completed events + 0.1 × Product Viewed events")
       writeMaybe("theta", cuped.theta, to: &writer)
-      writer.member("absolute", cuped.adjustedTreatmentMean - cuped.adjustedControlMean)
+      writer.member("adjustedDifference", cuped.adjustedTreatmentMean - cuped.adjustedControlMean)
       writeInterval(
         "ci95", cuped.test.interval.value,
         undefined: cuped.test.interval.undefinedReason ?? .emptyArm, to: &writer)
@@ -375,7 +387,9 @@ public struct RunSummary: Sendable {
     writer.key("sampleRatio")
     guard let sampleRatio else {
       writer.null()
-      writer.member("sampleRatioUndefinedReason", (comparisonsUndefinedReason ?? .emptyArm).rawValue)
+      writer.member(
+        "sampleRatioUndefinedReason",
+        comparisonsUndefinedReason == .noExperiment ? "noExperiment" : "singleDesignedArm")
       return
     }
     writer.beginObject()

@@ -52,8 +52,10 @@ enum PowerVerb {
 
     do {
       let analysis = try PowerAnalysis(alpha: alpha, power: power, arms: arms)
+      guard rate > 0, rate < 1 else { throw PowerAnalysisError.invalidRate(rate) }
       var json = JSONWriter(pretty: true)
       json.beginObject()
+      json.member("schemaVersion", 1)
       json.member("baselineRate", rate)
       json.member("alpha", alpha)
       json.member("comparisonAlpha", analysis.comparisonAlpha)
@@ -91,7 +93,7 @@ enum PowerVerb {
             json.endObject()
             text += "  \(key): to \(percent(effect.treatmentRate)) "
               + "(\(String(format: "%+.3f", effect.absolute * 100)) pp, "
-              + "\(String(format: "%+.1f", effect.relative * 100)) % relative)\n"
+              + "\(String(format: "%+.1f", effect.relative * 100))% relative)\n"
           } catch {
             json.null()
             json.member(key + "UndefinedReason", "noDetectableEffect")
@@ -103,7 +105,7 @@ enum PowerVerb {
       json.endObject()
       writeOutput(arguments.flag("--json") ? json.text + "\n" : text)
       return .success
-    } catch {
+    } catch let error as PowerAnalysisError {
       throw UsageError(message: error.description + ".", verb: spec.name)
     }
   }
