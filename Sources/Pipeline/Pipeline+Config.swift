@@ -13,18 +13,62 @@ extension PipelineConfig {
       let client = pipeline.optional("client", clientReader, default: .none)
       let trackingPlan = pipeline.optional(
         "trackingPlan", TrackingPlanReference.reader(scenarioFile: scenarioFile))
+      let dedupWindow = pipeline.optional(
+        "dedupWindow", .duration, default: PipelineConfig.defaultDedupWindow)
+      let lateThreshold = pipeline.optional(
+        "lateThreshold", .duration, default: PipelineConfig.defaultLateThreshold)
       let destinations = pipeline.required("destinations", destinationsReader)
+      if dedupWindow > PipelineConfig.maximumDedupWindow {
+        pipeline.error(
+          "deduplication window longer than 30 days", key: "dedupWindow",
+          found: "\(dedupWindow)",
+          fix: "use a dedupWindow of at most 30d, because Collect remembers every messageId "
+            + "it accepted during the window")
+        return nil
+      }
       guard let destinations else { return nil }
       return PipelineConfig(
-        client: client, destinations: destinations, trackingPlan: trackingPlan)
+        client: client, destinations: destinations, trackingPlan: trackingPlan,
+        dedupWindow: dedupWindow, lateThreshold: lateThreshold)
     }
   }
 
   static var clientReader: ConfigReader<ClientFaults> {
     .object("a client section such as { duplicateRate: 0.01, invalidRate: 0.001 }") { client in
+      let errorsBefore = client.diagnostics.errorCount
       let duplicates = client.optional("duplicateRate", .probability, default: 0)
       let invalid = client.optional("invalidRate", .probability, default: 0)
-      return ClientFaults(duplicateRate: duplicates, invalidRate: invalid)
+      let duplicateDelay = client.optional(
+        "duplicateDelay", .distribution, default: .fixed(.zero))
+      let secondDevices = client.optional("secondDeviceRate", .probability, default: 0)
+      let clockSkew = client.optional("clockSkew", clockSkewReader, default: .none)
+      let offlineRate = client.optional("offlineRate", .probability, default: 0)
+      let offlineDelay = client.optional("offlineDelay", .distribution)
+      guard client.diagnostics.errorCount == errorsBefore else { return nil }
+      if offlineRate > 0, offlineDelay == nil {
+        client.error(
+          "offlineRate above 0 without offlineDelay", key: "offlineRate",
+          found: "\(offlineRate)",
+          fix: "add offlineDelay, how long the app stays offline, such as "
+            + "{ exponential: { mean: \"2h\" } }")
+        return nil
+      }
+      return ClientFaults(
+        duplicateRate: duplicates, invalidRate: invalid, duplicateDelay: duplicateDelay,
+        secondDeviceRate: secondDevices, clockSkew: clockSkew, offlineRate: offlineRate,
+        offlineDelay: offlineDelay ?? .fixed(.zero))
+    }
+  }
+
+  /// Reads `{ offset: DISTRIBUTION, behindShare: 0.5 }`.
+  static var clockSkewReader: ConfigReader<ClockSkew> {
+    .object(
+      "a clock skew such as { offset: { exponential: { mean: \"2m\" } }, behindShare: 0.5 }"
+    ) { skew in
+      let offset = skew.required("offset", .distribution)
+      let behind = skew.optional("behindShare", .probability, default: 0.5)
+      guard let offset else { return nil }
+      return ClockSkew(offset: offset, behindShare: behind)
     }
   }
 

@@ -15,6 +15,8 @@ extension PipelineConfig: ConfigEncodable {
     var members: [String: JSONValue] = [
       "client": client.configValue,
       "destinations": .object(destinationMembers),
+      "dedupWindow": dedupWindow.configValue,
+      "lateThreshold": lateThreshold.configValue,
     ]
     if let trackingPlan {
       members["trackingPlan"] = trackingPlan.configValue
@@ -25,7 +27,18 @@ extension PipelineConfig: ConfigEncodable {
 
 extension ClientFaults: ConfigEncodable {
   public var configValue: JSONValue {
-    ["duplicateRate": .number(duplicateRate), "invalidRate": .number(invalidRate)]
+    [
+      "duplicateRate": .number(duplicateRate), "invalidRate": .number(invalidRate),
+      "duplicateDelay": duplicateDelay.configValue,
+      "secondDeviceRate": .number(secondDeviceRate), "clockSkew": clockSkew.configValue,
+      "offlineRate": .number(offlineRate), "offlineDelay": offlineDelay.configValue,
+    ]
+  }
+}
+
+extension ClockSkew: ConfigEncodable {
+  public var configValue: JSONValue {
+    ["offset": offset.configValue, "behindShare": .number(behindShare)]
   }
 }
 

@@ -25,7 +25,11 @@ private let scenarioBesideFixtures = fixturesFolder.appendingPathComponent("scen
 private func fullPipeline() throws -> PipelineConfig {
   let plan = try TrackingPlan.load(contentsOfFile: loopSimPlanPath)
   return PipelineConfig(
-    client: ClientFaults(duplicateRate: 0.01, invalidRate: 0.002),
+    client: ClientFaults(
+      duplicateRate: 0.01, invalidRate: 0.002, duplicateDelay: .exponential(mean: .hours(6)),
+      secondDeviceRate: 0.3,
+      clockSkew: ClockSkew(offset: .lognormal(median: .seconds(40), sigma: 1.5), behindShare: 0.7),
+      offlineRate: 0.05, offlineDelay: .uniform(minimum: .minutes(5), maximum: .hours(8))),
     destinations: [
       DestinationConfig(kind: .analytics, latency: .exponential(mean: .seconds(5))),
       DestinationConfig(
@@ -44,7 +48,8 @@ private func fullPipeline() throws -> PipelineConfig {
     ],
     trackingPlan: TrackingPlanReference(
       path: "tracking-plan.json5",
-      resolvedPath: URL(fileURLWithPath: loopSimPlanPath).standardizedFileURL.path, plan: plan))
+      resolvedPath: URL(fileURLWithPath: loopSimPlanPath).standardizedFileURL.path, plan: plan),
+    dedupWindow: .hours(36), lateThreshold: .minutes(90))
 }
 
 @Test func pipelineConfigRoundTrips() throws {
@@ -78,11 +83,16 @@ private func fullPipeline() throws -> PipelineConfig {
     diagnostics.read(tree, as: PipelineConfig.reader(scenarioFile: "minimal.json5")))
   let text = config.configValue.canonicalText(pretty: false)
   let defaults = #""outages":[],"retry":{"backoff":"1m","maxAttempts":3}"#
+  let client =
+    #"{"clockSkew":{"behindShare":0.5,"offset":{"fixed":"0ms"}},"#
+    + #""duplicateDelay":{"fixed":"0ms"},"duplicateRate":0,"invalidRate":0,"#
+    + #""offlineDelay":{"fixed":"0ms"},"offlineRate":0,"secondDeviceRate":0}"#
   #expect(
-    text == #"{"client":{"duplicateRate":0,"invalidRate":0},"destinations":{"#
+    text == #"{"client":\#(client),"dedupWindow":"1d","destinations":{"#
       + #""analytics":{"latency":{"fixed":"5s"},\#(defaults)},"#
       + #""messaging":{"events":["Product Added"],"latency":{"fixed":"30s"},\#(defaults)},"#
-      + #""warehouse":{"latency":{"exponential":{"mean":"1m"}},\#(defaults)}}}"#)
+      + #""warehouse":{"latency":{"exponential":{"mean":"1m"}},\#(defaults)}},"#
+      + #""lateThreshold":"1h"}"#)
 }
 
 @Test func trackingPlanRoundTrips() throws {
@@ -114,7 +124,10 @@ private func fullPipeline() throws -> PipelineConfig {
 }
 
 @Test func clientFaultsRoundTrip() throws {
-  let original = ClientFaults(duplicateRate: 0.1 + 0.2, invalidRate: 1)
+  let original = ClientFaults(
+    duplicateRate: 0.1 + 0.2, invalidRate: 1, duplicateDelay: .fixed(.days(2)),
+    secondDeviceRate: 1, clockSkew: ClockSkew(offset: .fixed(.hours(1)), behindShare: 0),
+    offlineRate: 1, offlineDelay: .exponential(mean: .hours(2)))
   let (read, diagnostics) = try roundTrip(original, through: PipelineConfig.clientReader)
   #expect(diagnostics.isEmpty)
   #expect(read == original)
