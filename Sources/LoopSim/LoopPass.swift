@@ -182,7 +182,8 @@ struct LoopContext: JourneyContext, EngageContext {
   var collector: Collector
   var router: Router
   var quarantine: [(message: Message, reason: String)] = []
-  /// Whether the pass keeps the quarantined messages and merges for the results tables.
+  /// Whether the pass keeps the quarantined messages, merges and dead letters for the
+  /// results tables.
   let keepsRecords: Bool
   let journey: Journey
   let client: TrackingClient
@@ -192,7 +193,8 @@ struct LoopContext: JourneyContext, EngageContext {
     customers = Array(repeating: CustomerState(), count: scenario.run.customers)
     messageCounters = Array(repeating: 0, count: scenario.run.customers)
     clientStates = Array(repeating: ClientState(), count: scenario.run.customers)
-    router = try Router(destinations: pipeline.destinations, streams: streams)
+    router = try Router(
+      destinations: pipeline.destinations, streams: streams, keepsDeadLetters: keepsRecords)
     collector = Collector(
       trackingPlan: pipeline.trackingPlan?.plan, dedupWindow: pipeline.dedupWindow,
       lateThreshold: pipeline.lateThreshold, keepsMerges: keepsRecords)
@@ -275,7 +277,8 @@ struct LoopContext: JourneyContext, EngageContext {
     case .accepted:
       for delivery in router.route(message, at: simulator.now) {
         simulator.schedule(
-          .delivery(destination: delivery.destination, message: message), at: delivery.time)
+          .delivery(destination: delivery.destination, message: delivery.message),
+          at: delivery.time)
       }
     case .quarantined(let reason):
       if keepsRecords {

@@ -42,18 +42,32 @@ extension ClockSkew: ConfigEncodable {
   }
 }
 
+extension EventFilter {
+  /// The filter as `{ allow: [...] }` or `{ deny: [...] }` with the names sorted, or nil
+  /// for every event, which a destination writes by leaving `events` out.
+  var configValue: JSONValue? {
+    switch self {
+    case .all:
+      nil
+    case .allow(let events):
+      ["allow": .array(events.sorted().map { .string($0) })]
+    case .deny(let events):
+      ["deny": .array(events.sorted().map { .string($0) })]
+    }
+  }
+}
+
 extension DestinationConfig: ConfigEncodable {
-  /// One destination without its kind, which is its key in `destinations`. `events` is
-  /// written sorted, and left out when the destination receives every event.
+  /// One destination without its kind, which is its key in `destinations`. `events` is left
+  /// out when the destination receives every event.
   public var configValue: JSONValue {
     var members: [String: JSONValue] = [
       "latency": latency.configValue,
+      "mappings": .object(mappings.mapValues { .string($0) }),
       "outages": outages.configValue,
       "retry": retry.configValue,
     ]
-    if let events {
-      members["events"] = .array(events.sorted().map { .string($0) })
-    }
+    members["events"] = events.configValue
     if let batchWindow {
       members["batchWindow"] = batchWindow.configValue
     }
@@ -73,7 +87,10 @@ extension OutageWindow: ConfigEncodable {
 
 extension RetryPolicy: ConfigEncodable {
   public var configValue: JSONValue {
-    ["maxAttempts": maxAttempts.configValue, "backoff": backoff.configValue]
+    [
+      "maxAttempts": maxAttempts.configValue, "backoff": backoff.configValue,
+      "jitter": .bool(jitter),
+    ]
   }
 }
 

@@ -35,6 +35,8 @@ private func readPipeline(_ extra: String) throws -> (
   #expect(pipeline.client.secondDeviceRate == 0)
   #expect(pipeline.client.clockSkew == .none)
   #expect(pipeline.client.offlineRate == 0)
+  #expect(pipeline.destinations.allSatisfy { $0.events == .all && $0.mappings.isEmpty })
+  #expect(pipeline.destinations.allSatisfy { $0.retry.jitter == false })
 }
 
 @Test func pipelineReadsEveryClientField() throws {
@@ -96,4 +98,19 @@ func pipelineRejectsInvalidField(text: String) throws {
   if let fix = expected.fix {
     #expect(error.fix == fix)
   }
+}
+
+@Test func retryReadsJitter() throws {
+  let (config, diagnostics) = try readPipeline("")
+  #expect(diagnostics.isEmpty)
+  #expect(config?.destinations.first?.retry == .default)
+
+  let tree = try JSON5.parse(#"{ maxAttempts: 5, backoff: "1m", jitter: true }"#, file: "r")
+  let reader = Diagnostics()
+  let retry = reader.read(tree, as: PipelineConfig.retryReader)
+  #expect(retry == RetryPolicy(maxAttempts: 5, backoff: .minutes(1), jitter: true))
+  let typo = try JSON5.parse(#"{ maxAttempts: 5, backoff: "1m", jiter: true }"#, file: "r")
+  let typoReader = Diagnostics()
+  _ = typoReader.read(typo, as: PipelineConfig.retryReader)
+  #expect(typoReader.all.first?.fix == #"did you mean "jitter"?"#)
 }

@@ -40,10 +40,12 @@ private func fullPipeline() throws -> PipelineConfig {
             end: SimTime(milliseconds: 12 * 86_400_000 + 3 * 3_600_000)),
           OutageWindow(start: .zero, end: SimTime(milliseconds: 1_500)),
         ],
-        retry: RetryPolicy(maxAttempts: 4, backoff: .minutes(20)), batchWindow: .hours(1)),
+        retry: RetryPolicy(maxAttempts: 4, backoff: .minutes(20), jitter: true),
+        batchWindow: .hours(1)),
       DestinationConfig(
         kind: .messaging, latency: .lognormal(median: .seconds(30), sigma: 0.4),
-        events: ["Product Added", "Order Completed", "Email Opened"],
+        events: .deny(["Order Refunded", "Password Reset Requested"]),
+        mappings: ["product_id": "sku", "price": "unit_price"],
         batchWindow: .milliseconds(1_500)),
     ],
     trackingPlan: TrackingPlanReference(
@@ -82,16 +84,17 @@ private func fullPipeline() throws -> PipelineConfig {
   let config = try #require(
     diagnostics.read(tree, as: PipelineConfig.reader(scenarioFile: "minimal.json5")))
   let text = config.configValue.canonicalText(pretty: false)
-  let defaults = #""outages":[],"retry":{"backoff":"1m","maxAttempts":3}"#
+  let defaults = #""outages":[],"retry":{"backoff":"1m","jitter":false,"maxAttempts":3}"#
   let client =
     #"{"clockSkew":{"behindShare":0.5,"offset":{"fixed":"0ms"}},"#
     + #""duplicateDelay":{"fixed":"0ms"},"duplicateRate":0,"invalidRate":0,"#
     + #""offlineDelay":{"fixed":"0ms"},"offlineRate":0,"secondDeviceRate":0}"#
   #expect(
     text == #"{"client":\#(client),"dedupWindow":"1d","destinations":{"#
-      + #""analytics":{"latency":{"fixed":"5s"},\#(defaults)},"#
-      + #""messaging":{"events":["Product Added"],"latency":{"fixed":"30s"},\#(defaults)},"#
-      + #""warehouse":{"latency":{"exponential":{"mean":"1m"}},\#(defaults)}},"#
+      + #""analytics":{"latency":{"fixed":"5s"},"mappings":{},\#(defaults)},"#
+      + #""messaging":{"events":{"allow":["Product Added"]},"latency":{"fixed":"30s"},"#
+      + #""mappings":{},\#(defaults)},"#
+      + #""warehouse":{"latency":{"exponential":{"mean":"1m"}},"mappings":{},\#(defaults)}},"#
       + #""lateThreshold":"1h"}"#)
 }
 
@@ -134,7 +137,7 @@ private func fullPipeline() throws -> PipelineConfig {
 }
 
 @Test func retryPolicyRoundTrips() throws {
-  let original = RetryPolicy(maxAttempts: 20, backoff: .days(7))
+  let original = RetryPolicy(maxAttempts: 20, backoff: .days(7), jitter: true)
   let (read, diagnostics) = try roundTrip(original, through: PipelineConfig.retryReader)
   #expect(diagnostics.isEmpty)
   #expect(read == original)
@@ -155,6 +158,7 @@ private func fullPipeline() throws -> PipelineConfig {
 func destinationConfigRoundTrips(kind: DestinationKind) throws {
   let original = DestinationConfig(
     kind: kind, latency: .gamma(shape: 2, scale: .minutes(3)), events: [],
+    mappings: ["name": "title"],
     outages: [OutageWindow(start: .zero, end: SimTime(milliseconds: 60_000))],
     retry: RetryPolicy(maxAttempts: 1, backoff: .zero), batchWindow: .days(1))
   let (read, diagnostics) = try roundTrip(
