@@ -43,6 +43,9 @@ struct PassResult {
   var emails: [EmailRecord]
   var customers: [CustomerState]
   var quarantine: [(message: Message, reason: String)]
+  /// Identity merges and dead letters, kept only by the pass that writes the warehouse.
+  var merges: [IdentityMerge]
+  var deadLetters: [DeadLetter]
   var profiles: Int
 }
 
@@ -140,6 +143,7 @@ struct LoopPass {
       }
     }
     progress?(1)
+    try warehouse?.stitch(context.collector.identities)
 
     guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles)
     else {
@@ -152,7 +156,8 @@ struct LoopPass {
       destinationKinds: destinationKinds, funnel: analytics.funnel(),
       eventsProcessed: context.simulator.eventsProcessed, eventsCutOff: cutOff,
       enrollments: engine.enrollments, emails: engine.emails, customers: context.customers,
-      quarantine: context.quarantine,
+      quarantine: context.quarantine, merges: context.collector.identities.merges,
+      deadLetters: context.router.deadLetters,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)
   }
 
