@@ -34,12 +34,12 @@ public struct IdentityMerge: Sendable, Equatable {
   }
 }
 
-/// Which ids belong to one person, as a customer data platform's identity resolution
-/// builds it from the messages it accepts.
+/// The ids of each person, as a customer data platform's identity resolution builds them
+/// from the messages it accepts.
 ///
 /// Each id links to at most one other id, the one it was merged into. Following the links
-/// from any id ends at its root, the user id that is the person. The rules follow the
-/// identity stitching of Segment, RudderStack and Snowplow:
+/// from any id ends at its root, the user id that is the person. The rules are a simple
+/// form of the identity stitching that customer data platforms run:
 ///
 /// - An `identify` with an `anonymousId` and a `userId` merges the anonymous id into the
 ///   user, unless the anonymous id is merged already or is the user's root. A device keeps

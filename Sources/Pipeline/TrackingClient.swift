@@ -7,9 +7,10 @@ import Simulation
 ///
 /// A customer with a second device (see `Device`) returns to the site on it. Before the
 /// first action there that needs a signed-in customer (a sign-in, a cart or a checkout),
-/// the customer signs in. The client then sends an `alias` from the device's anonymous id
-/// to the user id, and the `identify` of the sign-in. This is the `alias` call that Segment
-/// documents for a known user on a new device.
+/// the customer signs in. The client then sends an `alias` whose `previousId` is the
+/// device's anonymous id and whose `userId` is the user's, and then the `identify` of the
+/// sign-in. The alias comes first, so the device's anonymous history joins the user before
+/// any signed-in activity arrives.
 public struct TrackingClient: Sendable {
   public let tracker: Tracker
   public let faults: ClientFaultModel
