@@ -18,6 +18,8 @@ extension BehaviourModel {
       let touchEffects = behaviour.optional("touchEffects", touchEffectsReader)
       let engagement = behaviour.optional("engagement", engagementReader)
       let visits = behaviour.optional("visits", visitsReader)
+      let refund = behaviour.optional("refund", stepReader, default: .never)
+      let passwordReset = behaviour.optional("passwordReset", stepReader, default: .never)
       if behaviour.contains("channels") {
         behaviour.error(
           "channels moved to the top level", key: "channels",
@@ -32,7 +34,7 @@ extension BehaviourModel {
         addToCart: addToCart, checkout: checkout, organicReturn: organicReturn,
         emailReturn: emailReturn, segments: segments ?? [:],
         touchEffects: touchEffects ?? .none, engagement: engagement ?? .none,
-        visits: visits ?? .none)
+        visits: visits ?? .none, refund: refund, passwordReset: passwordReset)
     }
   }
 

@@ -9,6 +9,9 @@ public struct StepModel: Sendable, Hashable {
     self.probability = probability
     self.delay = delay
   }
+
+  /// A step that never happens, the default of the optional `refund` and `passwordReset`.
+  public static let never = StepModel(probability: 0, delay: .fixed(.zero))
 }
 
 /// The trailer step: how long after an ad impression the customer who clicks starts the
@@ -173,13 +176,17 @@ public struct BehaviourModel: Sendable, Hashable {
   public let engagement: EngagementModel
   /// Repeat visits to the site after the first touch.
   public let visits: VisitModel
+  /// Purchase → the backend refunds it. The same for every segment.
+  public let refund: StepModel
+  /// First sign-up → the customer requests a password reset. The same for every segment.
+  public let passwordReset: StepModel
 
   public init(
     trailer: TrailerModel, classPage: StepModel, browse: BrowseModel = .none,
     addToCart: StepModel, checkout: StepModel, organicReturn: StepModel,
     emailReturn: EmailReturnModel, segments: [String: BehaviourOverride] = [:],
     touchEffects: TouchEffects = .none, engagement: EngagementModel = .none,
-    visits: VisitModel = .none
+    visits: VisitModel = .none, refund: StepModel = .never, passwordReset: StepModel = .never
   ) {
     self.trailer = trailer
     self.classPage = classPage
@@ -192,6 +199,8 @@ public struct BehaviourModel: Sendable, Hashable {
     self.touchEffects = touchEffects
     self.engagement = engagement
     self.visits = visits
+    self.refund = refund
+    self.passwordReset = passwordReset
   }
 
   /// Returns the steps of the segment `name`: these steps with the segment's overrides

@@ -11,11 +11,28 @@ public struct CustomerAction: Sendable {
     /// first touch, in which case the action's `campaignChannel` is set.
     case classViewed(classIndex: Int)
     /// Signed up or logged in to add a class to the cart; `firstTime` is a sign-up.
-    case identified(firstTime: Bool)
+    /// `classesOwned` lists the classes bought before, in order of purchase.
+    case identified(firstTime: Bool, classesOwned: [Int] = [])
     case productAdded(classIndex: Int)
     case checkoutStarted(classIndex: Int)
     /// A purchase; `orderNumber` counts the customer's orders from 1.
     case orderCompleted(classIndex: Int, orderNumber: Int, revenueCents: Int64, cause: Cause)
+    /// The backend refunded the whole order `orderNumber`. The class stays bought, so the
+    /// customer never buys it again.
+    case orderRefunded(classIndex: Int, orderNumber: Int, revenueCents: Int64)
+    /// The customer asked for a password reset email, which the backend records.
+    case passwordResetRequested
+  }
+
+  /// The visit an action belongs to, which the tracking code uses to pick the customer's
+  /// device.
+  public enum Session: Sendable, Equatable {
+    /// The journey that the first touch started: the trailer, the class page, browsing,
+    /// and the cart and checkout that follow from them.
+    case firstTouch
+    /// A later return to the site: a repeat visit, an organic return, or an email click
+    /// that brings the customer back to buy.
+    case returning
   }
 
   /// Why a purchase happened, known only to the simulator.
@@ -39,10 +56,14 @@ public struct CustomerAction: Sendable {
   /// touch leads to: the trailer of an ad channel, or the class page that a search,
   /// referral, organic or direct visitor landed on. Other actions have nil.
   public let campaignChannel: Int?
+  /// The visit the action belongs to: the first touch's journey, or a later return.
+  public let session: Session
+  /// Whether the customer uses the mobile app rather than the website, drawn at arrival.
+  public let usesApp: Bool
 
   public init(
     customer: UInt64, time: SimTime, kind: Kind, signedIn: Bool, timeZone: String? = nil,
-    campaignChannel: Int? = nil
+    campaignChannel: Int? = nil, session: Session = .firstTouch, usesApp: Bool = false
   ) {
     self.customer = customer
     self.time = time
@@ -50,5 +71,7 @@ public struct CustomerAction: Sendable {
     self.signedIn = signedIn
     self.timeZone = timeZone
     self.campaignChannel = campaignChannel
+    self.session = session
+    self.usesApp = usesApp
   }
 }

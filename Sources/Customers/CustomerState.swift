@@ -9,6 +9,9 @@ public struct CustomerState: Sendable {
   public var channel: Int = 0
   /// The class the first touch was about.
   public var promotedClass: Int = 0
+  /// Whether the customer uses the mobile app rather than the website, drawn at arrival
+  /// with the segment's `appShare`.
+  public var usesApp = false
   /// Whether the customer watched the promoted class's trailer. Visitors who landed
   /// straight on the class page did not.
   public var watchedTrailer = false
@@ -84,6 +87,10 @@ public struct JourneyEvent: Sendable {
     case visitAddToCart, visitCheckout
     /// The purchase of an abandoned cart's class during a repeat visit.
     case visitReturn
+    /// The refund of the purchase of the event's class.
+    case refund
+    /// A password reset requested after the sign-up.
+    case passwordReset
   }
 
   public let customer: UInt64

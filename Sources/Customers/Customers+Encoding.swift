@@ -24,7 +24,7 @@ extension Segment: ConfigEncodable {
       "name": .string(name), "share": .number(share),
       "interests": .object(interests.mapValues { .number($0) }),
       "emailResponsiveness": .number(emailResponsiveness),
-      "priceSensitivity": .number(priceSensitivity),
+      "priceSensitivity": .number(priceSensitivity), "appShare": .number(appShare),
     ]
   }
 }
@@ -170,8 +170,8 @@ extension BehaviourOverride: ConfigEncodable {
 }
 
 extension BehaviourModel: ConfigEncodable {
-  /// The `behaviour` section, with `browse`, `segments`, `touchEffects`, `engagement` and
-  /// `visits` always written.
+  /// The `behaviour` section, with `browse`, `segments`, `touchEffects`, `engagement`,
+  /// `visits`, `refund` and `passwordReset` always written.
   public var configValue: JSONValue {
     [
       "trailer": trailer.configValue, "classPage": classPage.configValue,
@@ -180,7 +180,8 @@ extension BehaviourModel: ConfigEncodable {
       "emailReturn": emailReturn.configValue,
       "segments": .object(segments.mapValues(\.configValue)),
       "touchEffects": touchEffects.configValue, "engagement": engagement.configValue,
-      "visits": visits.configValue,
+      "visits": visits.configValue, "refund": refund.configValue,
+      "passwordReset": passwordReset.configValue,
     ]
   }
 }

@@ -26,18 +26,19 @@ extension Journey {
       after: delay.sample(&stream))
   }
 
-  /// Records `kind` now, with the customer's time zone.
+  /// Records `kind` now, with the customer's time zone and whether they use the app.
   ///
   /// - Parameter signedIn: Whether the customer is signed in; nil takes it from `state`.
   func record<Context: JourneyContext>(
     _ kind: CustomerAction.Kind, customer: UInt64, state: CustomerState, signedIn: Bool? = nil,
-    campaignChannel: Int? = nil, context: inout Context
+    campaignChannel: Int? = nil, session: CustomerAction.Session = .firstTouch,
+    context: inout Context
   ) {
     context.record(
       CustomerAction(
         customer: customer, time: context.now, kind: kind,
         signedIn: signedIn ?? state.hasSignedUp, timeZone: timeZone(of: state).name,
-        campaignChannel: campaignChannel))
+        campaignChannel: campaignChannel, session: session, usesApp: state.usesApp))
   }
 
   /// Continues from the first journey's class page, reached from the trailer or landed
@@ -66,21 +67,30 @@ extension Journey {
 
   /// Adds `classIndex` to the cart: the customer signs up or logs in first, and the
   /// checkout decision comes after the checkout delay, drawn from `checkoutStream`.
+  ///
+  /// At the first sign-up, the customer requests a password reset with
+  /// `passwordReset.probability`, after `passwordReset.delay`, both drawn from the
+  /// `journey.password-reset` stream.
   func addToCart<Context: JourneyContext>(
     _ classIndex: Int, customer: UInt64, checkoutStream: inout RandomStream,
-    checkout: JourneyEvent, state: inout CustomerState, context: inout Context
+    checkout: JourneyEvent, session: CustomerAction.Session = .firstTouch,
+    state: inout CustomerState, context: inout Context
   ) {
+    let firstTime = !state.hasSignedUp
     record(
-      .identified(firstTime: !state.hasSignedUp), customer: customer, state: state,
-      signedIn: true, context: &context)
+      .identified(firstTime: firstTime, classesOwned: state.purchases.map(\.classIndex)),
+      customer: customer, state: state, signedIn: true, session: session, context: &context)
     state.hasSignedUp = true
+    if firstTime {
+      schedulePasswordReset(customer: customer, context: &context)
+    }
     state.cartClass = classIndex
     state.addToCartPending = false
     state.checkoutPending = true
     state.cartEmailOpenRelevance = nil
     record(
       .productAdded(classIndex: classIndex), customer: customer, state: state, signedIn: true,
-      context: &context)
+      session: session, context: &context)
     let delay = segmentBehaviours[state.segment].checkout.delay.sample(&checkoutStream)
     context.schedule(checkout, after: delay)
   }
@@ -89,14 +99,17 @@ extension Journey {
   /// customer buys the class in the cart or abandons it.
   func checkOut<Context: JourneyContext>(
     _ classIndex: Int, customer: UInt64, stream: inout RandomStream,
-    state: inout CustomerState, context: inout Context
+    session: CustomerAction.Session = .firstTouch, state: inout CustomerState,
+    context: inout Context
   ) {
     state.checkoutPending = false
     if stream.bernoulli(checkoutProbability(classIndex, state: state)) {
       record(
         .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
+        session: session, context: &context)
+      purchase(
+        classIndex, cause: .checkout, customer: customer, session: session, state: &state,
         context: &context)
-      purchase(classIndex, cause: .checkout, customer: customer, state: &state, context: &context)
     } else {
       abandon(classIndex, customer: customer, state: &state, context: &context)
     }
@@ -118,19 +131,70 @@ extension Journey {
     }
   }
 
+  /// Records the purchase of `classIndex` and decides whether the backend refunds it: with
+  /// `refund.probability`, after `refund.delay`, both drawn from the `journey.refund` stream
+  /// at the order number.
   func purchase<Context: JourneyContext>(
     _ classIndex: Int, cause: CustomerAction.Cause, customer: UInt64,
-    state: inout CustomerState, context: inout Context
+    session: CustomerAction.Session = .firstTouch, state: inout CustomerState,
+    context: inout Context
   ) {
     state.purchases.append((classIndex, context.now))
     if state.cartClass == classIndex {
       state.cartClass = nil
       state.cartEmailOpenRelevance = nil
     }
+    let orderNumber = state.purchases.count
     let order = CustomerAction.Kind.orderCompleted(
-      classIndex: classIndex, orderNumber: state.purchases.count,
+      classIndex: classIndex, orderNumber: orderNumber,
       revenueCents: catalog.classes[classIndex].priceCents, cause: cause)
-    record(order, customer: customer, state: state, context: &context)
+    record(order, customer: customer, state: state, session: session, context: &context)
+
+    let refund = behaviour.refund
+    guard refund.probability > 0 else { return }
+    var stream = purposes.refund.stream(customer: customer, occurrence: UInt32(orderNumber))
+    guard stream.bernoulli(refund.probability) else { return }
+    context.schedule(
+      JourneyEvent(customer: customer, step: .refund, classIndex: classIndex),
+      after: refund.delay.sample(&stream))
+  }
+
+  /// Records the refund of the order that bought `classIndex`. A class is bought at most
+  /// once (see `CustomerState.canAddToCart(_:)`), so its place in `purchases` gives the
+  /// order number.
+  func refund<Context: JourneyContext>(
+    _ classIndex: Int, customer: UInt64, state: CustomerState, context: inout Context
+  ) {
+    guard let index = state.purchases.firstIndex(where: { $0.classIndex == classIndex }) else {
+      return
+    }
+    record(
+      .orderRefunded(
+        classIndex: classIndex, orderNumber: index + 1,
+        revenueCents: catalog.classes[classIndex].priceCents),
+      customer: customer, state: state, context: &context)
+  }
+
+  /// Decides at the first sign-up whether the customer will request a password reset.
+  func schedulePasswordReset<Context: JourneyContext>(
+    customer: UInt64, context: inout Context
+  ) {
+    let reset = behaviour.passwordReset
+    guard reset.probability > 0 else { return }
+    var stream = purposes.passwordReset.stream(customer: customer)
+    guard stream.bernoulli(reset.probability) else { return }
+    context.schedule(
+      JourneyEvent(customer: customer, step: .passwordReset, classIndex: 0),
+      after: reset.delay.sample(&stream))
+  }
+
+  /// Draws whether the customer uses the app, with the segment's `appShare`, from the
+  /// `customer.app` stream. Returns false without a draw when the share is 0.
+  func drawsApp(customer: UInt64, segment: Int) -> Bool {
+    let share = population.segments[segment].appShare
+    guard share > 0 else { return false }
+    var stream = purposes.app.stream(customer: customer)
+    return stream.bernoulli(share)
   }
 
   // MARK: Organic return
@@ -179,9 +243,10 @@ extension Journey {
     guard stream.uniform() < returnProbability(classIndex, state: state) else { return }
     record(
       .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
-      context: &context)
+      session: .returning, context: &context)
     purchase(
-      classIndex, cause: .organicReturn, customer: customer, state: &state, context: &context)
+      classIndex, cause: .organicReturn, customer: customer, session: .returning,
+      state: &state, context: &context)
   }
 
   /// Returns the probability that an abandoner returns on their own to buy `classIndex`,

@@ -76,7 +76,8 @@ extension Journey {
     context: inout Context
   ) {
     record(
-      .classViewed(classIndex: classIndex), customer: customer, state: state, context: &context)
+      .classViewed(classIndex: classIndex), customer: customer, state: state,
+      session: .returning, context: &context)
     if let cartClass = state.cartClass, state.hasAbandonedCart {
       decideVisitReturn(
         cartClass, visit: visit, customer: customer, state: state, context: &context)
@@ -122,8 +123,9 @@ extension Journey {
     guard state.cartClass == classIndex, !state.hasPurchased(classIndex) else { return }
     record(
       .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
-      context: &context)
+      session: .returning, context: &context)
     purchase(
-      classIndex, cause: .visitReturn, customer: customer, state: &state, context: &context)
+      classIndex, cause: .visitReturn, customer: customer, session: .returning, state: &state,
+      context: &context)
   }
 }

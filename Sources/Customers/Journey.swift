@@ -65,6 +65,7 @@ public struct Journey: Sendable {
     let engagement: RandomPurpose
     let visitGap, visitClass, visitClassPage, visitAddToCart, visitCheckoutDelay,
       visitCheckout, visitReturn: RandomPurpose
+    let app, refund, passwordReset: RandomPurpose
 
     init(_ streams: RandomStreams) throws {
       segment = try streams.purpose("customer.segment")
@@ -86,6 +87,9 @@ public struct Journey: Sendable {
       visitCheckoutDelay = try streams.purpose("visit.checkout-delay")
       visitCheckout = try streams.purpose("visit.checkout")
       visitReturn = try streams.purpose("visit.return")
+      app = try streams.purpose("customer.app")
+      refund = try streams.purpose("journey.refund")
+      passwordReset = try streams.purpose("journey.password-reset")
     }
   }
 
@@ -152,6 +156,7 @@ public struct Journey: Sendable {
     state.channel = channelStream.discrete(channelTables[state.segment])
     state.promotedClass = drawPromotedClass(customer: customer, state: state)
     state.engagement = drawEngagement(customer: customer)
+    state.usesApp = drawsApp(customer: customer, segment: state.segment)
 
     var stream = purposes.clickThrough.stream(customer: customer)
     guard stream.bernoulli(scaled(clickThrough[state.segment][state.channel], by: 1)) else {
@@ -222,9 +227,10 @@ public struct Journey: Sendable {
       if !state.hasPurchased(classIndex) {
         record(
           .checkoutStarted(classIndex: classIndex), customer: customer, state: state,
-          context: &context)
+          session: .returning, context: &context)
         purchase(
-          classIndex, cause: .emailReturn, customer: customer, state: &state, context: &context)
+          classIndex, cause: .emailReturn, customer: customer, session: .returning,
+          state: &state, context: &context)
       }
 
     case .visit:
@@ -241,15 +247,23 @@ public struct Journey: Sendable {
         customer: customer, step: .visitCheckout, classIndex: classIndex, visit: event.visit)
       addToCart(
         classIndex, customer: customer, checkoutStream: &stream, checkout: checkout,
-        state: &state, context: &context)
+        session: .returning, state: &state, context: &context)
 
     case .visitCheckout:
       var stream = purposes.visitCheckout.stream(
         customer: customer, occurrence: UInt32(event.visit))
-      checkOut(classIndex, customer: customer, stream: &stream, state: &state, context: &context)
+      checkOut(
+        classIndex, customer: customer, stream: &stream, session: .returning, state: &state,
+        context: &context)
 
     case .visitReturn:
       returnOnVisit(classIndex, customer: customer, state: &state, context: &context)
+
+    case .refund:
+      refund(classIndex, customer: customer, state: state, context: &context)
+
+    case .passwordReset:
+      record(.passwordResetRequested, customer: customer, state: state, context: &context)
     }
   }
 

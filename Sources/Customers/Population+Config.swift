@@ -11,6 +11,7 @@ extension Segment {
       let responsiveness = segment.optional(
         "emailResponsiveness", .double(in: 0...100), default: 1)
       let priceSensitivity = segment.optional("priceSensitivity", .double(in: 0...), default: 0)
+      let appShare = segment.optional("appShare", .probability, default: 0)
       if name == defaultSegmentKey {
         segment.error(
           "reserved segment name", key: "name", found: "\"\(defaultSegmentKey)\"",
@@ -22,7 +23,8 @@ extension Segment {
       else { return nil }
       return Segment(
         name: name, share: share, interests: interests,
-        emailResponsiveness: responsiveness, priceSensitivity: priceSensitivity)
+        emailResponsiveness: responsiveness, priceSensitivity: priceSensitivity,
+        appShare: appShare)
     }
   }
 

@@ -15,16 +15,20 @@ public struct Segment: Sendable, Hashable {
   /// Exponent of the price effect on purchase probabilities; 0 means price has no effect.
   /// See `priceFactor(priceCents:meanPriceCents:)`.
   public let priceSensitivity: Double
+  /// Probability (0 to 1) that a customer of the segment uses the mobile app rather than the
+  /// website. The app sends `screen` calls instead of `page` calls, and the app's context.
+  public let appShare: Double
 
   public init(
     name: String, share: Double, interests: [String: Double], emailResponsiveness: Double = 1,
-    priceSensitivity: Double = 0
+    priceSensitivity: Double = 0, appShare: Double = 0
   ) {
     self.name = name
     self.share = share
     self.interests = interests
     self.emailResponsiveness = emailResponsiveness
     self.priceSensitivity = priceSensitivity
+    self.appShare = appShare
   }
 
   /// Returns the factor on the checkout, organic-return and email-return purchase

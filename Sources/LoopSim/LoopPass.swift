@@ -9,6 +9,9 @@ import Synchronization
 enum LoopEvent: Sendable {
   case arrival(Arrival)
   case journey(JourneyEvent)
+  /// A message a client sent later than the action that made it (held on an offline device,
+  /// or a retried request) reaches Collect.
+  indirect case collect(Message)
   indirect case delivery(destination: Int, message: Message)
   case engage(EngageEvent)
 }
@@ -40,6 +43,9 @@ struct PassResult {
   var emails: [EmailRecord]
   var customers: [CustomerState]
   var quarantine: [(message: Message, reason: String)]
+  /// Identity merges and dead letters, kept only by the pass that writes the warehouse.
+  var merges: [IdentityMerge]
+  var deadLetters: [DeadLetter]
   var profiles: Int
 }
 
@@ -64,7 +70,7 @@ struct LoopPass {
       runEnd: scenario.run.end, streams: streams)
     var context = try LoopContext(
       scenario: scenario, journey: journey, streams: streams,
-      keepsQuarantine: warehouse != nil)
+      keepsRecords: warehouse != nil)
     var engine = try MessagingEngine(
       configuration: scenario.engage, catalog: scenario.catalog, armPolicy: armPolicy,
       streams: streams)
@@ -98,6 +104,9 @@ struct LoopPass {
         journey.handle(step, state: &state, context: &context)
         context.customers[index] = state
 
+      case .collect(let message):
+        context.collectAndRoute(message)
+
       case .delivery(let destination, let message):
         engine.acceptsTriggers = context.simulator.now >= experimentStart
         try deliver(
@@ -116,20 +125,25 @@ struct LoopPass {
       }
     }
 
-    // The scenario has ended: deliveries in flight still land, so every routed message is
-    // accounted for; customers and workflows take no further steps.
+    // The scenario has ended, so customers and workflows take no further steps. Messages
+    // that clients held still reach Collect and deliveries in flight still land, so every
+    // emitted message is accounted for.
     engine.acceptsTriggers = false
     var cutOff = 0
     while let event = context.simulator.step() {
-      if case .delivery(let destination, let message) = event {
+      switch event {
+      case .collect(let message):
+        context.collectAndRoute(message)
+      case .delivery(let destination, let message):
         try deliver(
           message, to: destination, kinds: destinationKinds, context: &context,
           engine: &engine, analytics: &analytics)
-      } else {
+      case .arrival, .journey, .engage:
         cutOff += 1
       }
     }
     progress?(1)
+    try warehouse?.stitch(context.collector.identities)
 
     guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles)
     else {
@@ -142,7 +156,8 @@ struct LoopPass {
       destinationKinds: destinationKinds, funnel: analytics.funnel(),
       eventsProcessed: context.simulator.eventsProcessed, eventsCutOff: cutOff,
       enrollments: engine.enrollments, emails: engine.emails, customers: context.customers,
-      quarantine: context.quarantine,
+      quarantine: context.quarantine, merges: context.collector.identities.merges,
+      deadLetters: context.router.deadLetters,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)
   }
 
@@ -168,23 +183,31 @@ struct LoopContext: JourneyContext, EngageContext {
   var simulator = Simulator<LoopEvent>()
   var customers: [CustomerState]
   var messageCounters: [UInt32]
+  var clientStates: [ClientState]
   var collector: Collector
   var router: Router
   var quarantine: [(message: Message, reason: String)] = []
-  let keepsQuarantine: Bool
+  /// Whether the pass keeps the quarantined messages, merges and dead letters for the
+  /// results tables.
+  let keepsRecords: Bool
   let journey: Journey
-  let tracker: Tracker
-  let clientFaults: ClientFaultModel
+  let client: TrackingClient
 
-  init(scenario: Scenario, journey: Journey, streams: RandomStreams, keepsQuarantine: Bool) throws {
+  init(scenario: Scenario, journey: Journey, streams: RandomStreams, keepsRecords: Bool) throws {
+    let pipeline = scenario.pipeline
     customers = Array(repeating: CustomerState(), count: scenario.run.customers)
     messageCounters = Array(repeating: 0, count: scenario.run.customers)
-    router = try Router(destinations: scenario.pipeline.destinations, streams: streams)
-    collector = Collector(trackingPlan: scenario.pipeline.trackingPlan?.plan)
-    self.keepsQuarantine = keepsQuarantine
+    clientStates = Array(repeating: ClientState(), count: scenario.run.customers)
+    router = try Router(
+      destinations: pipeline.destinations, streams: streams, keepsDeadLetters: keepsRecords)
+    collector = Collector(
+      trackingPlan: pipeline.trackingPlan?.plan, dedupWindow: pipeline.dedupWindow,
+      lateThreshold: pipeline.lateThreshold, keepsMerges: keepsRecords)
+    self.keepsRecords = keepsRecords
     self.journey = journey
-    tracker = Tracker(catalog: scenario.catalog, channels: scenario.channels)
-    clientFaults = try ClientFaultModel(faults: scenario.pipeline.client, streams: streams)
+    client = TrackingClient(
+      tracker: Tracker(catalog: scenario.catalog, channels: scenario.channels),
+      faults: try ClientFaultModel(faults: pipeline.client, streams: streams))
   }
 
   var now: SimTime { simulator.now }
@@ -195,12 +218,17 @@ struct LoopContext: JourneyContext, EngageContext {
     simulator.schedule(.journey(event), after: delay)
   }
 
+  /// Sends the messages of `action` to Collect: at once, or by a `collect` event when the
+  /// client sends them later.
   mutating func record(_ action: CustomerAction) {
     let index = Int(action.customer)
-    let messages = tracker.messages(for: action, counter: &messageCounters[index])
-    for message in messages {
-      for sent in clientFaults.send(message) {
-        collectAndRoute(sent)
+    let outgoing = client.send(
+      action, state: &clientStates[index], counter: &messageCounters[index])
+    for sent in outgoing {
+      if sent.arrival > simulator.now {
+        simulator.schedule(.collect(sent.message), at: sent.arrival)
+      } else {
+        collectAndRoute(sent.message)
       }
     }
   }
@@ -248,16 +276,17 @@ struct LoopContext: JourneyContext, EngageContext {
 
   // MARK: Collect and Route
 
-  private mutating func collectAndRoute(_ message: Message) {
+  mutating func collectAndRoute(_ message: Message) {
     var message = message
     switch collector.collect(&message, at: simulator.now) {
     case .accepted:
       for delivery in router.route(message, at: simulator.now) {
         simulator.schedule(
-          .delivery(destination: delivery.destination, message: message), at: delivery.time)
+          .delivery(destination: delivery.destination, message: delivery.message),
+          at: delivery.time)
       }
     case .quarantined(let reason):
-      if keepsQuarantine {
+      if keepsRecords {
         quarantine.append((message, reason))
       }
     case .dropped:

@@ -17,6 +17,8 @@ struct ResultsWriter {
   ) throws {
     try writeMetadata(scenario)
     try writeQuarantine(pass.quarantine)
+    try writeMerges(pass.merges)
+    try writeDeadLetters(pass.deadLetters)
     try writeAssignments(pass.enrollments, emails: pass.emails, workflow: scenario.workflow.name)
     try writeEmails(pass.emails)
     try writeGroundTruth(truth)
@@ -60,6 +62,34 @@ struct ResultsWriter {
         binding: [
           message.messageId?.description, message.type.rawValue, message.event, reason,
           clock.iso8601(message.timestamp), message.segmentJSON(clock: clock),
+        ])
+    }
+  }
+
+  private func writeMerges(_ merges: [IdentityMerge]) throws {
+    for merge in merges {
+      try database.run(
+        """
+        INSERT INTO merges (merged_at, kind, merged_id, user_id, message_id, message_type)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """,
+        binding: [
+          clock.iso8601(merge.time), merge.kind.rawValue, merge.mergedId, merge.userId,
+          merge.messageId?.description, merge.messageType.rawValue,
+        ])
+    }
+  }
+
+  private func writeDeadLetters(_ deadLetters: [DeadLetter]) throws {
+    for letter in deadLetters {
+      try database.run(
+        """
+        INSERT INTO dead_letters (message_id, destination, attempts, reason, last_attempt_at)
+        VALUES (?, ?, ?, ?, ?)
+        """,
+        binding: [
+          letter.messageId?.description, letter.destination.rawValue, letter.attempts,
+          letter.reason, clock.iso8601(letter.lastAttempt),
         ])
     }
   }
@@ -126,6 +156,8 @@ struct ResultsWriter {
       ("emitted", collect.emitted), ("accepted", collect.accepted),
       ("quarantined", collect.quarantined), ("dropped", collect.dropped),
       ("flagged", collect.flagged), ("propertiesDropped", collect.propertiesDropped),
+      ("late", collect.late), ("duplicatesOutsideWindow", collect.duplicatesOutsideWindow),
+      ("merges", collect.merges),
     ] {
       try database.run(insert, binding: ["collect", nil as String?, counter, value])
     }

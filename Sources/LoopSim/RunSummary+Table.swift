@@ -45,11 +45,14 @@ extension RunSummary {
     lines.append(
       "Messages   emitted \(collect.emitted) = accepted \(collect.accepted) + quarantined "
         + "\(collect.quarantined) + dropped \(collect.dropped); flagged \(collect.flagged)")
+    lines.append(
+      "  accepted: late \(collect.late), duplicates after the window "
+        + "\(collect.duplicatesOutsideWindow); identity merges \(collect.merges)")
     for (kind, counts) in destinations {
       lines.append(
         "  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) routed "
           + "\(counts.routed) = delivered \(counts.delivered) + filtered \(counts.filtered) + "
-          + "dead-lettered \(counts.deadLettered)")
+          + "dead-lettered \(counts.deadLettered); retries \(counts.retries)")
     }
     lines.append(
       "Emails     sent \(emails.sent), delivered \(emails.delivered), bounced \(emails.bounced), "

@@ -425,6 +425,9 @@ public struct RunSummary: Sendable {
     writeReasons("flagReasons", collect.flagReasons, to: &writer)
     writer.member("propertiesDropped", collect.propertiesDropped)
     writeReasons("propertyDropReasons", collect.propertyDropReasons, to: &writer)
+    writer.member("late", collect.late)
+    writer.member("duplicatesOutsideWindow", collect.duplicatesOutsideWindow)
+    writer.member("merges", collect.merges)
     writer.key("destinations")
     writer.beginObject()
     for (kind, counts) in destinations {

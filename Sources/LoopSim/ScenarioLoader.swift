@@ -191,21 +191,30 @@ public enum ScenarioLoader {
     }
   }
 
-  /// Warns when the messaging destination filters out an event the workflow needs: the
-  /// scenario may model a broken pipeline on purpose, but usually it is a mistake.
+  /// Warns when the messaging destination filters out an event the workflow needs, or
+  /// renames a property the messaging engine reads. The scenario may model a broken
+  /// pipeline on purpose, but usually it is a mistake.
   static func checkMessagingFilter(
     _ pipeline: PipelineConfig, workflow: WorkflowConfig, root: ObjectReader
   ) {
-    guard let messaging = pipeline.destinations.first(where: { $0.kind == .messaging }),
-      let events = messaging.events
+    guard let messaging = pipeline.destinations.first(where: { $0.kind == .messaging })
     else { return }
     for (event, consequence) in [
       (workflow.triggerEvent, "no one can enter the workflow"),
       ("Order Completed", "the workflow cannot see purchases and never exits on its goal"),
-    ] where !events.contains(event) {
+    ] where !messaging.events.passes(event: event) {
       root.warning(
         "the messaging destination filters out \"\(event)\", so \(consequence)",
-        key: "pipeline", fix: "add \"\(event)\" to pipeline.destinations.messaging.events")
+        key: "pipeline",
+        fix: "let \"\(event)\" through pipeline.destinations.messaging.events: add it to the "
+          + "allow list, or remove it from the deny list")
+    }
+    for property in ["product_id", "content_asset_id"] where messaging.mappings[property] != nil {
+      root.warning(
+        "the messaging destination renames \"\(property)\", which the messaging engine "
+          + "reads to know the classes watched, added and bought",
+        key: "pipeline",
+        fix: "remove \"\(property)\" from pipeline.destinations.messaging.mappings")
     }
   }
 

@@ -1,8 +1,9 @@
 /// The analytics destination: event counts and a funnel of distinct people per step.
 ///
 /// People are counted as an analytics tool counts them: by user id, with anonymous ids
-/// stitched to the user id that an `identify` call linked them to. Sets are only
-/// counted, never iterated, so no result depends on their order.
+/// stitched to the user that an `identify` or `alias` call delivered here merged them
+/// into, by the rules of `IdentityGraph`. Sets are only counted, never iterated, so no
+/// result depends on their order.
 public struct AnalyticsStore: Sendable {
   /// The funnel's steps in order: Segment Spec event names.
   public static let funnelEvents = [
@@ -12,7 +13,7 @@ public struct AnalyticsStore: Sendable {
 
   public private(set) var eventCounts: [String: Int] = [:]
   private var identitiesByStep: [[String]]
-  private var userForAnonymous: [String: String] = [:]
+  private var identities = IdentityGraph(keepsMerges: false)
 
   public init() {
     identitiesByStep = Array(repeating: [], count: AnalyticsStore.funnelEvents.count)
@@ -29,9 +30,7 @@ public struct AnalyticsStore: Sendable {
         identitiesByStep[step].append(identity)
       }
     case .identify, .alias:
-      if let anonymousId = message.anonymousId, let userId = message.userId {
-        userForAnonymous[anonymousId] = userId
-      }
+      identities.observe(message, at: message.receivedAt ?? message.timestamp)
     case .page, .screen, .group:
       break
     }
@@ -40,7 +39,7 @@ public struct AnalyticsStore: Sendable {
   /// Distinct people who reached each funnel step, in funnel order.
   public func funnel() -> [(event: String, people: Int)] {
     AnalyticsStore.funnelEvents.enumerated().map { step, event in
-      let people = Set(identitiesByStep[step].map { userForAnonymous[$0] ?? $0 })
+      let people = Set(identitiesByStep[step].map { identities.root(of: $0) })
       return (event, people.count)
     }
   }

@@ -30,6 +30,15 @@ public struct CollectCounts: Sendable, Equatable {
   /// Removed properties by reason, sorted by reason when rendered. They sum to
   /// `propertiesDropped`.
   public var propertyDropReasons: [String: Int] = [:]
+  /// Accepted messages whose `receivedAt − timestamp` exceeds the late threshold: held on an
+  /// offline device, or stamped by a clock that runs behind.
+  public var late = 0
+  /// Accepted copies that a client sent again with a messageId Collect had accepted before
+  /// the deduplication window. Only a simulator can count them, because it marks the
+  /// copies its clients send again.
+  public var duplicatesOutsideWindow = 0
+  /// Identities merged by `identify` and `alias` messages.
+  public var merges = 0
 
   public init() {}
 
@@ -37,41 +46,74 @@ public struct CollectCounts: Sendable, Equatable {
 }
 
 /// The collection stage of the customer data platform: validates required fields,
-/// drops duplicate messageIds, applies the tracking plan and stamps `receivedAt`.
+/// drops duplicate messageIds within the deduplication window, applies the tracking plan,
+/// resolves identities and stamps `receivedAt`.
 ///
-/// Duplicates are detected across the whole run. Message ids are per customer, so the
-/// set of seen ids of one shard never meets another shard's, and merged counts are exact.
+/// Every rule depends on one customer's messages and on simulated time only. Message ids
+/// and identities are per customer, so the remembered ids and the identity graph of one
+/// shard never meet another shard's, and merged counts are exact.
 public struct Collector: Sendable {
   public private(set) var counts = CollectCounts()
   /// The plan applied to track messages, or nil to accept every valid message.
   public let trackingPlan: TrackingPlan?
-  private var seen: Set<MessageID> = []
+  /// How far `receivedAt` may trail `timestamp` before a message counts as late.
+  public let lateThreshold: SimDuration
+  /// The identities merged so far.
+  public private(set) var identities: IdentityGraph
+  private var recent: RecentMessageIDs
 
-  public init(trackingPlan: TrackingPlan? = nil) {
+  public init(
+    trackingPlan: TrackingPlan? = nil,
+    dedupWindow: SimDuration = PipelineConfig.defaultDedupWindow,
+    lateThreshold: SimDuration = PipelineConfig.defaultLateThreshold, keepsMerges: Bool = true
+  ) {
     self.trackingPlan = trackingPlan
+    self.lateThreshold = lateThreshold
+    self.identities = IdentityGraph(keepsMerges: keepsMerges)
+    self.recent = RecentMessageIDs(window: dedupWindow)
   }
 
-  /// Collects one message: quarantines it when it lacks a required field, drops it when its
-  /// messageId was seen before, then applies the tracking plan.
+  /// The deduplication window.
+  public var dedupWindow: SimDuration { recent.window }
+
+  /// Collects one message received at `now`: quarantines it when it lacks a required field,
+  /// drops it when its messageId was accepted within the deduplication window, then applies
+  /// the tracking plan.
   ///
   /// The plan comes after the duplicate check, so a flag or a removed property is counted
   /// once per accepted message, and the copy of a blocked message is dropped as a duplicate.
-  /// An accepted message gets `receivedAt`, and may lose properties under `drop-properties`.
+  /// An accepted message keeps its `timestamp` and `sentAt`, gets `receivedAt` and
+  /// `resolvedUserId`, may merge identities, and may lose properties under
+  /// `drop-properties`.
   public mutating func collect(_ message: inout Message, at now: SimTime) -> CollectVerdict {
     counts.emitted += 1
     if let reason = Collector.validationFailure(of: message) {
       return quarantine(reason)
     }
-    if let id = message.messageId, !seen.insert(id).inserted {
-      let reason = "duplicate messageId"
-      counts.dropped += 1
-      counts.dropReasons[reason, default: 0] += 1
-      return .dropped(reason: reason)
+    if let id = message.messageId {
+      if recent.contains(id, at: now) {
+        let reason = "duplicate messageId"
+        counts.dropped += 1
+        counts.dropReasons[reason, default: 0] += 1
+        return .dropped(reason: reason)
+      }
+      recent.remember(id, at: now)
     }
     if let trackingPlan, let reason = apply(trackingPlan, to: &message) {
       return quarantine(reason)
     }
+
     message.receivedAt = now
+    if identities.observe(message, at: now) != nil {
+      counts.merges += 1
+    }
+    message.resolvedUserId = identities.resolvedUserId(of: message)
+    if now - message.timestamp > lateThreshold {
+      counts.late += 1
+    }
+    if message.isResend {
+      counts.duplicatesOutsideWindow += 1
+    }
     counts.accepted += 1
     return .accepted
   }
@@ -148,6 +190,8 @@ public struct Collector: Sendable {
       return "identify without userId or traits"
     case .alias where isBlank(message.userId):
       return "alias without userId"
+    case .alias where isBlank(message.previousId):
+      return "alias without previousId"
     default:
       return nil
     }

@@ -30,7 +30,8 @@ extension Properties {
 
 extension MessageContext {
   /// The context object as JSON: the `library` that sent the message, the `campaign` when
-  /// the landing URL carried UTM parameters, and the device's `timezone` when known.
+  /// the landing URL carried UTM parameters, the device's `timezone` when known, and the
+  /// `app` and `device` on messages from the mobile app.
   public var json: String {
     var writer = JSONWriter()
     write(to: &writer)
@@ -55,12 +56,29 @@ extension MessageContext {
     if let timezone {
       writer.member("timezone", timezone)
     }
+    if let app {
+      writer.key("app")
+      writer.beginObject()
+      writer.member("name", app.name)
+      writer.member("version", app.version)
+      writer.member("build", app.build)
+      writer.member("namespace", app.namespace)
+      writer.endObject()
+    }
+    if let device {
+      writer.key("device")
+      writer.beginObject()
+      writer.member("id", device.id)
+      writer.member("type", device.type)
+      writer.endObject()
+    }
     writer.endObject()
   }
 }
 
 extension Message {
-  /// The message as a Segment Spec JSON object, with times rendered by `clock`.
+  /// Renders the message as a Segment Spec JSON object, with times rendered by `clock`. An
+  /// `alias` carries neither `properties` nor `traits`.
   public func segmentJSON(clock: ScenarioClock) -> String {
     var writer = JSONWriter()
     writer.beginObject()
@@ -68,6 +86,7 @@ extension Message {
     writer.member("messageId", messageId?.description)
     if let anonymousId { writer.member("anonymousId", anonymousId) }
     if let userId { writer.member("userId", userId) }
+    if let previousId { writer.member("previousId", previousId) }
     if let event { writer.member("event", event) }
     if let name { writer.member("name", name) }
     writer.member("timestamp", clock.iso8601(timestamp))
@@ -75,12 +94,15 @@ extension Message {
     if let receivedAt { writer.member("receivedAt", clock.iso8601(receivedAt)) }
     writer.key("context")
     context.write(to: &writer)
-    if type == .identify || type == .group {
+    switch type {
+    case .identify, .group:
       writer.key("traits")
       traits.write(to: &writer)
-    } else {
+    case .track, .page, .screen:
       writer.key("properties")
       properties.write(to: &writer)
+    case .alias:
+      break
     }
     writer.endObject()
     return writer.text

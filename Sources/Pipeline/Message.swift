@@ -44,6 +44,17 @@ public struct Properties: Sendable, Equatable {
     }
   }
 
+  /// Returns the properties with each key that `renames` names replaced by its new name,
+  /// in place. When two entries end up with one name, the later entry's value stays, at the
+  /// earlier entry's place.
+  public func renamingKeys(_ renames: [String: String]) -> Properties {
+    var renamed = Properties()
+    for (key, value) in entries {
+      renamed[renames[key] ?? key] = value
+    }
+    return renamed
+  }
+
   public static func == (lhs: Properties, rhs: Properties) -> Bool {
     lhs.entries.count == rhs.entries.count
       && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
@@ -82,12 +93,22 @@ public struct Message: Sendable {
   public var messageId: MessageID?
   public var anonymousId: String?
   public var userId: String?
-  /// When the event happened, on the device or server that recorded it.
+  /// The id the user had before, on an `alias` message: an anonymous id or an earlier user
+  /// id that `userId` now replaces.
+  public var previousId: String?
+  /// When the event happened, by the clock of the device or server that recorded it. A
+  /// device clock may be wrong (`pipeline.client.clockSkew`), and Collect keeps the value
+  /// as sent.
   public var timestamp: SimTime
-  /// When the sender sent it; equal to `timestamp` unless the client queued it.
+  /// When the sender sent it, by the sender's clock. It equals `timestamp` unless the client
+  /// held the message (offline) or sent it again (a retried request).
   public var sentAt: SimTime
-  /// When Collect received it; set by Collect.
+  /// When Collect received it, by the platform's clock; set by Collect.
   public var receivedAt: SimTime?
+  /// The user the message belongs to in Collect's identity graph when Collect accepted it:
+  /// the user id, followed through aliases, or the user an anonymous id was merged into.
+  /// Nil while the anonymous id is merged into no user. Set by Collect.
+  public var resolvedUserId: String?
   /// The event name of a `track` message, such as `Product Added`.
   public var event: String?
   /// The page or screen name of a `page` or `screen` message.
@@ -100,17 +121,23 @@ public struct Message: Sendable {
   /// The customer the simulator knows sent it; ground truth, not part of the spec, and
   /// never used by the stages that model what marketing sees.
   public var customer: UInt64
+  /// Whether the client sent this copy again after the first (a retried request with the
+  /// same messageId). Ground truth like `customer`: Collect uses it only to count the
+  /// copies that it accepts because they came after the deduplication window.
+  public var isResend = false
 
   public init(
     type: MessageType, messageId: MessageID?, anonymousId: String? = nil,
     userId: String? = nil, timestamp: SimTime, sentAt: SimTime? = nil,
     event: String? = nil, name: String? = nil, properties: Properties = Properties(),
-    traits: Properties = Properties(), source: MessageSource, customer: UInt64
+    traits: Properties = Properties(), previousId: String? = nil, source: MessageSource,
+    customer: UInt64
   ) {
     self.type = type
     self.messageId = messageId
     self.anonymousId = anonymousId
     self.userId = userId
+    self.previousId = previousId
     self.timestamp = timestamp
     self.sentAt = sentAt ?? timestamp
     self.receivedAt = nil
@@ -138,14 +165,54 @@ public struct Campaign: Sendable, Equatable {
   }
 }
 
+/// The `context.app` object of a message sent by the mobile app.
+public struct AppContext: Sendable, Equatable {
+  public var name: String
+  public var version: String
+  public var build: String
+  public var namespace: String
+
+  public init(name: String, version: String, build: String, namespace: String) {
+    self.name = name
+    self.version = version
+    self.build = build
+    self.namespace = namespace
+  }
+
+  /// The course business's app, the same in every run.
+  public static let loopSim = AppContext(
+    name: "LoopSim Classes", version: "3.2.0", build: "320", namespace: "com.loopsim.classes")
+}
+
+/// The `context.device` object of a message sent by the mobile app.
+public struct DeviceContext: Sendable, Equatable {
+  /// The device's id, fixed per customer; see `CustomerIdentity.deviceId(_:)`.
+  public var id: String
+  /// The kind of device, `mobile` for the app.
+  public var type: String
+
+  public init(id: String, type: String) {
+    self.id = id
+    self.type = type
+  }
+}
+
 /// The parts of the spec's `context` object that LoopSim fills.
 public struct MessageContext: Sendable, Equatable {
   public var campaign: Campaign?
   /// The device's time zone, such as `America/New_York`.
   public var timezone: String?
+  /// The app and the device, on messages from the mobile app only.
+  public var app: AppContext?
+  public var device: DeviceContext?
 
-  public init(campaign: Campaign? = nil, timezone: String? = nil) {
+  public init(
+    campaign: Campaign? = nil, timezone: String? = nil, app: AppContext? = nil,
+    device: DeviceContext? = nil
+  ) {
     self.campaign = campaign
     self.timezone = timezone
+    self.app = app
+    self.device = device
   }
 }

@@ -15,6 +15,8 @@ extension PipelineConfig: ConfigEncodable {
     var members: [String: JSONValue] = [
       "client": client.configValue,
       "destinations": .object(destinationMembers),
+      "dedupWindow": dedupWindow.configValue,
+      "lateThreshold": lateThreshold.configValue,
     ]
     if let trackingPlan {
       members["trackingPlan"] = trackingPlan.configValue
@@ -25,22 +27,47 @@ extension PipelineConfig: ConfigEncodable {
 
 extension ClientFaults: ConfigEncodable {
   public var configValue: JSONValue {
-    ["duplicateRate": .number(duplicateRate), "invalidRate": .number(invalidRate)]
+    [
+      "duplicateRate": .number(duplicateRate), "invalidRate": .number(invalidRate),
+      "duplicateDelay": duplicateDelay.configValue,
+      "secondDeviceRate": .number(secondDeviceRate), "clockSkew": clockSkew.configValue,
+      "offlineRate": .number(offlineRate), "offlineDelay": offlineDelay.configValue,
+    ]
+  }
+}
+
+extension ClockSkew: ConfigEncodable {
+  public var configValue: JSONValue {
+    ["offset": offset.configValue, "behindShare": .number(behindShare)]
+  }
+}
+
+extension EventFilter {
+  /// The filter as `{ allow: [...] }` or `{ deny: [...] }` with the names sorted, or nil
+  /// for every event, which a destination writes by leaving `events` out.
+  var configValue: JSONValue? {
+    switch self {
+    case .all:
+      nil
+    case .allow(let events):
+      ["allow": .array(events.sorted().map { .string($0) })]
+    case .deny(let events):
+      ["deny": .array(events.sorted().map { .string($0) })]
+    }
   }
 }
 
 extension DestinationConfig: ConfigEncodable {
-  /// One destination without its kind, which is its key in `destinations`. `events` is
-  /// written sorted, and left out when the destination receives every event.
+  /// One destination without its kind, which is its key in `destinations`. `events` is left
+  /// out when the destination receives every event.
   public var configValue: JSONValue {
     var members: [String: JSONValue] = [
       "latency": latency.configValue,
+      "mappings": .object(mappings.mapValues { .string($0) }),
       "outages": outages.configValue,
       "retry": retry.configValue,
     ]
-    if let events {
-      members["events"] = .array(events.sorted().map { .string($0) })
-    }
+    members["events"] = events.configValue
     if let batchWindow {
       members["batchWindow"] = batchWindow.configValue
     }
@@ -60,7 +87,10 @@ extension OutageWindow: ConfigEncodable {
 
 extension RetryPolicy: ConfigEncodable {
   public var configValue: JSONValue {
-    ["maxAttempts": maxAttempts.configValue, "backoff": backoff.configValue]
+    [
+      "maxAttempts": maxAttempts.configValue, "backoff": backoff.configValue,
+      "jitter": .bool(jitter),
+    ]
   }
 }
 

@@ -2,12 +2,16 @@ import Customers
 import Simulation
 
 /// The tracking code of the website, app and backend: turns what a customer did into
-/// Segment messages, as analytics.js and a server-side library would.
+/// Segment messages, as analytics.js, the mobile libraries and a server-side library would.
 ///
-/// Front-end messages carry the anonymous id, plus the user id once the customer has
-/// signed up. They also carry `context.timezone` when the action has a time zone. Back-end
-/// messages carry the user id only. Event names and properties follow the Segment Spec's
-/// e-commerce and video events.
+/// Front-end messages carry the device's anonymous id, plus the user id once the customer
+/// has signed in on that device. They also carry `context.timezone` when the action has a
+/// time zone. The app sends a `screen` call where the website sends a `page` call, and
+/// adds `context.app` and `context.device`. Back-end messages carry the user id only.
+/// Event names and properties follow the Segment Spec's e-commerce and video events.
+///
+/// Times are true simulated times here; `ClientFaultModel` applies device clocks and
+/// offline delays.
 public struct Tracker: Sendable {
   public let catalog: Catalog
   public let channels: [Channel]
@@ -17,29 +21,52 @@ public struct Tracker: Sendable {
     self.channels = channels
   }
 
-  /// Builds the messages for `action`, numbering them from `counter`, which it advances.
+  /// Builds the messages for `action` on the customer's first device, numbering them from
+  /// `counter`, which it advances.
   public func messages(for action: CustomerAction, counter: inout UInt32) -> [Message] {
+    messages(for: action, on: .first(for: action), counter: &counter)
+  }
+
+  /// Builds the messages for `action` with front-end messages from `device`, numbering them
+  /// from `counter`, which it advances.
+  public func messages(
+    for action: CustomerAction, on device: Device, counter: inout UInt32
+  ) -> [Message] {
     let customer = action.customer
     let time = action.time
-    let anonymousId = CustomerIdentity.anonymousId(customer)
-    let userId = action.signedIn ? CustomerIdentity.userId(customer) : nil
 
     func frontEnd(
       _ type: MessageType, event: String? = nil, name: String? = nil,
-      properties: Properties = Properties(), traits: Properties = Properties(),
-      campaign: Campaign? = nil
+      properties: Properties = Properties(), campaign: Campaign? = nil
     ) -> Message {
-      var message = Message(
-        type: type, messageId: MessageID(customer: customer, counter: counter),
-        anonymousId: anonymousId, userId: userId, timestamp: time, event: event, name: name,
-        properties: properties, traits: traits, source: .frontEnd, customer: customer)
+      var message = frontEndMessage(
+        type, customer: customer, time: time, device: device, timeZone: action.timeZone,
+        counter: &counter)
+      message.event = event
+      message.name = name
+      message.properties = properties
       message.context.campaign = campaign
-      message.context.timezone = action.timeZone
-      counter &+= 1
       return message
     }
 
-    func backEnd(_ event: String, properties: Properties) -> Message {
+    func view(
+      _ name: String, path: String, title: String, campaign: Campaign?
+    ) -> Message {
+      // A screen has no URL, so the app sends the title alone.
+      switch device.platform {
+      case .web:
+        return frontEnd(
+          .page, name: name,
+          properties: Properties([("path", .string(path)), ("title", .string(title))]),
+          campaign: campaign)
+      case .app:
+        return frontEnd(
+          .screen, name: name, properties: Properties([("title", .string(title))]),
+          campaign: campaign)
+      }
+    }
+
+    func backEnd(_ event: String, properties: Properties = Properties()) -> Message {
       let message = Message(
         type: .track, messageId: MessageID(customer: customer, counter: counter),
         userId: CustomerIdentity.userId(customer), timestamp: time, event: event,
@@ -53,12 +80,9 @@ public struct Tracker: Sendable {
       let item = catalog.classes[classIndex]
       let campaign = self.campaign(channel: channelIndex, classIndex: classIndex)
       return [
-        frontEnd(
-          .page, name: "Trailer",
-          properties: Properties([
-            ("path", .string("/classes/\(item.id)/trailer")),
-            ("title", .string("\(item.title) trailer")),
-          ]), campaign: campaign),
+        view(
+          "Trailer", path: "/classes/\(item.id)/trailer", title: "\(item.title) trailer",
+          campaign: campaign),
         frontEnd(
           .track, event: "Video Playback Started",
           properties: Properties([
@@ -76,30 +100,20 @@ public struct Tracker: Sendable {
         self.campaign(channel: $0, classIndex: classIndex)
       }
       return [
-        frontEnd(
-          .page, name: "Class",
-          properties: Properties([
-            ("path", .string("/classes/\(item.id)")), ("title", .string(item.title)),
-          ]), campaign: campaign),
+        view("Class", path: "/classes/\(item.id)", title: item.title, campaign: campaign),
         frontEnd(
           .track, event: "Product Viewed", properties: productProperties(classIndex),
           campaign: campaign),
       ]
 
-    case .identified(let firstTime):
-      let user = CustomerIdentity.userId(customer)
-      var identify = Message(
-        type: .identify, messageId: MessageID(customer: customer, counter: counter),
-        anonymousId: anonymousId, userId: user, timestamp: time,
-        traits: Properties([
-          ("access_level", .string("free")), ("email_opt_in", .bool(true)),
-        ]), source: .frontEnd, customer: customer)
-      identify.context.timezone = action.timeZone
-      counter &+= 1
-      var messages = [identify]
+    case .identified(let firstTime, let classesOwned):
+      var messages = [
+        identify(
+          customer: customer, time: time, device: device, timeZone: action.timeZone,
+          classesOwned: classesOwned, counter: &counter)
+      ]
       if firstTime {
-        messages.append(
-          backEnd("Signed Up", properties: Properties([("type", .string("email"))])))
+        messages.append(backEnd("Signed Up", properties: Properties([("type", .string("email"))])))
       }
       return messages
 
@@ -133,7 +147,86 @@ public struct Tracker: Sendable {
             ("products", .strings([item.id])),
           ]))
       ]
+
+    case .orderRefunded(let classIndex, let orderNumber, let revenueCents):
+      let item = catalog.classes[classIndex]
+      return [
+        backEnd(
+          "Order Refunded",
+          properties: Properties([
+            ("order_id", .string("order-\(customer)-\(orderNumber)")),
+            ("product_id", .string(item.id)),
+            ("total", .number(Double(revenueCents) / 100)),
+            ("currency", .string("USD")),
+            ("products", .strings([item.id])),
+          ]))
+      ]
+
+    case .passwordResetRequested:
+      return [backEnd("Password Reset Requested")]
     }
+  }
+
+  /// Builds a sign-in on `device` that no action recorded: an `alias` from the device's
+  /// anonymous id to the user id, followed by an `identify` without traits unless
+  /// `identifies` is false (because the action that needs the sign-in is an identify).
+  ///
+  /// The client sends it when a customer signs in on their second device, so the platform
+  /// links that device's anonymous history to the user.
+  public func signIn(
+    for action: CustomerAction, on device: Device, identifies: Bool, counter: inout UInt32
+  ) -> [Message] {
+    let customer = action.customer
+    var signedIn = device
+    signedIn.signedIn = true
+    var alias = frontEndMessage(
+      .alias, customer: customer, time: action.time, device: signedIn,
+      timeZone: action.timeZone, counter: &counter)
+    alias.previousId = device.anonymousId
+    guard identifies else { return [alias] }
+    let identify = frontEndMessage(
+      .identify, customer: customer, time: action.time, device: signedIn,
+      timeZone: action.timeZone, counter: &counter)
+    return [alias, identify]
+  }
+
+  /// Builds the identify call of a sign-in, with the traits `access_level` (`free`, or `paid` once
+  /// the customer owns a class), `email_opt_in` and `products_owned` (class ids).
+  private func identify(
+    customer: UInt64, time: SimTime, device: Device, timeZone: String?, classesOwned: [Int],
+    counter: inout UInt32
+  ) -> Message {
+    var signedIn = device
+    signedIn.signedIn = true
+    var message = frontEndMessage(
+      .identify, customer: customer, time: time, device: signedIn, timeZone: timeZone,
+      counter: &counter)
+    message.traits = Properties([
+      ("access_level", .string(classesOwned.isEmpty ? "free" : "paid")),
+      ("email_opt_in", .bool(true)),
+      ("products_owned", .strings(classesOwned.map { catalog.classes[$0].id })),
+    ])
+    return message
+  }
+
+  /// Builds a front-end message of `type` from `device` with the common fields filled.
+  private func frontEndMessage(
+    _ type: MessageType, customer: UInt64, time: SimTime, device: Device, timeZone: String?,
+    counter: inout UInt32
+  ) -> Message {
+    var message = Message(
+      type: type, messageId: MessageID(customer: customer, counter: counter),
+      anonymousId: device.anonymousId,
+      userId: device.signedIn ? CustomerIdentity.userId(customer) : nil, timestamp: time,
+      source: .frontEnd, customer: customer)
+    message.context.timezone = timeZone
+    if device.platform == .app {
+      message.context.app = .loopSim
+      message.context.device = DeviceContext(
+        id: CustomerIdentity.deviceId(customer), type: "mobile")
+    }
+    counter &+= 1
+    return message
   }
 
   /// The `context.campaign` of a first touch: the channel's name, source and medium, and

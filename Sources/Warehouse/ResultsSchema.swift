@@ -9,14 +9,17 @@ public enum ResultsSchema {
       value TEXT NOT NULL
     );
     CREATE TABLE messages (
-      message_id TEXT PRIMARY KEY,
+      message_id TEXT NOT NULL,
       type TEXT NOT NULL,
       event TEXT,
       name TEXT,
       user_id TEXT,
       anonymous_id TEXT,
+      previous_id TEXT,
+      resolved_user_id TEXT,
       timestamp TEXT NOT NULL,
       timestamp_ms INTEGER NOT NULL,
+      sent_at TEXT NOT NULL,
       received_at TEXT NOT NULL,
       loaded_at TEXT NOT NULL,
       source TEXT NOT NULL,
@@ -25,6 +28,7 @@ public enum ResultsSchema {
       context TEXT NOT NULL
     );
     CREATE INDEX messages_by_user_event ON messages (user_id, event, timestamp_ms);
+    CREATE INDEX messages_by_message_id ON messages (message_id);
     CREATE TABLE quarantine (
       message_id TEXT,
       type TEXT NOT NULL,
@@ -82,6 +86,21 @@ public enum ResultsSchema {
       arm TEXT NOT NULL,
       converted INTEGER NOT NULL,
       PRIMARY KEY (customer, arm)
+    );
+    CREATE TABLE merges (
+      merged_at TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      merged_id TEXT NOT NULL,
+      user_id TEXT NOT NULL,
+      message_id TEXT,
+      message_type TEXT NOT NULL
+    );
+    CREATE TABLE dead_letters (
+      message_id TEXT,
+      destination TEXT NOT NULL,
+      attempts INTEGER NOT NULL,
+      reason TEXT NOT NULL,
+      last_attempt_at TEXT NOT NULL
     );
     CREATE TABLE pipeline_counts (
       stage TEXT NOT NULL,

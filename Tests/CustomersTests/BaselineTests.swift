@@ -15,7 +15,7 @@ func actionLine(_ action: CustomerAction) -> String {
     kind = "trailer \(channel) \(classIndex)"
   case .classViewed(let classIndex):
     kind = "viewed \(classIndex)"
-  case .identified(let firstTime):
+  case .identified(let firstTime, _):
     kind = "identified \(firstTime)"
   case .productAdded(let classIndex):
     kind = "added \(classIndex)"
@@ -23,6 +23,10 @@ func actionLine(_ action: CustomerAction) -> String {
     kind = "checkout \(classIndex)"
   case .orderCompleted(let classIndex, let orderNumber, let revenueCents, let cause):
     kind = "order \(classIndex) \(orderNumber) \(revenueCents) \(cause.rawValue)"
+  case .orderRefunded(let classIndex, let orderNumber, let revenueCents):
+    kind = "refund \(classIndex) \(orderNumber) \(revenueCents)"
+  case .passwordResetRequested:
+    kind = "password reset"
   }
   return "\(action.customer) \(action.time.milliseconds) \(kind) \(action.signedIn) "
     + "\(action.timeZone ?? "-") \(action.campaignChannel.map(String.init) ?? "-")"

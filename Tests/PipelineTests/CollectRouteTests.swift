@@ -99,16 +99,22 @@ func collectValidatesRequiredFields(message: Message, reason: String?) {
 }
 
 @Test func clientFaultsDuplicateAndDamage() throws {
+  let web = Device(index: 0, platform: .web, anonymousId: "anon-1", signedIn: true)
+  var state = ClientState()
   let always = try ClientFaultModel(
     faults: ClientFaults(duplicateRate: 1, invalidRate: 1), streams: RandomStreams(seed: 1))
-  let sent = always.send(track("Product Viewed", anonymousId: "anon-1"))
+  let sent = always.send(
+    [track("Product Viewed", anonymousId: "anon-1")], recordedAt: .zero, on: web, state: &state
+  ).map(\.message)
   #expect(sent.count == 2)
   #expect(sent.allSatisfy { $0.userId == nil })
   #expect(sent.allSatisfy { $0.anonymousId == nil })
   #expect(sent[0].messageId == sent[1].messageId)
+  #expect(sent.map(\.isResend) == [false, true])
 
   let never = try ClientFaultModel(faults: .none, streams: RandomStreams(seed: 1))
-  #expect(never.send(track("Product Viewed")).count == 1)
+  let once = never.send([track("Product Viewed")], recordedAt: .zero, on: web, state: &state)
+  #expect(once.count == 1)
 }
 
 @Test func analyticsFunnelStitchesIdentities() {

@@ -25,7 +25,11 @@ private let scenarioBesideFixtures = fixturesFolder.appendingPathComponent("scen
 private func fullPipeline() throws -> PipelineConfig {
   let plan = try TrackingPlan.load(contentsOfFile: loopSimPlanPath)
   return PipelineConfig(
-    client: ClientFaults(duplicateRate: 0.01, invalidRate: 0.002),
+    client: ClientFaults(
+      duplicateRate: 0.01, invalidRate: 0.002, duplicateDelay: .exponential(mean: .hours(6)),
+      secondDeviceRate: 0.3,
+      clockSkew: ClockSkew(offset: .lognormal(median: .seconds(40), sigma: 1.5), behindShare: 0.7),
+      offlineRate: 0.05, offlineDelay: .uniform(minimum: .minutes(5), maximum: .hours(8))),
     destinations: [
       DestinationConfig(kind: .analytics, latency: .exponential(mean: .seconds(5))),
       DestinationConfig(
@@ -36,15 +40,18 @@ private func fullPipeline() throws -> PipelineConfig {
             end: SimTime(milliseconds: 12 * 86_400_000 + 3 * 3_600_000)),
           OutageWindow(start: .zero, end: SimTime(milliseconds: 1_500)),
         ],
-        retry: RetryPolicy(maxAttempts: 4, backoff: .minutes(20)), batchWindow: .hours(1)),
+        retry: RetryPolicy(maxAttempts: 4, backoff: .minutes(20), jitter: true),
+        batchWindow: .hours(1)),
       DestinationConfig(
         kind: .messaging, latency: .lognormal(median: .seconds(30), sigma: 0.4),
-        events: ["Product Added", "Order Completed", "Email Opened"],
+        events: .deny(["Order Refunded", "Password Reset Requested"]),
+        mappings: ["product_id": "sku", "price": "unit_price"],
         batchWindow: .milliseconds(1_500)),
     ],
     trackingPlan: TrackingPlanReference(
       path: "tracking-plan.json5",
-      resolvedPath: URL(fileURLWithPath: loopSimPlanPath).standardizedFileURL.path, plan: plan))
+      resolvedPath: URL(fileURLWithPath: loopSimPlanPath).standardizedFileURL.path, plan: plan),
+    dedupWindow: .hours(36), lateThreshold: .minutes(90))
 }
 
 @Test func pipelineConfigRoundTrips() throws {
@@ -77,12 +84,18 @@ private func fullPipeline() throws -> PipelineConfig {
   let config = try #require(
     diagnostics.read(tree, as: PipelineConfig.reader(scenarioFile: "minimal.json5")))
   let text = config.configValue.canonicalText(pretty: false)
-  let defaults = #""outages":[],"retry":{"backoff":"1m","maxAttempts":3}"#
+  let defaults = #""outages":[],"retry":{"backoff":"1m","jitter":false,"maxAttempts":3}"#
+  let client =
+    #"{"clockSkew":{"behindShare":0.5,"offset":{"fixed":"0ms"}},"#
+    + #""duplicateDelay":{"fixed":"0ms"},"duplicateRate":0,"invalidRate":0,"#
+    + #""offlineDelay":{"fixed":"0ms"},"offlineRate":0,"secondDeviceRate":0}"#
   #expect(
-    text == #"{"client":{"duplicateRate":0,"invalidRate":0},"destinations":{"#
-      + #""analytics":{"latency":{"fixed":"5s"},\#(defaults)},"#
-      + #""messaging":{"events":["Product Added"],"latency":{"fixed":"30s"},\#(defaults)},"#
-      + #""warehouse":{"latency":{"exponential":{"mean":"1m"}},\#(defaults)}}}"#)
+    text == #"{"client":\#(client),"dedupWindow":"1d","destinations":{"#
+      + #""analytics":{"latency":{"fixed":"5s"},"mappings":{},\#(defaults)},"#
+      + #""messaging":{"events":{"allow":["Product Added"]},"latency":{"fixed":"30s"},"#
+      + #""mappings":{},\#(defaults)},"#
+      + #""warehouse":{"latency":{"exponential":{"mean":"1m"}},"mappings":{},\#(defaults)}},"#
+      + #""lateThreshold":"1h"}"#)
 }
 
 @Test func trackingPlanRoundTrips() throws {
@@ -114,14 +127,17 @@ private func fullPipeline() throws -> PipelineConfig {
 }
 
 @Test func clientFaultsRoundTrip() throws {
-  let original = ClientFaults(duplicateRate: 0.1 + 0.2, invalidRate: 1)
+  let original = ClientFaults(
+    duplicateRate: 0.1 + 0.2, invalidRate: 1, duplicateDelay: .fixed(.days(2)),
+    secondDeviceRate: 1, clockSkew: ClockSkew(offset: .fixed(.hours(1)), behindShare: 0),
+    offlineRate: 1, offlineDelay: .exponential(mean: .hours(2)))
   let (read, diagnostics) = try roundTrip(original, through: PipelineConfig.clientReader)
   #expect(diagnostics.isEmpty)
   #expect(read == original)
 }
 
 @Test func retryPolicyRoundTrips() throws {
-  let original = RetryPolicy(maxAttempts: 20, backoff: .days(7))
+  let original = RetryPolicy(maxAttempts: 20, backoff: .days(7), jitter: true)
   let (read, diagnostics) = try roundTrip(original, through: PipelineConfig.retryReader)
   #expect(diagnostics.isEmpty)
   #expect(read == original)
@@ -142,6 +158,7 @@ private func fullPipeline() throws -> PipelineConfig {
 func destinationConfigRoundTrips(kind: DestinationKind) throws {
   let original = DestinationConfig(
     kind: kind, latency: .gamma(shape: 2, scale: .minutes(3)), events: [],
+    mappings: ["name": "title"],
     outages: [OutageWindow(start: .zero, end: SimTime(milliseconds: 60_000))],
     retry: RetryPolicy(maxAttempts: 1, backoff: .zero), batchWindow: .days(1))
   let (read, diagnostics) = try roundTrip(

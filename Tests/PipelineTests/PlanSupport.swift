@@ -27,3 +27,8 @@ func makeTemporaryFolder() throws -> URL {
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
+
+/// The flagship's tracking plan in the scenario library.
+let masterclassPlanPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent()
+  .appendingPathComponent("Scenarios/plans/masterclass.json5").path

@@ -19,14 +19,15 @@ let testChannels = [
     reach: PerSegment(1.0), clickThrough: PerSegment(0.3))
 ]
 
-/// Returns one action of every kind by customer 3, signed out and signed in where both occur.
-func everyActionKind(timeZone: String? = nil) -> [CustomerAction] {
+/// Returns one action of every kind by customer 3, signed out and signed in where both occur,
+/// on the website or, with `usesApp`, on the app.
+func everyActionKind(timeZone: String? = nil, usesApp: Bool = false) -> [CustomerAction] {
   let kinds: [(CustomerAction.Kind, Bool)] = [
     (.trailerWatched(channel: 0, classIndex: 0), false),
     (.classViewed(classIndex: 0), false),
     (.classViewed(classIndex: 1), true),
     (.identified(firstTime: true), true),
-    (.identified(firstTime: false), true),
+    (.identified(firstTime: false, classesOwned: [0]), true),
     (.productAdded(classIndex: 0), true),
     (.checkoutStarted(classIndex: 0), true),
     (.orderCompleted(classIndex: 0, orderNumber: 1, revenueCents: 12_000, cause: .checkout), true),
@@ -34,11 +35,13 @@ func everyActionKind(timeZone: String? = nil) -> [CustomerAction] {
       .orderCompleted(
         classIndex: 1, orderNumber: 2, revenueCents: 9_950, cause: .emailReturn), true
     ),
+    (.orderRefunded(classIndex: 1, orderNumber: 2, revenueCents: 9_950), true),
+    (.passwordResetRequested, true),
   ]
   return kinds.enumerated().map { index, entry in
     CustomerAction(
       customer: 3, time: SimTime(milliseconds: Int64(index) * 60_000), kind: entry.0,
-      signedIn: entry.1, timeZone: timeZone)
+      signedIn: entry.1, timeZone: timeZone, usesApp: usesApp)
   }
 }
 
