@@ -26,6 +26,9 @@ public final class CancellationFlag: Sendable {
 /// Reports a pass's progress as the share of simulated time done (0–1).
 public typealias ProgressHandler = (Double) -> Void
 
+/// Observes Collect: a message as it arrived, and the verdict on it.
+typealias CollectObserver = (Message, CollectVerdict) -> Void
+
 /// Everything one pass through the loop produced.
 struct PassResult {
   var collect: CollectCounts
@@ -54,6 +57,8 @@ struct LoopPass {
   let warehouse: WarehouseDestination?
   let cancellation: CancellationFlag?
   let progress: ProgressHandler?
+  /// Called with every message Collect receives, as sent, and what Collect did with it.
+  var collectObserver: CollectObserver? = nil
 
   func run() throws -> PassResult {
     let streams = RandomStreams(seed: scenario.run.seed)
@@ -65,6 +70,7 @@ struct LoopPass {
     var context = try LoopContext(
       scenario: scenario, journey: journey, streams: streams,
       keepsQuarantine: warehouse != nil)
+    context.collectObserver = collectObserver
     var engine = try MessagingEngine(
       configuration: scenario.engage, catalog: scenario.catalog, armPolicy: armPolicy,
       streams: streams)
@@ -171,6 +177,7 @@ struct LoopContext: JourneyContext, EngageContext {
   var collector: Collector
   var router: Router
   var quarantine: [(message: Message, reason: String)] = []
+  var collectObserver: CollectObserver?
   let keepsQuarantine: Bool
   let journey: Journey
   let tracker: Tracker
@@ -248,9 +255,11 @@ struct LoopContext: JourneyContext, EngageContext {
 
   // MARK: Collect and Route
 
-  private mutating func collectAndRoute(_ message: Message) {
-    var message = message
-    switch collector.collect(&message, at: simulator.now) {
+  private mutating func collectAndRoute(_ received: Message) {
+    var message = received
+    let verdict = collector.collect(&message, at: simulator.now)
+    collectObserver?(received, verdict)
+    switch verdict {
     case .accepted:
       for delivery in router.route(message, at: simulator.now) {
         simulator.schedule(
