@@ -30,6 +30,12 @@ public struct Properties: Sendable, Equatable {
     }
   }
 
+  /// Creates properties from entries whose keys are all different, in O(n) rather than the
+  /// O(n²) of setting them one by one.
+  init(distinctEntries: [(key: String, value: PropertyValue)]) {
+    entries = distinctEntries
+  }
+
   public var isEmpty: Bool { entries.isEmpty }
 
   public subscript(key: String) -> PropertyValue? {
