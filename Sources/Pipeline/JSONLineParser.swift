@@ -348,7 +348,7 @@ public struct JSONLineParser {
   }
 }
 
-/// Why a line is not valid JSON, and where.
+/// A syntax error in a line: the problem and its column.
 public struct JSONLineSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The 1-based byte offset in the line where the problem was found.
   public let column: Int

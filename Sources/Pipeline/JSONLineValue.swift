@@ -26,7 +26,8 @@ public enum JSONLineValue: Sendable, Equatable {
   }
 
   /// The value as compact JSON text: no spaces, members in the order written, numbers in the
-  /// shortest form that reads back as the same value.
+  /// shortest form that reads back as the same value of the same case. So a `.number` keeps
+  /// a fraction or an exponent (`1000.0`, `1e+16`) that distinguishes it from an `.integer`.
   public var compactJSON: String {
     var writer = JSONWriter()
     write(to: &writer)
@@ -38,7 +39,7 @@ public enum JSONLineValue: Sendable, Equatable {
     case .null: writer.null()
     case .bool(let flag): writer.bool(flag)
     case .integer(let number): writer.integer(number)
-    case .number(let number): writer.number(number)
+    case .number(let number): writer.raw(number.description)
     case .string(let text): writer.string(text)
     case .array(let elements):
       writer.beginArray()
@@ -70,7 +71,7 @@ public struct JSONLineMember: Sendable, Equatable {
 }
 
 extension [JSONLineMember] {
-  /// The value of the member named `key`, or nil when there is none.
+  /// Returns the value of the member named `key`, or nil when there is none.
   public subscript(key key: String) -> JSONLineValue? {
     first(where: { $0.key == key })?.value
   }
