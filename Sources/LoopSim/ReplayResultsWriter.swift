@@ -45,7 +45,8 @@ struct ReplayResultsWriter {
       ]
     }
     for (key, value) in rows {
-      try database.run("INSERT INTO run_metadata (key, value) VALUES (?, ?)", binding: [key, value])
+      try database.run(
+        "INSERT INTO run_metadata (key, value) VALUES (?, ?)", binding: [key, value])
     }
   }
 
@@ -111,7 +112,8 @@ struct ReplayResultsWriter {
   /// Writes the counts of `summary.json` as rows: stage `replay` for the lines, `collect`
   /// for the totals, `file` and `engine` for each origin, `route` per destination.
   private func writeCounts(_ summary: ReplaySummary) throws {
-    let insert = "INSERT INTO pipeline_counts (stage, destination, counter, value) VALUES (?, ?, ?, ?)"
+    let insert =
+      "INSERT INTO pipeline_counts (stage, destination, counter, value) VALUES (?, ?, ?, ?)"
     func row(_ stage: String, _ destination: String?, _ counter: String, _ value: Int) throws {
       try database.run(insert, binding: [stage, destination, counter, value])
     }

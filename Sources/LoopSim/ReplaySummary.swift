@@ -224,7 +224,9 @@ public struct ReplaySummary: Sendable {
     lines.append("")
     var workflowLine = "Workflow   \(workflow): \(enrolled) enrolled"
     if !assignments.isEmpty {
-      workflowLine += "; " + assignments.map { "\($0.arm) \($0.customers)" }
+      workflowLine +=
+        "; "
+        + assignments.map { "\($0.arm) \($0.customers)" }
         .joined(separator: ", ")
     }
     lines.append(workflowLine)

@@ -9,7 +9,8 @@ enum ReplayVerb {
 
   static let spec = VerbSpec(
     name: "replay",
-    summary: "Replay a file of Segment messages through a scenario's pipeline and messaging engine.",
+    summary:
+      "Replay a file of Segment messages through a scenario's pipeline and messaging engine.",
     usage: "loopsim replay FILE [--scenario SCENARIO] [--seed S] [--set PATH=VALUE]... "
       + "[--out DIR] [--json]",
     discussion: """

@@ -67,7 +67,8 @@ struct SegmentFields {
     let sent = try Self.time("sentAt", in: members, clock: clock)
     _ = try Self.time("receivedAt", in: members, clock: clock)
     guard let timestamp = written ?? sent, let sentAt = sent ?? written else {
-      throw SegmentLineRejection("missing timestamp", "the message has neither timestamp nor sentAt")
+      throw SegmentLineRejection(
+        "missing timestamp", "the message has neither timestamp nor sentAt")
     }
     for (field, time) in [("timestamp", timestamp), ("sentAt", sentAt)] {
       if time < .zero {

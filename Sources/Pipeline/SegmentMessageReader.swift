@@ -110,7 +110,8 @@ public struct SegmentMessageReader {
     }
     if let offset = JSONLineParser.firstInvalidUTF8Byte(in: line) {
       return .rejected(
-        SegmentLineRejection("invalid UTF-8", "the byte at column \(offset + 1) is not valid UTF-8"))
+        SegmentLineRejection("invalid UTF-8", "the byte at column \(offset + 1) is not valid UTF-8")
+      )
     }
 
     let value: JSONLineValue
