@@ -67,15 +67,17 @@ private func time(_ text: String) -> SimTime? {
   #expect(read.properties["coupon"] == .json("null"))
   #expect(read.properties["variants"] == .strings(["blue", "red"]))
   #expect(read.properties["dimensions"] == .json(#"{"w":2.5}"#))
-  #expect(read.properties.entries.map(\.key) == [
-    "product_id", "price", "currency", "quantity", "coupon", "variants", "dimensions",
-  ])
+  #expect(
+    read.properties.entries.map(\.key) == [
+      "product_id", "price", "currency", "quantity", "coupon", "variants", "dimensions",
+    ])
   #expect(read.context.timezone == "Europe/Berlin")
   #expect(read.context.campaign == nil)
   #expect(read.context.loopsimSource == nil)
   #expect(
     read.context.json
-      == #"{"library":{"name":"analytics.js","version":"5.2.0"},"timezone":"Europe/Berlin","ip":"203.0.113.9"}"#
+      == #"{"library":{"name":"analytics.js","version":"5.2.0"},"timezone":"Europe/Berlin","#
+      + #""ip":"203.0.113.9"}"#
   )
 }
 
@@ -101,8 +103,9 @@ private func time(_ text: String) -> SimTime? {
 @Test func readerReadsPage() throws {
   let read = try message(
     #"{"type":"page","messageId":"m-3","anonymousId":"a-17","name":"Class","#
-      + #""properties":{"path":"/classes/jazz-piano","url":"https://example.com/classes/jazz-piano"},"#
-      + #""context":{"campaign":{"name":"spring","source":"google","medium":"cpc","content":"jazz"}},"#
+      + #""properties":{"path":"/classes/jazz-piano","#
+      + #""url":"https://example.com/classes/jazz-piano"},"context":{"campaign":{"name":"spring","#
+      + #""source":"google","medium":"cpc","content":"jazz"}},"#
       + #""sentAt":"2026-01-07T12:00:00Z"}"#)
   #expect(read.type == .page)
   #expect(read.name == "Class")
@@ -306,7 +309,9 @@ private let rejectedLines: [(name: String, line: [UInt8], reason: String)] = [
   ("capitalised type", bytes(#"{"type":"Track",\#(valid)}"#), "unknown type"),
   ("numeric type", bytes(#"{"type":1,\#(valid)}"#), "unknown type"),
   ("invented type", bytes(#"{"type":"purchase",\#(valid)}"#), "unknown type"),
-  ("numeric messageId", bytes(#"{"type":"track","messageId":7,"userId":"u"}"#), "invalid messageId"),
+  (
+    "numeric messageId", bytes(#"{"type":"track","messageId":7,"userId":"u"}"#), "invalid messageId"
+  ),
   (
     "object anonymousId", bytes(#"{"type":"track","anonymousId":{},"userId":"u"}"#),
     "invalid anonymousId"
@@ -314,13 +319,19 @@ private let rejectedLines: [(name: String, line: [UInt8], reason: String)] = [
   ("numeric userId", bytes(#"{"type":"track","userId":42}"#), "invalid userId"),
   ("array event", bytes(#"{"type":"track","event":["E"],\#(valid)}"#), "invalid event"),
   ("boolean name", bytes(#"{"type":"page","name":true,\#(valid)}"#), "invalid name"),
-  ("numeric previousId", bytes(#"{"type":"alias","previousId":1,\#(valid)}"#), "invalid previousId"),
+  (
+    "numeric previousId", bytes(#"{"type":"alias","previousId":1,\#(valid)}"#), "invalid previousId"
+  ),
   ("numeric groupId", bytes(#"{"type":"group","groupId":1,\#(valid)}"#), "invalid groupId"),
-  ("string properties", bytes(#"{"type":"track","properties":"x",\#(valid)}"#), "invalid properties"),
+  (
+    "string properties", bytes(#"{"type":"track","properties":"x",\#(valid)}"#),
+    "invalid properties"
+  ),
   ("array traits", bytes(#"{"type":"identify","traits":[],\#(valid)}"#), "invalid traits"),
   ("string context", bytes(#"{"type":"track","context":"x",\#(valid)}"#), "invalid context"),
   (
-    "unknown source marker", bytes(#"{"type":"track","context":{"loopsimSource":"web"},\#(valid)}"#),
+    "unknown source marker",
+    bytes(#"{"type":"track","context":{"loopsimSource":"web"},\#(valid)}"#),
     "invalid context.loopsimSource"
   ),
   (
@@ -337,11 +348,13 @@ private let rejectedLines: [(name: String, line: [UInt8], reason: String)] = [
     "property value over 1 MiB"
   ),
   (
-    "context member over 1 MiB", bytes(#"{"type":"track","context":{"page":\#(overLimit)},\#(valid)}"#),
+    "context member over 1 MiB",
+    bytes(#"{"type":"track","context":{"page":\#(overLimit)},\#(valid)}"#),
     "property value over 1 MiB"
   ),
   (
-    "timestamp in words", bytes(#"{"type":"track","messageId":"m","userId":"u","timestamp":"yesterday"}"#),
+    "timestamp in words",
+    bytes(#"{"type":"track","messageId":"m","userId":"u","timestamp":"yesterday"}"#),
     "invalid timestamp"
   ),
   (
@@ -354,9 +367,15 @@ private let rejectedLines: [(name: String, line: [UInt8], reason: String)] = [
     bytes(#"{"type":"track","messageId":"m","userId":"u","timestamp":1767859200000}"#),
     "invalid timestamp"
   ),
-  ("bad sentAt", bytes(#"{"type":"track","sentAt":"2026-02-30T00:00:00Z",\#(valid)}"#), "invalid timestamp"),
+  (
+    "bad sentAt", bytes(#"{"type":"track","sentAt":"2026-02-30T00:00:00Z",\#(valid)}"#),
+    "invalid timestamp"
+  ),
   ("bad receivedAt", bytes(#"{"type":"track","receivedAt":"now",\#(valid)}"#), "invalid timestamp"),
-  ("no timestamp", bytes(#"{"type":"track","messageId":"m","userId":"u","event":"E"}"#), "missing timestamp"),
+  (
+    "no timestamp", bytes(#"{"type":"track","messageId":"m","userId":"u","event":"E"}"#),
+    "missing timestamp"
+  ),
   (
     "only receivedAt",
     bytes(#"{"type":"track","messageId":"m","userId":"u","receivedAt":"2026-01-08T08:00:00Z"}"#),
@@ -368,7 +387,8 @@ private let rejectedLines: [(name: String, line: [UInt8], reason: String)] = [
     "timestamp before the scenario start"
   ),
   (
-    "sent before the start", bytes(#"{"type":"track","sentAt":"2026-01-05T00:30:00+01:00",\#(valid)}"#),
+    "sent before the start",
+    bytes(#"{"type":"track","sentAt":"2026-01-05T00:30:00+01:00",\#(valid)}"#),
     "timestamp before the scenario start"
   ),
   (
@@ -408,7 +428,10 @@ func readerRejectsLine(name: String, line: [UInt8], reason: String) throws {
 @Test func readerRejectionDetailsNameTheProblem() throws {
   let cases: [(line: String, detail: String)] = [
     (#"{"type":"track","#, "expected a quoted key at column 17"),
-    (#"{"type":"Track"}"#, #"type is "Track"; expected track, identify, page, screen, group or alias"#),
+    (
+      #"{"type":"Track"}"#,
+      #"type is "Track"; expected track, identify, page, screen, group or alias"#
+    ),
     (#"{"type":"track","userId":42}"#, "userId is a number; expected a string"),
     (
       #"{"type":"track","messageId":"m","userId":"u","timestamp":"2026-01-04T23:00:00Z"}"#,
