@@ -27,8 +27,9 @@ enum ReplayVerb {
       Timestamps must be ISO 8601 date-times with seconds and an offset, from run.start to
       the end of the scenario's run. A line that is not a message (invalid JSON or UTF-8, a
       missing or unknown type, a field of the wrong type, a bad or out-of-window timestamp,
-      a line over 4 MiB, a property value over 1 MiB) is quarantined with its line number
-      and a reason, and the replay goes on. Blank lines are counted and skipped.
+      a line over 4 MiB, a property value over 1 MiB, more than 10,000 properties) is
+      quarantined with its line number and a reason, and the replay goes on. Blank lines
+      are counted and skipped.
 
       Writes results.sqlite and summary.json into DIR (default: a new folder under
       Results/runs/) and prints the summary. Exits with 0 when the replay ran, even with

@@ -57,6 +57,12 @@ struct SegmentFields {
           "\(field).\(member.key.prefix(100)) has \(member.byteCount) bytes of JSON; the limit "
             + "is \(SegmentMessageReader.maximumValueBytes)")
       }
+      if fieldMembers.count > SegmentMessageReader.maximumMembers {
+        throw SegmentLineRejection(
+          "more than 10,000 properties",
+          "\(field) has \(fieldMembers.count) members; the limit is "
+            + "\(SegmentMessageReader.maximumMembers)")
+      }
     }
     properties = Properties(
       distinctEntries: propertyMembers.map { ($0.key, Self.propertyValue($0.value)) })

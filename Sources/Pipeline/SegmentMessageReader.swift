@@ -41,7 +41,8 @@ public struct SegmentLineRejection: Error, Sendable, Equatable {
 /// JSON type: `messageId`, `anonymousId`, `userId`, `event`, `name`, `previousId` and
 /// `groupId` must be strings, `properties`, `traits` and `context` objects, and `null`
 /// counts as absent), `invalid context.loopsimSource`, `property value over 1 MiB` (in
-/// `properties`, `traits` or `context`), `invalid timestamp` (`timestamp`, `sentAt` or
+/// `properties`, `traits` or `context`), `more than 10,000 properties` (in one of those
+/// three objects), `invalid timestamp` (`timestamp`, `sentAt` or
 /// `receivedAt`), `missing timestamp` (neither `timestamp` nor `sentAt`),
 /// `timestamp before the scenario start`, `timestamp after the scenario end`,
 /// `alias without previousId`, `group without groupId`. Collect then applies its own
@@ -75,6 +76,9 @@ public struct SegmentMessageReader {
   /// The largest value of one member of `properties`, `traits` or `context`, in bytes of
   /// its JSON text.
   public static let maximumValueBytes = 1_048_576
+  /// The most members of `properties`, `traits` or `context`. Real messages have far fewer,
+  /// and a limit keeps the tracking plan's per-property work on one message small.
+  public static let maximumMembers = 10_000
 
   /// The events that the messaging engine sends, skipped when a line is not marked.
   public static let engineEvents: Set<String> = [

@@ -353,6 +353,14 @@ private let rejectedLines: [(name: String, line: [UInt8], reason: String)] = [
     "property value over 1 MiB"
   ),
   (
+    "too many properties",
+    bytes(
+      #"{"type":"track","event":"E","properties":{"#
+        + (0...SegmentMessageReader.maximumMembers).map { #""p\#($0)":1"# }.joined(separator: ",")
+        + #"},\#(valid)}"#),
+    "more than 10,000 properties"
+  ),
+  (
     "timestamp in words",
     bytes(#"{"type":"track","messageId":"m","userId":"u","timestamp":"yesterday"}"#),
     "invalid timestamp"
