@@ -31,7 +31,7 @@ struct ReplayInput {
 
   var skipped: Int { skipReasons.values.reduce(0, +) }
 
-  /// The most bytes of a rejected line kept in the `quarantine` table.
+  /// The maximum number of bytes of a rejected line kept in the `quarantine` table.
   static let storedLineBytes = 65_536
   /// Bytes read per read(2).
   private static let chunkSize = 1 << 20
@@ -43,8 +43,9 @@ struct ReplayInput {
   /// `SegmentMessageReader.maximumLineBytes` is quarantined without being kept whole, so
   /// memory stays bounded by the longest accepted line plus the messages.
   ///
-  /// - Throws: `InputError` when the file is missing, is a folder or cannot be read at all;
-  ///   `RuntimeFailure` when reading fails partway; `Interrupted` when `cancellation` is set.
+  /// - Throws: `InputError` when the file is missing, is a folder or cannot be read at all.
+  ///   `RuntimeFailure` when reading fails partway, and `Interrupted` when `cancellation` is
+  ///   set.
   static func read(
     path: String, reader: SegmentMessageReader, cancellation: CancellationFlag?
   ) throws -> ReplayInput {

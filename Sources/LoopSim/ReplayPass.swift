@@ -249,11 +249,11 @@ struct ReplayContext: EngageContext {
     ids.newID(for: customer)
   }
 
-  /// Returns 0: a replay knows no customer's interests. The `emails` table stores null.
+  /// Returns 0, because a replay has no customer's interests. The `emails` table stores null.
   func relevance(of classIndices: [Int], customer: UInt64) -> Double { 0 }
 
-  /// Returns 1: a replay knows no customer's segment, so the email step's probabilities
-  /// apply unchanged.
+  /// Returns 1, because a replay has no customer's segment, so the email step's
+  /// probabilities apply unchanged.
   func emailResponsiveness(customer: UInt64) -> Double { 1 }
 
   /// Does nothing: a replay has no behaviour model.

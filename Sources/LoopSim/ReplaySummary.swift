@@ -156,6 +156,7 @@ public struct ReplaySummary: Sendable {
     writeCounts("flagReasons", collect.flagReasons, to: &writer)
     writer.member("propertiesDropped", collect.propertiesDropped)
     writeCounts("propertyDropReasons", collect.propertyDropReasons, to: &writer)
+
     for (key, counts) in [("fromFile", fromFile), ("fromEngine", fromEngine)] {
       writer.key(key)
       writer.beginObject()
@@ -166,6 +167,7 @@ public struct ReplaySummary: Sendable {
       writer.member("flagged", counts.flagged)
       writer.endObject()
     }
+
     writer.key("destinations")
     writer.beginObject()
     for (kind, counts) in destinations {

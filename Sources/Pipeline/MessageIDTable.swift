@@ -21,7 +21,7 @@ public struct MessageIDTable: Sendable {
 
   /// Returns a new id for one of the engine's messages to `customer`. It renders as
   /// `CUSTOMER-COUNTER`, and a counter whose rendering a file's spelling already uses is
-  /// passed over, so the warehouse never sees one id twice. Call it only after every line
+  /// passed over, so the warehouse never receives one id twice. Call it only after every line
   /// of the file was read.
   public mutating func newID(for customer: UInt64) -> MessageID {
     while true {

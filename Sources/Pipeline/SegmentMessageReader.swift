@@ -1,6 +1,6 @@
 import Simulation
 
-/// What `SegmentMessageReader` made of one line of a Segment export.
+/// The result of reading one line of a Segment export with `SegmentMessageReader`.
 public enum SegmentLine: Sendable {
   /// A message for Collect, which still applies its own checks.
   case message(Message)
@@ -24,7 +24,8 @@ public struct SegmentLineRejection: Error, Sendable, Equatable {
     self.detail = detail
   }
 
-  /// A line longer than `SegmentMessageReader.maximumLineBytes`, which is not parsed.
+  /// Returns the rejection of a line longer than `SegmentMessageReader.maximumLineBytes`,
+  /// which is not parsed.
   public static func lineTooLong(byteCount: Int) -> SegmentLineRejection {
     SegmentLineRejection(
       "line over 4 MiB",
@@ -71,13 +72,14 @@ public struct SegmentLineRejection: Error, Sendable, Equatable {
 /// track message whose event is one the messaging engine sends (`Experiment Viewed`,
 /// `Email Sent`, `Email Delivered`, `Email Bounced`, `Email Opened`, `Email Link Clicked`).
 public struct SegmentMessageReader {
-  /// The longest line read, in bytes. Longer lines are quarantined without being parsed.
+  /// The maximum length of a line, in bytes. Longer lines are quarantined unparsed.
   public static let maximumLineBytes = 4 * 1_048_576
   /// The largest value of one member of `properties`, `traits` or `context`, in bytes of
   /// its JSON text.
   public static let maximumValueBytes = 1_048_576
-  /// The most members of `properties`, `traits` or `context`. Real messages have far fewer,
-  /// and a limit keeps the tracking plan's per-property work on one message small.
+  /// The maximum number of members of `properties`, `traits` or `context`. Real messages
+  /// have far fewer, and a limit keeps the tracking plan's per-property work on one message
+  /// small.
   public static let maximumMembers = 10_000
 
   /// The events that the messaging engine sends, skipped when a line is not marked.

@@ -3,7 +3,7 @@
 /// `run_metadata`, `messages`, `assignments`, `pipeline_counts` and `funnel` have the
 /// layout of a run's tables. The `quarantine` table adds the file's line and the reader's
 /// detail, and allows a null type and timestamp for a line that is not a message. The
-/// `emails` table allows a null relevance, because a replay knows no customer's interests.
+/// `emails` table allows a null relevance, because a replay has no customer's interests.
 public enum ReplaySchema {
   /// Version of this schema, stored in `run_metadata` as `schemaVersion`.
   public static let version = 1
