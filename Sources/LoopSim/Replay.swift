@@ -48,6 +48,9 @@ public enum Replay {
   public static func execute(file: String, scenario: Scenario, options: ReplayOptions) throws
     -> ReplayOutcome
   {
+    let destination = try OutputDirectory.choose(
+      requested: options.outputDirectory, resultsRoot: options.resultsRoot,
+      scenarioName: scenario.name + "-replay")
     let reader = SegmentMessageReader(clock: scenario.run.clock, end: scenario.run.end)
     let input = try ReplayInput.read(
       path: file, reader: reader, cancellation: options.cancellation)
@@ -56,9 +59,6 @@ public enum Replay {
         + "\(input.rejected.count) quarantined, \(input.skipped) skipped, "
         + "\(input.emptyLines) empty")
 
-    let destination = try OutputDirectory.choose(
-      requested: options.outputDirectory, resultsRoot: options.resultsRoot,
-      scenarioName: scenario.name + "-replay")
     let staging = try OutputDirectory.createStaging(for: destination)
     do {
       let summary = try writeResults(scenario, input: input, into: staging, options: options)

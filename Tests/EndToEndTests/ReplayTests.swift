@@ -296,6 +296,40 @@ struct ReplayTests {
     return result.standardError
   }
 
+  @Test func replayOutputFolderNotEmptyExitsTwo() throws {
+    let file = try Self.write([])
+    let output = try TestSupport.temporaryDirectory()
+    try Data("x".utf8).write(to: output.appendingPathComponent("keep"))
+    let message = try Self.expectRejected([
+      file, "--scenario", TestSupport.flagshipScenario, "--out", output.path,
+    ])
+    #expect(message.contains("not empty"))
+  }
+
+  /// Ctrl-C during a replay removes the partial output and exits with 130.
+  @Test func replayInterruptedRemovesPartialOutput() throws {
+    var text = ""
+    for index in 0..<300_000 {
+      text +=
+        #"{"type":"page","messageId":"m-\#(index)","anonymousId":"a-\#(index % 1_000)","#
+        + #""timestamp":"2026-01-06T00:00:00Z"}"# + "\n"
+    }
+    let file = try Self.write(Array(text.utf8))
+    let parent = try TestSupport.temporaryDirectory()
+    let result = try TestSupport.runLoopSim(
+      [
+        "replay", file, "--scenario", TestSupport.flagshipScenario, "--out",
+        parent.appendingPathComponent("replay").path, "--quiet",
+      ]
+    ) { process in
+      Thread.sleep(forTimeInterval: 0.5)
+      process.interrupt()
+    }
+    #expect(result.status == 130, "stderr: \(result.standardError)")
+    #expect(result.standardError.contains("interrupted"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+  }
+
   @Test func replayMissingFileExitsTwo() throws {
     let missing = try TestSupport.temporaryDirectory().appendingPathComponent("none.jsonl").path
     let message = try Self.expectRejected([missing, "--scenario", TestSupport.flagshipScenario])
