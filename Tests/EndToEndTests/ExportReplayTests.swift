@@ -123,17 +123,21 @@ struct ExportReplayTests {
   /// Ctrl-C during a run leaves neither the export nor its hidden partial file.
   @Test func exportRemovedWhenInterrupted() throws {
     let folder = try TestSupport.temporaryDirectory("loopsim-export")
+    var duringRun: [String] = []
     let result = try TestSupport.runLoopSim(
       [
-        "run", TestSupport.flagshipScenario, "--customers", "2000000", "--out",
+        "run", TestSupport.flagshipScenario, "--customers", "300000", "--out",
         folder.appendingPathComponent("run").path, "--export-messages",
         folder.appendingPathComponent("messages.jsonl").path, "--quiet",
       ]
     ) { process in
       Thread.sleep(forTimeInterval: 1.5)
+      duringRun = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
       process.interrupt()
     }
     #expect(result.status == 130, "stderr: \(result.standardError)")
+    #expect(duringRun.contains { $0.hasPrefix(".messages.jsonl.partial-") }, "\(duringRun)")
+    #expect(!duringRun.contains("messages.jsonl"))
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
   }
 
