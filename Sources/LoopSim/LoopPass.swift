@@ -29,6 +29,9 @@ public final class CancellationFlag: Sendable {
 /// Reports a pass's progress as the share of simulated time done (0–1).
 public typealias ProgressHandler = (Double) -> Void
 
+/// Observes Collect: a message as it arrived, and the verdict on it.
+typealias CollectObserver = (Message, CollectVerdict) -> Void
+
 /// Everything one pass through the loop produced.
 struct PassResult {
   var collect: CollectCounts
@@ -60,6 +63,8 @@ struct LoopPass {
   let warehouse: WarehouseDestination?
   let cancellation: CancellationFlag?
   let progress: ProgressHandler?
+  /// Called with every message Collect receives, as sent, and what Collect did with it.
+  var collectObserver: CollectObserver? = nil
 
   func run() throws -> PassResult {
     let streams = RandomStreams(seed: scenario.run.seed)
@@ -71,6 +76,7 @@ struct LoopPass {
     var context = try LoopContext(
       scenario: scenario, journey: journey, streams: streams,
       keepsRecords: warehouse != nil)
+    context.collectObserver = collectObserver
     var engine = try MessagingEngine(
       configuration: scenario.engage, catalog: scenario.catalog, armPolicy: armPolicy,
       streams: streams)
@@ -187,6 +193,7 @@ struct LoopContext: JourneyContext, EngageContext {
   var collector: Collector
   var router: Router
   var quarantine: [(message: Message, reason: String)] = []
+  var collectObserver: CollectObserver?
   /// Whether the pass keeps the quarantined messages, merges and dead letters for the
   /// results tables.
   let keepsRecords: Bool
@@ -276,9 +283,11 @@ struct LoopContext: JourneyContext, EngageContext {
 
   // MARK: Collect and Route
 
-  mutating func collectAndRoute(_ message: Message) {
-    var message = message
-    switch collector.collect(&message, at: simulator.now) {
+  mutating func collectAndRoute(_ received: Message) {
+    var message = received
+    let verdict = collector.collect(&message, at: simulator.now)
+    collectObserver?(received, verdict)
+    switch verdict {
     case .accepted:
       for delivery in router.route(message, at: simulator.now) {
         simulator.schedule(

@@ -15,16 +15,20 @@ public struct RunOptions {
   /// Called with the pass name and the share of simulated time done. Calls never
   /// overlap, even when replicates run on several threads.
   public var progress: (@Sendable (String, Double) -> Void)?
+  /// The JSON Lines file that receives every message of the factual pass as Collect
+  /// received it (`--export-messages`), or nil. Single runs only.
+  public var exportMessages: String?
 
   public init(
     outputDirectory: String? = nil, resultsRoot: String = "Results",
     cancellation: CancellationFlag? = nil,
-    progress: (@Sendable (String, Double) -> Void)? = nil
+    progress: (@Sendable (String, Double) -> Void)? = nil, exportMessages: String? = nil
   ) {
     self.outputDirectory = outputDirectory
     self.resultsRoot = resultsRoot
     self.cancellation = cancellation
     self.progress = progress
+    self.exportMessages = exportMessages
   }
 }
 
@@ -43,18 +47,24 @@ public enum LoopRun {
   /// then lift is measured from the warehouse.
   ///
   /// The folder is written under a temporary name and renamed when complete, so an
-  /// interrupted or failed run leaves nothing that looks finished.
+  /// interrupted or failed run leaves nothing that looks finished. The message export, when
+  /// requested, is published just before the folder and removed if the folder fails.
   public static func execute(_ scenario: Scenario, options: RunOptions) throws -> RunOutcome {
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
       scenarioName: scenario.name)
+    let export = try options.exportMessages.map {
+      try MessageExport(path: $0, clock: scenario.run.clock)
+    }
     let staging = try OutputDirectory.createStaging(for: destination)
     do {
-      let summary = try writeResults(scenario, into: staging, options: options)
+      let summary = try writeResults(scenario, into: staging, options: options, export: export)
+      try export?.commit()
       let published = try OutputDirectory.publish(
         staging, as: destination, isDefault: options.outputDirectory == nil)
       return RunOutcome(directory: published, summary: summary)
     } catch {
+      export?.discard()
       try? FileManager.default.removeItem(atPath: staging)
       if let sqlite = error as? SQLiteError, sqlite.isIOErrorOrDiskFull {
         throw RuntimeFailure("writing results failed: \(sqlite.description)")
@@ -64,7 +74,7 @@ public enum LoopRun {
   }
 
   private static func writeResults(
-    _ scenario: Scenario, into directory: String, options: RunOptions
+    _ scenario: Scenario, into directory: String, options: RunOptions, export: MessageExport?
   ) throws -> RunSummary {
     let database = try Database(path: directory + "/results.sqlite")
     try database.execute(ResultsSchema.sql)
@@ -72,7 +82,7 @@ public enum LoopRun {
       "running \(scenario.name): \(scenario.run.customers) customers, seed \(scenario.run.seed)")
     let computation = try compute(
       scenario, database: database, cancellation: options.cancellation,
-      progress: options.progress)
+      progress: options.progress, export: export)
     try database.transaction { database in
       try ResultsWriter(database: database, clock: scenario.run.clock).write(
         scenario: scenario, pass: computation.factual, truth: computation.truth,
@@ -92,17 +102,19 @@ public enum LoopRun {
 
   /// Runs the passes of `scenario` and measures lift: the factual pass loads the warehouse
   /// in `database`; one pass per experiment arm forces every customer into that arm with
-  /// the same keyed draws, which gives the ground truth.
+  /// the same keyed draws, which gives the ground truth. The factual pass's messages also
+  /// go to `export`.
   static func compute(
     _ scenario: Scenario, database: Database, cancellation: CancellationFlag?,
-    progress: ((String, Double) -> Void)?
+    progress: ((String, Double) -> Void)?, export: MessageExport? = nil
   ) throws -> Computation {
     let factual = try database.transaction { database in
       try LoopPass(
         scenario: scenario, armPolicy: .assigned,
         warehouse: WarehouseDestination(database: database, clock: scenario.run.clock),
         cancellation: cancellation,
-        progress: progress.map { report in { report("factual pass", $0) } }
+        progress: progress.map { report in { report("factual pass", $0) } },
+        collectObserver: export.map { export in { message, _ in export.append(message) } }
       ).run()
     }
     logger.debug("factual pass done: \(factual.eventsProcessed) events")

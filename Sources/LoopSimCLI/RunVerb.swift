@@ -9,7 +9,7 @@ enum RunVerb {
     name: "run",
     summary: "Run a scenario through the whole loop and write its results folder.",
     usage: "loopsim run SCENARIO [--customers N] [--seed S] [--set PATH=VALUE]... "
-      + "[--out DIR] [--json] [--replicates R [--jobs J]]",
+      + "[--out DIR] [--json] [--export-messages FILE] [--replicates R [--jobs J]]",
     discussion: """
       Simulates the scenario's customers, the pipeline and the messaging engine, then
       measures the workflow's lift against its holdout, beside the true lift. Writes
@@ -20,12 +20,20 @@ enum RunVerb {
       reports, per arm, the mean estimate of the absolute lift, its bias against the true
       lift, and the coverage of the 95 % interval. Coverage far from 95 % is stated as a
       finding.
+
+      With --export-messages FILE, also writes every message that Collect received
+      (accepted, quarantined and dropped) to FILE, in the order Collect received them: one
+      Segment Spec JSON object per line, with context.loopsimSource set to front-end,
+      back-end or messaging. `loopsim replay` reads this file.
       """,
     positionalName: "SCENARIO",
     positionalRange: 1...1,
     options: overrideOptions + [
       .value("--out", "DIR", help: "Write the results into DIR, which must not exist or be empty."),
       .flag("--json", help: "Print summary.json instead of the summary table."),
+      .value(
+        "--export-messages", "FILE",
+        help: "Write every message Collect received to FILE (JSON Lines), which must not exist."),
       .value(
         "--replicates", "R",
         help: "Run R replicates (1 to 10000) with consecutive seeds and report calibration."),
@@ -57,9 +65,15 @@ enum RunVerb {
     let progress = ProgressReporter(enabled: !arguments.flag("--quiet"))
     let options = RunOptions(
       outputDirectory: arguments.value("--out"), cancellation: cancellation,
-      progress: { phase, fraction in progress.report(phase: phase, fraction: fraction) })
+      progress: { phase, fraction in progress.report(phase: phase, fraction: fraction) },
+      exportMessages: arguments.value("--export-messages"))
 
     if let replicates = try integerOption(arguments, "--replicates", in: 1...10_000) {
+      if options.exportMessages != nil {
+        throw UsageError(
+          message: "--export-messages applies only to a single run, not with --replicates.",
+          verb: spec.name)
+      }
       let jobs =
         try integerOption(arguments, "--jobs", in: 1...1_024)
         ?? ProcessInfo.processInfo.activeProcessorCount

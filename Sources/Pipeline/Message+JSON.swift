@@ -13,25 +13,36 @@ extension Properties {
     writer.beginObject()
     for (key, value) in entries {
       writer.key(key)
-      switch value {
-      case .string(let text): writer.string(text)
-      case .integer(let number): writer.integer(number)
-      case .number(let number): writer.number(number)
-      case .bool(let flag): writer.bool(flag)
-      case .strings(let list):
-        writer.beginArray()
-        for item in list { writer.string(item) }
-        writer.endArray()
-      }
+      value.write(to: &writer)
     }
     writer.endObject()
   }
 }
 
+extension PropertyValue {
+  func write(to writer: inout JSONWriter) {
+    switch self {
+    case .string(let text): writer.string(text)
+    case .integer(let number): writer.integer(number)
+    case .number(let number): writer.number(number)
+    case .bool(let flag): writer.bool(flag)
+    case .strings(let list):
+      writer.beginArray()
+      for item in list { writer.string(item) }
+      writer.endArray()
+    case .json(let text): writer.raw(text)
+    }
+  }
+}
+
 extension MessageContext {
   /// The context object as JSON: the `library` that sent the message, the `campaign` when
-  /// the landing URL carried UTM parameters, the device's `timezone` when known, and the
-  /// `app` and `device` on messages from the mobile app.
+  /// the landing URL carried UTM parameters, the device's `timezone` when known, the
+  /// `app` and `device` on messages from the mobile app, the `loopsimSource` when set,
+  /// then the other members of a replayed message.
+  ///
+  /// The library is `{"name":"loopsim"}` unless the other members carry a `library` of
+  /// their own.
   public var json: String {
     var writer = JSONWriter()
     write(to: &writer)
@@ -41,9 +52,13 @@ extension MessageContext {
   func write(to writer: inout JSONWriter) {
     writer.beginObject()
     writer.key("library")
-    writer.beginObject()
-    writer.member("name", "loopsim")
-    writer.endObject()
+    if let library = otherMembers["library"] {
+      library.write(to: &writer)
+    } else {
+      writer.beginObject()
+      writer.member("name", "loopsim")
+      writer.endObject()
+    }
     if let campaign {
       writer.key("campaign")
       writer.beginObject()
@@ -72,6 +87,13 @@ extension MessageContext {
       writer.member("type", device.type)
       writer.endObject()
     }
+    if let loopsimSource {
+      writer.member("loopsimSource", loopsimSource.rawValue)
+    }
+    for (key, value) in otherMembers.entries where key != "library" {
+      writer.key(key)
+      value.write(to: &writer)
+    }
     writer.endObject()
   }
 }
@@ -87,6 +109,7 @@ extension Message {
     if let anonymousId { writer.member("anonymousId", anonymousId) }
     if let userId { writer.member("userId", userId) }
     if let previousId { writer.member("previousId", previousId) }
+    if let groupId { writer.member("groupId", groupId) }
     if let event { writer.member("event", event) }
     if let name { writer.member("name", name) }
     writer.member("timestamp", clock.iso8601(timestamp))

@@ -12,6 +12,9 @@ public enum PropertyValue: Sendable, Equatable {
   case number(Double)
   case bool(Bool)
   case strings([String])
+  /// Any other JSON value (null, an object, or an array that is not all strings) as compact
+  /// JSON text. Only messages read from a file carry one, and it passes through unchanged.
+  case json(String)
 }
 
 /// Properties or traits in the order they were set, so rendering never depends on
@@ -25,6 +28,12 @@ public struct Properties: Sendable, Equatable {
     for (key, value) in entries {
       self[key] = value
     }
+  }
+
+  /// Creates properties from entries whose keys are all different, in O(n) rather than the
+  /// O(n²) of setting them one by one.
+  init(distinctEntries: [(key: String, value: PropertyValue)]) {
+    entries = distinctEntries
   }
 
   public var isEmpty: Bool { entries.isEmpty }
@@ -62,17 +71,21 @@ public struct Properties: Sendable, Equatable {
 }
 
 /// A message id that is unique and deterministic: the customer who caused the message and
-/// a per-customer counter, never `UUID()`. Rendered as `CUSTOMER-COUNTER`.
+/// a per-customer counter, never `UUID()`. Rendered as `CUSTOMER-COUNTER`, or as the
+/// sender's own spelling for a message read from a file.
 public struct MessageID: Hashable, Sendable, CustomStringConvertible {
   public let customer: UInt64
   public let counter: UInt32
+  /// The `messageId` as a replayed file spelled it; nil for the ids LoopSim makes.
+  public let external: String?
 
-  public init(customer: UInt64, counter: UInt32) {
+  public init(customer: UInt64, counter: UInt32, external: String? = nil) {
     self.customer = customer
     self.counter = counter
+    self.external = external
   }
 
-  public var description: String { "\(customer)-\(counter)" }
+  public var description: String { external ?? "\(customer)-\(counter)" }
 }
 
 /// Where a message was produced: the website or app (front end) or the backend.
@@ -113,9 +126,11 @@ public struct Message: Sendable {
   public var event: String?
   /// The page or screen name of a `page` or `screen` message.
   public var name: String?
+  /// The group (account, company) of a `group` message.
+  public var groupId: String?
   public var properties: Properties
   public var traits: Properties
-  /// The spec's `context` object; only the fields LoopSim fills are modelled.
+  /// The spec's `context` object: the fields LoopSim fills, and a replayed message's others.
   public var context = MessageContext()
   public var source: MessageSource
   /// The customer the simulator knows sent it; ground truth, not part of the spec, and
@@ -197,7 +212,8 @@ public struct DeviceContext: Sendable, Equatable {
   }
 }
 
-/// The parts of the spec's `context` object that LoopSim fills.
+/// The parts of the spec's `context` object that LoopSim fills, plus the members of a
+/// replayed message's context that LoopSim does not model.
 public struct MessageContext: Sendable, Equatable {
   public var campaign: Campaign?
   /// The device's time zone, such as `America/New_York`.
@@ -205,6 +221,13 @@ public struct MessageContext: Sendable, Equatable {
   /// The app and the device, on messages from the mobile app only.
   public var app: AppContext?
   public var device: DeviceContext?
+  /// The message's producer, written as `loopsimSource` in exported messages so that a
+  /// replay can tell the messaging engine's messages from the customers'. Nil on the
+  /// messages a run routes.
+  public var loopsimSource: MessageSource?
+  /// The other members of a replayed message's context (`library`, `page`, `ip`, …) in
+  /// the order read, passed through unchanged.
+  public var otherMembers = Properties()
 
   public init(
     campaign: Campaign? = nil, timezone: String? = nil, app: AppContext? = nil,

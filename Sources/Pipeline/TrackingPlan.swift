@@ -213,7 +213,7 @@ public struct PlannedProperty: Sendable, Hashable {
       return boundViolation(Double(number))
     case .number(let number):
       return boundViolation(number)
-    case .bool, .strings:
+    case .bool, .strings, .json:
       break
     }
     return nil

@@ -1,13 +1,27 @@
 /// The tables of a run's `results.sqlite`. docs/results-schema.md describes each column.
+///
+/// Each table's statement is a constant of its own, so that other result files (a
+/// replay's) reuse the same layout instead of repeating it.
 public enum ResultsSchema {
   /// Version of this schema, stored in `run_metadata` as `schemaVersion`.
-  public static let version = 2
+  public static let version = 3
 
-  public static let sql = """
+  /// Every table of a run, in the order they are created.
+  public static var sql: String {
+    [
+      runMetadata, messages, quarantine, assignments, emails, conversions, groundTruth,
+      potentialOutcomes, merges, deadLetters, pipelineCounts, funnel, metrics,
+    ].joined(separator: "\n")
+  }
+
+  public static let runMetadata = """
     CREATE TABLE run_metadata (
       key TEXT PRIMARY KEY,
       value TEXT NOT NULL
     );
+    """
+
+  public static let messages = """
     CREATE TABLE messages (
       message_id TEXT NOT NULL,
       type TEXT NOT NULL,
@@ -29,6 +43,9 @@ public enum ResultsSchema {
     );
     CREATE INDEX messages_by_user_event ON messages (user_id, event, timestamp_ms);
     CREATE INDEX messages_by_message_id ON messages (message_id);
+    """
+
+  public static let quarantine = """
     CREATE TABLE quarantine (
       message_id TEXT,
       type TEXT NOT NULL,
@@ -37,6 +54,9 @@ public enum ResultsSchema {
       timestamp TEXT NOT NULL,
       message TEXT NOT NULL
     );
+    """
+
+  public static let assignments = """
     CREATE TABLE assignments (
       user_id TEXT NOT NULL,
       workflow TEXT NOT NULL,
@@ -48,6 +68,9 @@ public enum ResultsSchema {
       finished_at TEXT,
       email_id TEXT
     );
+    """
+
+  public static let emails = """
     CREATE TABLE emails (
       email_id TEXT PRIMARY KEY,
       user_id TEXT NOT NULL,
@@ -66,6 +89,9 @@ public enum ResultsSchema {
       opened_at TEXT,
       clicked_at TEXT
     );
+    """
+
+  public static let conversions = """
     CREATE TABLE conversions (
       user_id TEXT NOT NULL,
       arm TEXT NOT NULL,
@@ -75,18 +101,27 @@ public enum ResultsSchema {
       revenue REAL,
       timestamp TEXT NOT NULL
     );
+    """
+
+  public static let groundTruth = """
     CREATE TABLE ground_truth (
       customer INTEGER PRIMARY KEY,
       user_id TEXT NOT NULL,
       arm TEXT NOT NULL,
       converted INTEGER NOT NULL
     );
+    """
+
+  public static let potentialOutcomes = """
     CREATE TABLE potential_outcomes (
       customer INTEGER NOT NULL,
       arm TEXT NOT NULL,
       converted INTEGER NOT NULL,
       PRIMARY KEY (customer, arm)
     );
+    """
+
+  public static let merges = """
     CREATE TABLE merges (
       merged_at TEXT NOT NULL,
       kind TEXT NOT NULL,
@@ -95,6 +130,9 @@ public enum ResultsSchema {
       message_id TEXT,
       message_type TEXT NOT NULL
     );
+    """
+
+  public static let deadLetters = """
     CREATE TABLE dead_letters (
       message_id TEXT,
       destination TEXT NOT NULL,
@@ -102,17 +140,26 @@ public enum ResultsSchema {
       reason TEXT NOT NULL,
       last_attempt_at TEXT NOT NULL
     );
+    """
+
+  public static let pipelineCounts = """
     CREATE TABLE pipeline_counts (
       stage TEXT NOT NULL,
       destination TEXT,
       counter TEXT NOT NULL,
       value INTEGER NOT NULL
     );
+    """
+
+  public static let funnel = """
     CREATE TABLE funnel (
       step INTEGER PRIMARY KEY,
       event TEXT NOT NULL,
       people INTEGER NOT NULL
     );
+    """
+
+  public static let metrics = """
     CREATE TABLE metrics (
       name TEXT PRIMARY KEY,
       value REAL,

@@ -1,0 +1,156 @@
+import Config
+import Engage
+import Pipeline
+import Simulation
+import Warehouse
+
+/// Writes a replay's tables into `results.sqlite` (the messages table fills during the
+/// replay), in a fixed order, so two replays of the same file and scenario have identical
+/// table contents.
+struct ReplayResultsWriter {
+  let database: Database
+  let clock: ScenarioClock
+
+  func write(
+    scenario: Scenario, input: ReplayInput, result: ReplayResult, summary: ReplaySummary
+  ) throws {
+    try writeMetadata(scenario, input: input)
+    try writeQuarantine(result.quarantine)
+    try writeAssignments(result.enrollments, emails: result.emails, workflow: summary.workflow)
+    try writeEmails(result.emails)
+    try writeCounts(summary)
+  }
+
+  private func writeMetadata(_ scenario: Scenario, input: ReplayInput) throws {
+    var rows: [(String, String)] = [
+      ("schemaVersion", "\(ReplaySchema.version)"),
+      ("kind", "replay"),
+      ("scenario", scenario.name),
+      ("scenarioSha256", scenario.sha256),
+      ("seed", "\(scenario.run.seed)"),
+      ("start", clock.iso8601(.zero)),
+      ("prePeriod", "\(scenario.run.prePeriod)"),
+      ("experimentStart", clock.iso8601(scenario.run.experimentStart)),
+      ("duration", "\(scenario.run.duration)"),
+      ("loopsimVersion", LoopSimVersion.current),
+      ("resolvedScenario", scenario.resolvedJSON),
+      ("replayFile", input.fileName),
+      ("replayFileSha256", input.sha256),
+    ]
+    if let plan = scenario.pipeline.trackingPlan {
+      let text = plan.plan.configValue.canonicalText()
+      rows += [
+        ("trackingPlan", text),
+        ("trackingPlanSha256", try SHA256.hash(text).hexString),
+      ]
+    }
+    for (key, value) in rows {
+      try database.run(
+        "INSERT INTO run_metadata (key, value) VALUES (?, ?)", binding: [key, value])
+    }
+  }
+
+  private func writeQuarantine(_ rows: [ReplayQuarantineRow]) throws {
+    for row in rows {
+      let message = row.message
+      try database.run(
+        """
+        INSERT INTO quarantine (line, message_id, type, event, reason, detail, timestamp, message)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        binding: [
+          row.line, message?.messageId?.description, message?.type.rawValue, message?.event,
+          row.reason, row.detail, message.map { clock.iso8601($0.timestamp) },
+          message?.segmentJSON(clock: clock) ?? row.text ?? "",
+        ])
+    }
+  }
+
+  private func writeAssignments(
+    _ enrollments: [Enrollment], emails: [EmailRecord], workflow: String
+  ) throws {
+    for enrollment in enrollments {
+      try database.run(
+        """
+        INSERT INTO assignments (user_id, workflow, class_id, entered_at, arm, assigned_at,
+                                 exit_reason, finished_at, email_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        binding: [
+          enrollment.userId, workflow, enrollment.classId, clock.iso8601(enrollment.enteredAt),
+          enrollment.arm, enrollment.assignedAt.map(clock.iso8601),
+          enrollment.exitReason, enrollment.finishedAt.map(clock.iso8601),
+          enrollment.email.map { emails[$0].id },
+        ])
+    }
+  }
+
+  /// Writes the emails with a null relevance, which a replay cannot know.
+  private func writeEmails(_ emails: [EmailRecord]) throws {
+    for email in emails {
+      var listed = JSONWriter()
+      listed.beginArray()
+      for id in email.listedClassIds { listed.string(id) }
+      listed.endArray()
+      try database.run(
+        """
+        INSERT INTO emails (email_id, user_id, workflow, arm, strategy, template, subject, html,
+                            abandoned_class_id, listed_class_ids, relevance, sent_at,
+                            delivered_at, bounced_at, opened_at, clicked_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        binding: [
+          email.id, email.userId, email.workflow, email.arm, email.strategy.rawValue,
+          email.template, email.subject, email.html, email.abandonedClassId, listed.text,
+          nil as Double?, clock.iso8601(email.sentAt),
+          email.deliveredAt.map(clock.iso8601), email.bouncedAt.map(clock.iso8601),
+          email.openedAt.map(clock.iso8601), email.clickedAt.map(clock.iso8601),
+        ])
+    }
+  }
+
+  /// Writes the counts of `summary.json` as rows: stage `replay` for the lines, `collect`
+  /// for the totals, `file` and `engine` for each origin, `route` per destination.
+  private func writeCounts(_ summary: ReplaySummary) throws {
+    let insert =
+      "INSERT INTO pipeline_counts (stage, destination, counter, value) VALUES (?, ?, ?, ?)"
+    func row(_ stage: String, _ destination: String?, _ counter: String, _ value: Int) throws {
+      try database.run(insert, binding: [stage, destination, counter, value])
+    }
+
+    try row("replay", nil, "lines", summary.lines)
+    try row("replay", nil, "emptyLines", summary.emptyLines)
+    try row("replay", nil, "skipped", summary.skipped)
+    let collect = summary.collect
+    for (counter, value) in [
+      ("emitted", collect.emitted), ("accepted", collect.accepted),
+      ("quarantined", collect.quarantined), ("dropped", collect.dropped),
+      ("flagged", collect.flagged), ("propertiesDropped", collect.propertiesDropped),
+    ] {
+      try row("collect", nil, counter, value)
+    }
+    for (stage, counts) in [("file", summary.fromFile), ("engine", summary.fromEngine)] {
+      for (counter, value) in [
+        ("emitted", counts.emitted), ("accepted", counts.accepted),
+        ("quarantined", counts.quarantined), ("dropped", counts.dropped),
+        ("flagged", counts.flagged),
+      ] {
+        try row(stage, nil, counter, value)
+      }
+    }
+    for (kind, counts) in summary.destinations {
+      for (counter, value) in [
+        ("routed", counts.routed), ("delivered", counts.delivered),
+        ("filtered", counts.filtered), ("deadLettered", counts.deadLettered),
+        ("retries", counts.retries),
+      ] {
+        try row("route", kind.rawValue, counter, value)
+      }
+    }
+    for (step, entry) in summary.funnel.enumerated() {
+      try database.run(
+        "INSERT INTO funnel (step, event, people) VALUES (?, ?, ?)",
+        binding: [step + 1, entry.event, entry.people])
+    }
+  }
+}

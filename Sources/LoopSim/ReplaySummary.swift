@@ -1,0 +1,240 @@
+import Config
+import Engage
+import Foundation
+import Pipeline
+
+/// The headline results of a replay, rendered as `summary.json` and as a terminal table.
+/// docs/results-schema.md documents every key.
+///
+/// The counts reconcile: `lines = emptyLines + skipped + fromFile.emitted`, each origin's
+/// `emitted = accepted + quarantined + dropped`, the totals are the sums of the two origins,
+/// and each destination's `routed = delivered + filtered + deadLettered`. A replay measures
+/// no lift, because the customers' purchases come from the file and so cannot respond to
+/// the emails the replayed engine sends.
+public struct ReplaySummary: Sendable {
+  public let scenarioName: String
+  public let scenarioSHA256: String
+  public let seed: UInt64
+  public let fileName: String
+  public let fileSHA256: String
+  public let lines: Int
+  public let emptyLines: Int
+  public let skipReasons: [String: Int]
+  public let events: Int
+  public let eventsCutOff: Int
+  public let workflow: String
+  public let collect: CollectCounts
+  public let fromFile: OriginCounts
+  public let fromEngine: OriginCounts
+  public let destinations: [(kind: DestinationKind, counts: DestinationCounts)]
+  /// Enrolled users per arm, in the order of `armNames`.
+  public let assignments: [(arm: String, customers: Int)]
+  public let enrolled: Int
+  public let exitReasons: [String: Int]
+  public let funnel: [(event: String, people: Int)]
+  public let emails: RunSummary.EmailCounts
+  public let profiles: Int
+
+  public var skipped: Int { skipReasons.values.reduce(0, +) }
+
+  init(scenario: Scenario, input: ReplayInput, result: ReplayResult) {
+    scenarioName = scenario.name
+    scenarioSHA256 = scenario.sha256
+    seed = scenario.run.seed
+    fileName = input.fileName
+    fileSHA256 = input.sha256
+    lines = input.lineCount
+    emptyLines = input.emptyLines
+    skipReasons = input.skipReasons
+    events = result.eventsProcessed
+    eventsCutOff = result.eventsCutOff
+    workflow = scenario.workflow.name
+    collect = result.collect
+    fromFile = result.fromFile
+    fromEngine = result.fromEngine
+    destinations = Array(zip(result.destinationKinds, result.destinations))
+
+    // The arms the split can assign, in the order of a run's `arms`: the experiment's arms,
+    // the holdout, then the global control when it has a share.
+    var armNames: [String] = []
+    if scenario.workflow.splitIndex != nil, let experiment = scenario.engage.experiment {
+      armNames = experiment.arms.map(\.name) + [ExperimentConfig.holdoutArm]
+      if experiment.globalControl > 0 {
+        armNames.append(ExperimentConfig.globalControlArm)
+      }
+    }
+    var perArm: [String: Int] = [:]
+    var exits: [String: Int] = [:]
+    for enrollment in result.enrollments {
+      if let arm = enrollment.arm { perArm[arm, default: 0] += 1 }
+      if let reason = enrollment.exitReason { exits[reason, default: 0] += 1 }
+    }
+    assignments = armNames.map { ($0, perArm[$0] ?? 0) }
+    enrolled = result.enrollments.count
+    exitReasons = exits
+
+    let emails = result.emails
+    self.emails = RunSummary.EmailCounts(
+      sent: emails.count,
+      delivered: emails.lazy.filter { $0.deliveredAt != nil }.count,
+      bounced: emails.lazy.filter { $0.bouncedAt != nil }.count,
+      opened: emails.lazy.filter { $0.openedAt != nil }.count,
+      clicked: emails.lazy.filter { $0.clickedAt != nil }.count)
+    funnel = result.funnel
+    profiles = result.profiles
+  }
+
+  /// `summary.json`: keys in a fixed order, indented by two spaces, with a final line break.
+  public var json: String {
+    var writer = JSONWriter(pretty: true)
+    writer.beginObject()
+    writer.member("schemaVersion", RunSummary.schemaVersion)
+    writer.member("scenario", scenarioName)
+    writer.member("scenarioSha256", scenarioSHA256)
+    writer.member("loopsimVersion", LoopSimVersion.current)
+    writer.member("seed", seed)
+
+    writer.key("replay")
+    writer.beginObject()
+    writer.member("file", fileName)
+    writer.member("fileSha256", fileSHA256)
+    writer.member("lines", lines)
+    writer.member("emptyLines", emptyLines)
+    writer.endObject()
+
+    writer.member("events", events)
+    writer.member("eventsCutOffAtEnd", eventsCutOff)
+    writer.member("workflow", workflow)
+    writeMessages(to: &writer)
+
+    writer.key("assignments")
+    writer.beginObject()
+    writer.member("enrolled", enrolled)
+    writer.key("arms")
+    writer.beginObject()
+    for (arm, customers) in assignments {
+      writer.member(arm, customers)
+    }
+    writer.endObject()
+    writeCounts("exitReasons", exitReasons, to: &writer)
+    writer.endObject()
+
+    writer.key("funnel")
+    writer.beginArray()
+    for (event, people) in funnel {
+      writer.beginObject()
+      writer.member("event", event)
+      writer.member("people", people)
+      writer.endObject()
+    }
+    writer.endArray()
+    writer.key("emails")
+    writer.beginObject()
+    writer.member("sent", emails.sent)
+    writer.member("delivered", emails.delivered)
+    writer.member("bounced", emails.bounced)
+    writer.member("opened", emails.opened)
+    writer.member("clicked", emails.clicked)
+    writer.endObject()
+    writer.member("profiles", profiles)
+    writer.endObject()
+    return writer.text + "\n"
+  }
+
+  private func writeMessages(to writer: inout JSONWriter) {
+    writer.key("messages")
+    writer.beginObject()
+    writer.member("emitted", collect.emitted)
+    writer.member("accepted", collect.accepted)
+    writer.member("quarantined", collect.quarantined)
+    writer.member("dropped", collect.dropped)
+    writer.member("skipped", skipped)
+    writeCounts("quarantineReasons", collect.quarantineReasons, to: &writer)
+    writeCounts("dropReasons", collect.dropReasons, to: &writer)
+    writeCounts("skipReasons", skipReasons, to: &writer)
+    writer.member("flagged", collect.flagged)
+    writeCounts("flagReasons", collect.flagReasons, to: &writer)
+    writer.member("propertiesDropped", collect.propertiesDropped)
+    writeCounts("propertyDropReasons", collect.propertyDropReasons, to: &writer)
+
+    for (key, counts) in [("fromFile", fromFile), ("fromEngine", fromEngine)] {
+      writer.key(key)
+      writer.beginObject()
+      writer.member("emitted", counts.emitted)
+      writer.member("accepted", counts.accepted)
+      writer.member("quarantined", counts.quarantined)
+      writer.member("dropped", counts.dropped)
+      writer.member("flagged", counts.flagged)
+      writer.endObject()
+    }
+
+    writer.key("destinations")
+    writer.beginObject()
+    for (kind, counts) in destinations {
+      writer.key(kind.rawValue)
+      writer.beginObject()
+      writer.member("routed", counts.routed)
+      writer.member("delivered", counts.delivered)
+      writer.member("filtered", counts.filtered)
+      writer.member("deadLettered", counts.deadLettered)
+      writer.member("retries", counts.retries)
+      writer.endObject()
+    }
+    writer.endObject()
+    writer.endObject()
+  }
+
+  /// Writes counts by reason as an object with sorted keys.
+  private func writeCounts(_ key: String, _ counts: [String: Int], to writer: inout JSONWriter) {
+    writer.key(key)
+    writer.beginObject()
+    for reason in counts.keys.sorted() {
+      writer.member(reason, counts[reason] ?? 0)
+    }
+    writer.endObject()
+  }
+
+  /// The summary as plain text for a terminal.
+  public var table: String {
+    var lines: [String] = []
+    lines.append(
+      "Replay     \(fileName): \(self.lines) lines, \(emptyLines) empty, \(skipped) skipped "
+        + "as the engine's own")
+    lines.append("Scenario   \(scenarioName)  (seed \(seed), \(events) events)")
+    lines.append("")
+    for (label, counts) in [("From file", fromFile), ("From engine", fromEngine)] {
+      lines.append(
+        label.padding(toLength: 13, withPad: " ", startingAt: 0)
+          + "emitted \(counts.emitted) = accepted \(counts.accepted) + quarantined "
+          + "\(counts.quarantined) + dropped \(counts.dropped); flagged \(counts.flagged)")
+    }
+    for reason in collect.quarantineReasons.keys.sorted() {
+      lines.append("  quarantined \(collect.quarantineReasons[reason] ?? 0): \(reason)")
+    }
+    for reason in collect.dropReasons.keys.sorted() {
+      lines.append("  dropped \(collect.dropReasons[reason] ?? 0): \(reason)")
+    }
+    for reason in skipReasons.keys.sorted() {
+      lines.append("  skipped \(skipReasons[reason] ?? 0): \(reason)")
+    }
+    for (kind, counts) in destinations {
+      lines.append(
+        "  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) routed "
+          + "\(counts.routed) = delivered \(counts.delivered) + filtered \(counts.filtered) + "
+          + "dead-lettered \(counts.deadLettered)")
+    }
+    lines.append("")
+    var workflowLine = "Workflow   \(workflow): \(enrolled) enrolled"
+    if !assignments.isEmpty {
+      workflowLine +=
+        "; "
+        + assignments.map { "\($0.arm) \($0.customers)" }
+        .joined(separator: ", ")
+    }
+    lines.append(workflowLine)
+    lines.append(
+      "Emails     sent \(emails.sent), delivered \(emails.delivered), bounced \(emails.bounced), "
+        + "opened \(emails.opened), clicked \(emails.clicked)")
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
