@@ -12,7 +12,10 @@ struct Verb {
 /// The `loopsim` command: dispatches to a verb and maps errors to exit statuses.
 enum LoopSimCommand {
   static var verbs: [Verb] {
-    [RunVerb.verb, ValidateVerb.verb, ResolveVerb.verb, LiftVerb.verb, PowerVerb.verb]
+    [
+      RunVerb.verb, ValidateVerb.verb, ResolveVerb.verb, LiftVerb.verb, PowerVerb.verb,
+      AttributeVerb.verb,
+    ]
   }
 
   static let overview = """
