@@ -65,8 +65,8 @@ struct AbsorbingChainSolver {
       relativeResidual: residual(of: visits, removed: removed))
   }
 
-  /// The nonzero entries (row, column, value) of M = I − Qᵀ with removed states cut off.
-  /// Each (row, column) occurs once.
+  /// Returns the nonzero entries (row, column, value) of M = I − Qᵀ with removed states cut
+  /// off. Each (row, column) occurs once.
   private func entries(removed: [Bool]) -> [(row: Int, column: Int, value: Double)] {
     var entries: [(row: Int, column: Int, value: Double)] = []
     for source in 0..<chain.count {

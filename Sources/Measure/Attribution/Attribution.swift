@@ -132,7 +132,7 @@ public struct Attribution: Sendable {
     }
   }
 
-  /// The credit of one channel, or nil when no path touches it.
+  /// Returns the credit of one channel, or nil when no path touches it.
   public func credit(for channel: String) -> ChannelCredit? {
     guard let index = channels.firstIndex(of: channel) else { return nil }
     return credits[index]

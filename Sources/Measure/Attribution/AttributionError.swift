@@ -5,7 +5,7 @@ import Simulation
 /// numerical solver.
 public enum AttributionError: Error, Hashable, Sendable, CustomStringConvertible {
   /// A path with a negative or non-finite count or value, a value without conversions, or an
-  /// empty channel name; `index` is the path's 0-based index in the input.
+  /// empty channel name. `index` is the path's 0-based index in the input.
   case invalidPath(index: Int, problem: String)
   /// A model parameter outside its range.
   case invalidParameter(name: String, value: String, expected: String)

@@ -41,7 +41,7 @@ public struct ConversionPath: Hashable, Sendable {
     self.conversionTime = conversionTime
   }
 
-  /// A path of untimed touches on the channels in order.
+  /// Creates a path of untimed touches on the channels, in order.
   public init(channels: [String], conversions: Double, value: Double = 0, nulls: Double = 0) {
     self.init(
       touches: channels.map { Touch(channel: $0) }, conversions: conversions, value: value,

@@ -29,7 +29,8 @@ public struct ConversionPaths: Sendable {
   ///
   /// - Complexity: O(T log C) for T touches over C channels.
   /// - Throws: `AttributionError.invalidPath` for a count or value that is negative or not
-  ///   finite, a value without conversions, or an empty channel name.
+  ///   finite, a value without conversions, or an empty channel name, and
+  ///   `.numberOverflow` when a total exceeds the largest finite double.
   public init(_ paths: [ConversionPath]) throws(AttributionError) {
     for (index, path) in paths.enumerated() {
       if let problem = path.problem() {
@@ -63,6 +64,15 @@ public struct ConversionPaths: Sendable {
         value.add(path.value)
         nulls.add(path.nulls)
       }
+    }
+
+    let totals = [
+      ("total conversions", conversions.value), ("total value", value.value),
+      ("total nulls", nulls.value), ("total conversions of paths without touches",
+        emptyConversions.value), ("total value of paths without touches", emptyValue.value),
+    ]
+    for (name, total) in totals where !total.isFinite {
+      throw .numberOverflow("the \(name)")
     }
 
     self.paths = paths

@@ -8,7 +8,7 @@
 ///    (`a > a > b` becomes `a > b`).
 /// 2. The states are the windows of k consecutive channels, in order (`a b`, `b c`, `c d` for
 ///    `a > b > c > d` at order 2). A path shorter than k has one state, all its channels.
-/// 3. The transitions (start) → first state → … → last state each get weight w; the last
+/// 3. The transitions (start) → first state → … → last state each get weight w. The last
 ///    state gets `conversions` towards (conversion) and `nulls` towards (null), and the
 ///    path's value is added to the last state's value weight.
 ///

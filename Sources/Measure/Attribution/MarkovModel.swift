@@ -42,9 +42,9 @@ public struct MarkovDetail: Hashable, Sendable {
 ///
 ///     credit(c) = attributable conversions × RE(c) / Σ RE
 ///
-/// and the value is credited the same way with value removal effects: the expected value of a
-/// walk is Σ P(ending in conversion from state s) × (value per conversion leaving s), and its
-/// removal effect replaces the probability in the formula above. In expectation these are
+/// and the value is credited the same way with value removal effects. The expected value of a
+/// walk is Σ P(ending in conversion from state s) × (value per conversion leaving s), and
+/// its removal effect takes the place of the probability's in the formula above. In expectation these are
 /// the removal effects and credits that ChannelAttribution 2.2.5 estimates by simulating
 /// walks. Removal effects lie in [0, 1]; a rounding residue below 0 is reported as 0.
 public struct MarkovModel: AttributionModel {
@@ -154,7 +154,7 @@ public struct MarkovModel: AttributionModel {
       markov: detail)
   }
 
-  /// The solver for a chain of `stateCount` states, (start) included.
+  /// Chooses the solver for a chain of `stateCount` states, (start) included.
   func chooseSolver(stateCount: Int) throws(AttributionError) -> MarkovSolver {
     switch requestedSolver {
     case .denseLU:

@@ -5,8 +5,8 @@
 /// repeated channel counts once per touch (as ChannelAttribution 2.2.5's linear model does).
 ///
 /// - Parameter touchWeights: the weights of one path's touches, given its index in
-///   `paths.paths` and its channel indices; called only for paths with touches and with
-///   conversions or value.
+///   `paths.paths` and its channel indices. It is called only for paths with touches and
+///   with conversions or value.
 func ruleBasedAttribution(
   model: String, paths: ConversionPaths, touchWeights: (Int, [Int]) -> [Double]
 ) throws(AttributionError) -> Attribution {
@@ -137,7 +137,7 @@ public struct PositionBasedModel: AttributionModel {
     }
   }
 
-  /// The weights of a path's `count` touches.
+  /// Returns the weights of a path's `count` touches.
   func weights(count: Int) -> [Double] {
     switch count {
     case 1:

@@ -17,7 +17,7 @@ public enum ShapleyCharacteristic: String, Hashable, Sendable, CaseIterable {
 public struct ShapleyDetail: Hashable, Sendable {
   public let characteristic: ShapleyCharacteristic
   /// Each channel's Shapley value in the conversion game, parallel to
-  /// `Attribution.channels`; they sum to `grandCoalitionValue`.
+  /// `Attribution.channels`. They sum to `grandCoalitionValue`.
   public let shapleyValues: [Double]
   /// Each channel's Shapley value in the same game with value in place of conversions.
   public let valueShapleyValues: [Double]
@@ -126,7 +126,7 @@ public struct ShapleyModel: AttributionModel {
     }
   }
 
-  /// The Shapley value of each player of the game v, given on all 2ⁿ coalitions.
+  /// Returns the Shapley value of each player of the game v, given on all 2ⁿ coalitions.
   static func shapleyValues(_ game: [Double], channelCount n: Int) -> [Double] {
     guard n > 0 else { return [] }
     // weights[s] = s! (n − s − 1)! / n! = 1 / (n × C(n − 1, s)).

@@ -50,7 +50,7 @@ public struct TimeDecayModel: AttributionModel {
     }
   }
 
-  /// The normalized weights of a path's touches.
+  /// Returns the normalized weights of a path's touches.
   func weights(of path: ConversionPath) -> [Double] {
     let ages: [Double]
     let scale: Double
