@@ -16,7 +16,8 @@ struct EventRows {
     let value: Double
   }
 
-  /// The kind of timestamp a file uses; mixing them would compare unrelated clocks.
+  /// The kind of timestamp a file uses. A file may not mix them, because that would compare
+  /// unrelated clocks.
   private enum TimestampKind: String {
     case milliseconds = "integer milliseconds"
     case iso8601 = "ISO 8601 date-times"
@@ -138,8 +139,8 @@ private struct ISO8601Parser {
     return formatter
   }()
 
-  /// Milliseconds since 1970-01-01T00:00:00Z, rounded, or nil when the text is not a
-  /// date-time or lies beyond the range of Int64 milliseconds.
+  /// Returns the milliseconds since 1970-01-01T00:00:00Z, rounded, or nil when the text is
+  /// not a date-time or lies beyond the range of Int64 milliseconds.
   func milliseconds(_ text: String) -> Int64? {
     guard let date = plain.date(from: text) ?? fractional.date(from: text) else { return nil }
     let value = (date.timeIntervalSince1970 * 1000).rounded()

@@ -2,7 +2,7 @@ import Config
 import Foundation
 import Measure
 
-/// The layout of a file of conversion paths, told apart by its header.
+/// The layout of a file of conversion paths, which its header identifies.
 public enum AttributionFileFormat: String, Sendable {
   /// ChannelAttribution's path format: one row per path, with the columns `path`,
   /// `total_conversions`, and optionally `total_conversion_value` and `total_null`.
@@ -203,7 +203,7 @@ private struct PathRows {
     return index
   }
 
-  /// The channels of a `path` field: names separated by `>`, each trimmed of spaces.
+  /// Splits a `path` field into channel names at each `>`, trimming spaces around them.
   private func channels(row: Int, column: Int) throws -> [String] {
     let text = table.rows[row][column]
     guard !text.allSatisfy({ $0 == " " || $0 == "\t" }) else { return [] }

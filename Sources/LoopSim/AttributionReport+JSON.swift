@@ -3,7 +3,7 @@ import Measure
 
 extension AttributionReport {
   /// The report as pretty-printed JSON with a trailing newline. Keys are camelCase and in a
-  /// fixed order; an undefined value is null with its reason's code beside it under the key
+  /// fixed order. An undefined value is null, with its reason's code beside it under the key
   /// plus `UndefinedReason`.
   public var json: String {
     var writer = JSONWriter(pretty: true)

@@ -17,8 +17,8 @@ extension AttributionReport {
     if paths.emptyPathCount > 0 {
       lines.append(
         "Unattributed \(Self.amount(paths.unattributedConversions)) conversions and value "
-          + "\(Self.amount(paths.unattributedValue)) on \(paths.emptyPathCount) paths without "
-          + "touches")
+          + "\(Self.amount(paths.unattributedValue)) on \(paths.emptyPathCount) "
+          + (paths.emptyPathCount == 1 ? "path" : "paths") + " without touches")
     }
     lines += parameterLines()
     for (model, reason) in skipped {
@@ -84,7 +84,7 @@ extension AttributionReport {
     return lines
   }
 
-  /// One row per channel and a total row, one column per model.
+  /// Lays out one row per channel and a total row, with one column per model.
   private func creditTable(_ credits: (Attribution) -> [Double]) -> [String] {
     var rows = [["channel"] + attributions.map(\.model)]
     let channels = input.paths.channels

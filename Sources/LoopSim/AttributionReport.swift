@@ -36,7 +36,7 @@ public struct AttributionRequest: Sendable {
   /// The models, in the order of the report.
   public var models: [AttributionModelName]
   /// Whether `models` was chosen by the user rather than left at its default of every model.
-  /// A default Shapley model is skipped with a note when there are too many channels; a
+  /// A default Shapley model is skipped with a note when there are too many channels, and a
   /// requested one is an error.
   public var modelsWereRequested: Bool
   /// The order of the Markov chain, 1 to `MarkovModel.maximumOrder`.

@@ -2,8 +2,8 @@
 /// channels. Both are computed over P(S), the paths whose channel set is a subset of S.
 public enum ShapleyCharacteristic: String, Hashable, Sendable, CaseIterable {
   /// v(S) = Σ conversions over P(S): the conversions of the customers whom only channels of
-  /// S reached. Its Shapley values equal Zhao et al.'s closed form, each path's conversions
-  /// split evenly over its distinct channels. Nulls do not enter.
+  /// S reached. Its Shapley values equal each path's conversions split evenly between its
+  /// distinct channels, so credit follows reach. Nulls do not enter.
   case conversions
   /// v(S) = Σ conversions / Σ (conversions + nulls) over P(S), the conversion rate of those
   /// customers, or 0 when P(S) has no conversions or nulls. Credits are the Shapley values

@@ -16,7 +16,8 @@ import Simulation
 /// any length or age has a positive weight sum. Touches older than about 1,075 half-lives
 /// get weight 0 (the double underflows), and no touch gets NaN.
 public struct TimeDecayModel: AttributionModel {
-  /// The default half-life of 7 days, the one Google Analytics' time decay model used.
+  /// The default half-life of 7 days, the default that guides to Google Analytics' time
+  /// decay model give.
   public static let defaultHalfLife = SimDuration.days(7)
 
   /// The age at which a touch counts half as much as one at the conversion.
