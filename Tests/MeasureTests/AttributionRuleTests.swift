@@ -182,3 +182,19 @@ private func fractionalPaths() throws -> ConversionPaths {
   #expect(detail.grandCoalitionValue == .defined(0.875))
   #expect(detail.observedChannelSets == 2)
 }
+
+@Test(arguments: try attributionCases())
+func shapleyConversionsSplitPathsEvenly(_ reference: AttributionReference.Case) throws {
+  // v(S) = Σ conversions of the paths within S is a sum of one unanimity game per path, so
+  // each path's conversions are split evenly between its distinct channels.
+  let set = try reference.conversionPaths
+  var expected = [String: Double]()
+  for path in set.paths where !path.touches.isEmpty {
+    let distinct = Set(path.channels)
+    for channel in distinct {
+      expected[channel, default: 0] += path.conversions / Double(distinct.count)
+    }
+  }
+  for channel in set.channels where expected[channel] == nil { expected[channel] = 0 }
+  expectCredits(byChannel(try ShapleyModel().attribute(set)), expected)
+}
