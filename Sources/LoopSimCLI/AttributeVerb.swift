@@ -12,7 +12,7 @@ enum AttributeVerb {
       + "[--half-life DURATION] [--direct CHANNEL] [--position-shares FIRST,LAST] "
       + "[--shapley-game GAME] [--json]",
     discussion: """
-      Reads a CSV file in one of two formats, told apart by the header:
+      Reads a CSV file in one of two formats, which the header identifies:
 
         path,total_conversions,total_conversion_value,total_null
           ChannelAttribution's path format: one row per path, channels separated by '>'
