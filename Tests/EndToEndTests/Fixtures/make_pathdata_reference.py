@@ -28,8 +28,8 @@ Sections of the output:
                  so its values carry Monte Carlo noise. Order 1 gets the raw paths (it merges
                  repeated states itself); orders 2 and 3 get the paths with repeated channels
                  merged first, because ChannelAttribution merges repeated k-tuples rather than
-                 repeated channels. max_step is MAX_STEP, far above any walk's length, so
-                 truncated walks do not bias the estimate. `seed0` is the run with seed 0.
+                 repeated channels. max_step is MAX_STEP, far above the longest path (89
+                 touches), so walks are almost never cut short. `seed0` is the run with seed 0.
                  Fold f of a run with seed s draws from mt19937 seeded s + f, so runs are
                  independent only when their seeds are NFOLD apart: the runs with seeds
                  NFOLD, 2 NFOLD, ..., SEEDS NFOLD give each value's standard deviation `sd`
