@@ -29,7 +29,8 @@ public final class CancellationFlag: Sendable {
 /// Reports a pass's progress as the share of simulated time done (0–1).
 public typealias ProgressHandler = (Double) -> Void
 
-/// Observes Collect: a message as it arrived, and the verdict on it.
+/// Observes Collect: a message as it arrived, stamped with the time it arrived as
+/// `receivedAt`, and the verdict on it.
 typealias CollectObserver = (Message, CollectVerdict) -> Void
 
 /// Everything one pass through the loop produced.
@@ -205,11 +206,8 @@ struct LoopContext: JourneyContext, EngageContext {
     customers = Array(repeating: CustomerState(), count: scenario.run.customers)
     messageCounters = Array(repeating: 0, count: scenario.run.customers)
     clientStates = Array(repeating: ClientState(), count: scenario.run.customers)
-    router = try Router(
-      destinations: pipeline.destinations, streams: streams, keepsDeadLetters: keepsRecords)
-    collector = Collector(
-      trackingPlan: pipeline.trackingPlan?.plan, dedupWindow: pipeline.dedupWindow,
-      lateThreshold: pipeline.lateThreshold, keepsMerges: keepsRecords)
+    router = try Router(pipeline: pipeline, streams: streams, keepsDeadLetters: keepsRecords)
+    collector = Collector(pipeline: pipeline, keepsMerges: keepsRecords)
     self.keepsRecords = keepsRecords
     self.journey = journey
     client = TrackingClient(
@@ -286,7 +284,11 @@ struct LoopContext: JourneyContext, EngageContext {
   mutating func collectAndRoute(_ received: Message) {
     var message = received
     let verdict = collector.collect(&message, at: simulator.now)
-    collectObserver?(received, verdict)
+    if let collectObserver {
+      var arrived = received
+      arrived.receivedAt = simulator.now
+      collectObserver(arrived, verdict)
+    }
     switch verdict {
     case .accepted:
       for delivery in router.route(message, at: simulator.now) {

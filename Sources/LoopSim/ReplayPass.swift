@@ -54,6 +54,8 @@ struct ReplayResult {
   /// In order: the reader's rejections by line, then Collect's quarantines as they happened.
   var quarantine: [ReplayQuarantineRow]
   var profiles: Int
+  var merges: [IdentityMerge]
+  var deadLetters: [DeadLetter]
 }
 
 /// One pass of the file's messages through Collect, Route and the messaging engine, on the
@@ -81,12 +83,12 @@ struct ReplayPass {
     var analytics = AnalyticsStore()
     let destinationKinds = scenario.pipeline.destinations.map(\.kind)
 
-    // The index breaks ties, so messages sent at the same millisecond keep the file's order.
-    let order = input.messages.indices.sorted {
-      (input.messages[$0].message.sentAt, $0) < (input.messages[$1].message.sentAt, $1)
-    }
+    // Messages reach Collect when the file says the collector received them. The index
+    // breaks ties, so messages received at the same millisecond keep the file's order.
+    let arrivals = input.messages.map { $0.message.receivedAt ?? $0.message.sentAt }
+    let order = input.messages.indices.sorted { (arrivals[$0], $0) < (arrivals[$1], $1) }
     if let first = order.first {
-      context.simulator.schedule(.collect(0), at: input.messages[first].message.sentAt)
+      context.simulator.schedule(.collect(0), at: arrivals[first])
     }
 
     let end = scenario.run.end
@@ -96,8 +98,7 @@ struct ReplayPass {
       switch event {
       case .collect(let position):
         if position + 1 < order.count {
-          context.simulator.schedule(
-            .collect(position + 1), at: input.messages[order[position + 1]].message.sentAt)
+          context.simulator.schedule(.collect(position + 1), at: arrivals[order[position + 1]])
         }
         let (line, message) = input.messages[order[position]]
         context.collectAndRoute(message, line: line)
@@ -134,6 +135,7 @@ struct ReplayPass {
       }
     }
     progress?(1)
+    try warehouse?.stitch(context.collector.identities)
 
     guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles),
       context.fromFile.reconciles, context.fromEngine.reconciles
@@ -167,7 +169,8 @@ struct ReplayPass {
       funnel: analytics.funnel(), eventsProcessed: context.simulator.eventsProcessed,
       eventsCutOff: cutOff, enrollments: engine.enrollments, emails: engine.emails,
       quarantine: quarantine + context.quarantine,
-      profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)
+      profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count,
+      merges: context.collector.identities.merges, deadLetters: context.router.deadLetters)
   }
 
   private func deliver(
@@ -198,8 +201,8 @@ struct ReplayContext: EngageContext {
   var quarantine: [ReplayQuarantineRow] = []
 
   init(scenario: Scenario, streams: RandomStreams, ids: MessageIDTable) throws {
-    collector = Collector(trackingPlan: scenario.pipeline.trackingPlan?.plan)
-    router = try Router(destinations: scenario.pipeline.destinations, streams: streams)
+    collector = Collector(pipeline: scenario.pipeline, keepsMerges: true)
+    router = try Router(pipeline: scenario.pipeline, streams: streams, keepsDeadLetters: true)
     self.ids = ids
   }
 
@@ -219,7 +222,8 @@ struct ReplayContext: EngageContext {
       counts.accepted += 1
       for delivery in router.route(message, at: simulator.now) {
         simulator.schedule(
-          .delivery(destination: delivery.destination, message: message), at: delivery.time)
+          .delivery(destination: delivery.destination, message: delivery.message),
+          at: delivery.time)
       }
     case .quarantined(let reason):
       counts.quarantined += 1
