@@ -1,9 +1,8 @@
 import Simulation
 
 extension Collector {
-  /// Collect as the scenario's pipeline section configures it: the tracking plan, the
-  /// dedup window and the late threshold. Runs and replays both build it here, so the two
-  /// never collect differently.
+  /// Creates the collector that the pipeline section describes: its tracking plan, dedup
+  /// window and late threshold. Runs and replays both call this, so they collect alike.
   public init(pipeline: PipelineConfig, keepsMerges: Bool) {
     self.init(
       trackingPlan: pipeline.trackingPlan?.plan, dedupWindow: pipeline.dedupWindow,
@@ -12,7 +11,7 @@ extension Collector {
 }
 
 extension Router {
-  /// Route as the scenario's pipeline section configures it, for runs and replays alike.
+  /// Creates the router for the pipeline section's destinations, for runs and replays alike.
   public init(pipeline: PipelineConfig, streams: RandomStreams, keepsDeadLetters: Bool) throws {
     try self.init(
       destinations: pipeline.destinations, streams: streams, keepsDeadLetters: keepsDeadLetters)
