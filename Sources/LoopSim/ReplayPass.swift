@@ -117,7 +117,11 @@ struct ReplayPass {
       if sinceCheck == 8_192 {
         sinceCheck = 0
         if cancellation?.isCancelled == true { throw Interrupted() }
-        progress?(Double(context.simulator.now.milliseconds) / Double(max(1, end.milliseconds)))
+        progress?(
+          ProgressUpdate(
+            fraction: Double(context.simulator.now.milliseconds)
+              / Double(max(1, end.milliseconds)),
+            events: context.simulator.eventsProcessed))
       }
     }
 
@@ -134,7 +138,7 @@ struct ReplayPass {
         cutOff += 1
       }
     }
-    progress?(1)
+    progress?(ProgressUpdate(fraction: 1, events: context.simulator.eventsProcessed))
     try warehouse?.stitch(context.collector.identities)
 
     guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles),
