@@ -251,6 +251,19 @@ extension RunReport {
         numericColumns: [1, 2, 3, 4])
   }
 
+  /// The calibration table of a replicate run: per arm, the mean estimate, the mean true
+  /// lift, the bias and the coverage of the intervals.
+  static func calibrationSection(_ summary: SummaryNode) -> String? {
+    let arms = summary["calibration"].elements.filter { $0["arm"].string != nil }
+    guard !arms.isEmpty else { return nil }
+    return objectTable(
+      arms, names: ("arm", arms.map { $0["arm"].string ?? "" }), nameKey: "arm",
+      formats: [
+        "meanEstimate": ReportFormat.points, "meanTruth": ReportFormat.points,
+        "bias": ReportFormat.points, "coverage": percent, "coverageCi99": percent,
+      ])
+  }
+
   /// The quantile of sorted values by linear interpolation between order statistics
   /// (Hyndman and Fan's type 7, the default of R and numpy). The median of an even count
   /// is the mean of the two middle values.

@@ -50,6 +50,7 @@ public enum RunReport {
       ("email", "Email engagement", emailSection(input)),
       ("pipeline", "Pipeline reconciliation", pipelineSection(input.summary)),
       ("attribution", "Attribution against the truth", attributionSection(input.summary)),
+      ("calibration", "Calibration over replicates", calibrationSection(input.summary)),
     ]
     let present = sections.compactMap { section in
       section.html.map { (section.id, section.title, $0) }
