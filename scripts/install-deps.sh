@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what LoopSim needs from Debian's packages, but only what is missing: the C
-# libraries it links against (GSL, SQLite, libcrypto) when pkg-config cannot find them,
+# Installs what LoopSim needs from Debian's packages, but only what is missing. That is the
+# C libraries it links against (GSL, SQLite, libcrypto) when pkg-config cannot find them,
 # Chromium for the test that renders report.html, and Python's venv module for the
 # notebooks' virtual environment. Runs `apt-get update` at most once.
 set -euo pipefail

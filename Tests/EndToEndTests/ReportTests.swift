@@ -50,7 +50,7 @@ enum ReportFixture {
   }
 }
 
-/// The value of the `data-marks` attribute of the chart `id`, or nil without that chart.
+/// Returns the value of the `data-marks` attribute of the chart `id`, or nil without that chart.
 func chartMarks(_ html: String, id: String) -> Int? {
   guard let range = html.range(of: "id=\"chart-\(id)\" data-marks=\"") else { return nil }
   let digits = html[range.upperBound...].prefix { $0.isNumber }

@@ -21,8 +21,8 @@ enum HTML {
     return escaped
   }
 
-  /// A `<table>` with a header row. Cells are escaped here; `numericColumns` are
-  /// right-aligned.
+  /// Renders a `<table>` with a header row. Cells are escaped here, and `numericColumns`
+  /// are right-aligned.
   static func table(
     headers: [String], rows: [[String]], numericColumns: Set<Int> = [], caption: String? = nil
   ) -> String {
@@ -47,7 +47,7 @@ enum HTML {
     return html + "</tbody></table></div>\n"
   }
 
-  /// A paragraph of escaped text.
+  /// Renders a paragraph of escaped text.
   static func paragraph(_ text: String, className: String? = nil) -> String {
     let attribute = className.map { " class=\"\(escape($0))\"" } ?? ""
     return "<p\(attribute)>\(escape(text))</p>\n"
@@ -56,7 +56,7 @@ enum HTML {
 
 /// Number formatting for the report: fixed decimal points whatever the locale.
 enum ReportFormat {
-  /// An integer with thousands separated by commas: `226,551`.
+  /// Formats an integer with thousands separated by commas: `226,551`.
   static func count(_ value: Int64) -> String {
     let digits = String(value.magnitude)
     var grouped = ""
@@ -67,17 +67,17 @@ enum ReportFormat {
     return value < 0 ? "-" + grouped : grouped
   }
 
-  /// A fraction as a percentage with two decimals: `0.1117` as `11.17%`.
+  /// Formats a fraction as a percentage with two decimals: `0.1117` as `11.17%`.
   static func percent(_ fraction: Double, decimals: Int = 2) -> String {
     String(format: "%.\(decimals)f%%", fraction * 100)
   }
 
-  /// A difference of fractions in percentage points with a sign: `+2.05 pp`.
+  /// Formats a difference of fractions in percentage points with a sign: `+2.05 pp`.
   static func points(_ difference: Double) -> String {
     String(format: "%+.2f pp", difference * 100)
   }
 
-  /// An integral value with separators, any other with up to four significant digits.
+  /// Formats an integral value with separators, any other with four significant digits.
   static func number(_ value: Double) -> String {
     if value == value.rounded(), abs(value) < 1e15 {
       return count(Int64(value))
@@ -85,7 +85,7 @@ enum ReportFormat {
     return String(format: "%.4g", value)
   }
 
-  /// A scalar of the summary for a generic table: numbers as `number(_:)`, strings as
+  /// Formats a scalar of the summary for a generic table: numbers as `number(_:)`, strings as
   /// they are, booleans as `yes` or `no`, and an empty cell for a missing value.
   /// Integers are grouped by thousands unless `key` names a seed or a version.
   static func scalar(_ node: SummaryNode, key: String = "") -> String {
@@ -104,7 +104,7 @@ enum ReportFormat {
     return ""
   }
 
-  /// The text for an optional value of `object[key]`: the formatted value, or, for a null
+  /// Formats an optional value of `object[key]`: the formatted value, or, for a null
   /// with a reason beside it (`keyUndefinedReason`), `undefined (reason)`.
   static func value(
     _ object: SummaryNode, _ key: String, format: (Double) -> String
@@ -114,7 +114,7 @@ enum ReportFormat {
     return object[key].isNull ? "undefined" : ""
   }
 
-  /// An interval as `lower to upper`, each formatted, or the reason it is undefined.
+  /// Formats an interval as `lower to upper`, or gives the reason it is undefined.
   static func interval(
     _ object: SummaryNode, _ key: String, format: (Double) -> String
   ) -> String {

@@ -3,7 +3,7 @@ import Foundation
 import Simulation
 import Warehouse
 
-/// What the report reads from a results folder: `summary.json` as a tree, and a few
+/// The inputs of the report from a results folder: `summary.json` as a tree, and a few
 /// tables of `results.sqlite`.
 struct ReportInput {
   let summary: SummaryNode

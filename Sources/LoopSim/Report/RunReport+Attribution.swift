@@ -21,8 +21,8 @@ struct AttributionView {
   /// Reads `section`; nil when no array of models with per-channel credits is found.
   ///
   /// A model is an object with a `model` or `name` string and an array of objects that each
-  /// have a `channel` string and a share: the member `conversionShare`, else `share`, else
-  /// the first number whose key contains `share` and not `true`. The truth is a number
+  /// have a `channel` string and a share. The share is the member `conversionShare`, else
+  /// `share`, else the first number whose key contains `share` and not `true`. The truth is a number
   /// per credit whose key contains both `true` and `share`, or a member of the section
   /// whose key contains `true` or `truth` and holds such channel objects (or an object of
   /// numbers by channel) within three levels.
@@ -74,7 +74,7 @@ struct AttributionView {
       && channelObjects(in: node) != nil
   }
 
-  /// The first array member whose elements are objects with a `channel` string.
+  /// Returns the first array member whose elements are objects with a `channel` string.
   private static func channelObjects(in node: SummaryNode) -> [SummaryNode]? {
     for (_, value) in node.members {
       let elements = value.elements

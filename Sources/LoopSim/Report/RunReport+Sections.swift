@@ -44,7 +44,7 @@ extension RunReport {
   /// A table of objects with one column per scalar or interval member, in the order first
   /// seen, so members that a newer summary adds appear without code for them. A null's
   /// reason (`keyUndefinedReason`) goes in the value's cell, not a column of its own.
-  /// The first column holds `names`; their key, `nameKey`, gets no column of its own. A
+  /// The first column contains `names`, and their key, `nameKey`, gets no column of its own. A
   /// table of more than seven members is turned, with one row per member and one column
   /// per object.
   static func objectTable(
@@ -77,8 +77,8 @@ extension RunReport {
       numericColumns: Set(numeric.map { $0 + 1 }), caption: caption)
   }
 
-  /// The text of `object[key]` for a table cell, formatted by `format` when it is a number
-  /// or an interval.
+  /// Returns the text of `object[key]` for a table cell, formatted by `format` when it is a
+  /// number or an interval.
   private static func cell(_ object: SummaryNode, _ key: String, format: NumberFormat?) -> String {
     let value = object[key]
     if value.interval != nil {
@@ -171,7 +171,7 @@ extension RunReport {
     return html
   }
 
-  /// The comparisons of the summary, or its single `lift` when it lists none.
+  /// Returns the comparisons of the summary, or its single `lift` when it lists none.
   static func comparisons(_ summary: SummaryNode) -> [SummaryNode] {
     let listed = summary["comparisons"].elements.filter(\.isObject)
     if !listed.isEmpty { return listed }
@@ -251,7 +251,7 @@ extension RunReport {
         numericColumns: [1, 2, 3, 4])
   }
 
-  /// The calibration table of a replicate run: per arm, the mean estimate, the mean true
+  /// Renders the calibration table of a replicate run: per arm, the mean estimate, the mean true
   /// lift, the bias and the coverage of the intervals.
   static func calibrationSection(_ summary: SummaryNode) -> String? {
     let arms = summary["calibration"].elements.filter { $0["arm"].string != nil }
@@ -264,7 +264,7 @@ extension RunReport {
       ])
   }
 
-  /// The quantile of sorted values by linear interpolation between order statistics
+  /// Returns the quantile of sorted values by linear interpolation between order statistics
   /// (Hyndman and Fan's type 7, the default of R and numpy). The median of an even count
   /// is the mean of the two middle values.
   static func quantile(_ sorted: [Double], _ probability: Double) -> Double {

@@ -25,7 +25,7 @@ extension SVGChart {
   private static let labelWidth = 180.0
   private static let rightMargin = 80.0
 
-  /// Dots with error bars, one row per category, and a diamond at the true value when it is
+  /// Draws dots with error bars, one row per category, and a diamond at the true value when it is
   /// known. A dashed line marks zero when `showZero` is set.
   static func intervals(
     id: String, title: String, rows: [IntervalRow], showZero: Bool,
@@ -83,7 +83,7 @@ extension SVGChart {
     return chart
   }
 
-  /// Horizontal bars, one group per category and one bar per series in each group.
+  /// Draws horizontal bars, one group per category and one bar per series in each group.
   static func bars(
     id: String, title: String, series: [String], groups: [BarGroup],
     format: (Double) -> String, domain: [Double] = []
@@ -123,7 +123,7 @@ extension SVGChart {
     return chart
   }
 
-  /// Horizontal bars split into segments, each row scaled to its own total, so every row
+  /// Draws horizontal bars split into segments, each row scaled to its own total, so every row
   /// spans 0 to 100 %.
   static func stackedShares(
     id: String, title: String, segments: [String], rows: [BarGroup]
@@ -159,7 +159,7 @@ extension SVGChart {
     return chart
   }
 
-  /// Step lines, one per series, such as the cumulative share of converters by time.
+  /// Draws step lines, one per series, such as the cumulative share of converters by time.
   static func steps(
     id: String, title: String, series: [StepSeries], xFormat: (Double) -> String,
     yFormat: (Double) -> String

@@ -1,9 +1,8 @@
 import Foundation
 
 /// An inline SVG chart under construction. Every element that draws a data value gets the
-/// class `mark` and a `<title>` with the value, and is counted, so the figure can state
-/// how many marks it has (`data-marks`) and a test can compare that with what a browser
-/// rendered.
+/// class `mark` and a `<title>` with the value, and is counted. The figure states the count
+/// (`data-marks`), so a test can compare it with what a browser rendered.
 struct SVGChart {
   static let width = 720.0
   /// Okabe and Ito's palette, which stays distinguishable under the common forms of colour
@@ -76,7 +75,7 @@ struct SVGChart {
         + "x2=\"\(f(scale.range.upper))\" y2=\"\(f(y))\"/>")
   }
 
-  /// The `<figure>` holding the chart, with its caption.
+  /// Renders the `<figure>` that contains the chart and its caption.
   func figure(caption: String) -> String {
     """
     <figure class="chart" id="chart-\(HTML.escape(id))" data-marks="\(marks)">
@@ -141,7 +140,7 @@ struct LinearScale {
     return ticks
   }
 
-  /// The smallest of 1, 2 and 5 times a power of ten that is at least `rough`.
+  /// Returns the smallest of 1, 2 and 5 times a power of ten that is at least `rough`.
   static func niceStep(_ rough: Double) -> Double {
     guard rough > 0, rough.isFinite else { return 1 }
     let power = pow(10, (log10(rough)).rounded(.down))

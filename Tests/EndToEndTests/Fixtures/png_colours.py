@@ -13,6 +13,19 @@ import sys
 import zlib
 
 
+def paeth(left, up, upper_left):
+    """Return the Paeth predictor of PNG filter type 4."""
+    estimate = left + up - upper_left
+    distance_left = abs(estimate - left)
+    distance_up = abs(estimate - up)
+    distance_upper_left = abs(estimate - upper_left)
+    if distance_left <= distance_up and distance_left <= distance_upper_left:
+        return left
+    if distance_up <= distance_upper_left:
+        return up
+    return upper_left
+
+
 def read_png(path):
     with open(path, "rb") as file:
         data = file.read()
@@ -29,17 +42,20 @@ def read_png(path):
         elif kind == b"IDAT":
             idat += body
         offset += 12 + length
+
     width, height, depth, colour_type, _, _, interlace = header
     if depth != 8 or colour_type not in (2, 6) or interlace != 0:
         print(f"{path}: unsupported PNG (depth {depth}, colour type {colour_type}, "
               f"interlace {interlace})", file=sys.stderr)
         sys.exit(2)
+
     channels = 3 if colour_type == 2 else 4
     raw = zlib.decompress(idat)
     stride = width * channels
     rows = []
     previous = bytearray(stride)
     position = 0
+
     for _ in range(height):
         kind = raw[position]
         line = bytearray(raw[position + 1:position + 1 + stride])
@@ -55,10 +71,7 @@ def read_png(path):
             elif kind == 3:
                 line[i] = (line[i] + (left + up) // 2) & 0xFF
             elif kind == 4:
-                estimate = left + up - upper_left
-                pa, pb, pc = abs(estimate - left), abs(estimate - up), abs(estimate - upper_left)
-                predictor = left if pa <= pb and pa <= pc else up if pb <= pc else upper_left
-                line[i] = (line[i] + predictor) & 0xFF
+                line[i] = (line[i] + paeth(left, up, upper_left)) & 0xFF
         rows.append(line)
         previous = line
     return width, height, channels, rows
