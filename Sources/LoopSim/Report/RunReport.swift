@@ -19,6 +19,10 @@ public enum RunReport {
   ///   `RuntimeFailure` (exit status 3) when the file cannot be written.
   @discardableResult
   public static func write(directory: String) throws -> String {
+    var directory = directory
+    while directory.count > 1, directory.hasSuffix("/") {
+      directory.removeLast()
+    }
     let input = try ReportInput.load(directory: directory)
     let html = render(input)
     let path = directory + "/" + fileName
