@@ -150,9 +150,15 @@ extension RunReport {
           + (view.truth.isEmpty ? [] : [view.truth[channel]]))
     }
     if groups.contains(where: { $0.values.contains { $0 != nil } }) {
+      // The truth is vermilion, as in the lift chart, and no model shares its colour.
+      let truthColour = SVGChart.colour(5)
+      let modelColours = SVGChart.palette.filter { $0 != truthColour }
+      var colours = view.models.indices.map { modelColours[$0 % modelColours.count] }
+      if !view.truth.isEmpty { colours.append(truthColour) }
       let chart = SVGChart.bars(
         id: "attribution", title: "Share of conversions credited to each channel",
-        series: series, groups: groups, format: { ReportFormat.percent($0, decimals: 1) })
+        series: series, groups: groups, format: { ReportFormat.percent($0, decimals: 1) },
+        colours: colours)
       html += chart.figure(
         caption: view.truth.isEmpty
           ? "Each model's share of the conversions per channel. This run has no true shares."

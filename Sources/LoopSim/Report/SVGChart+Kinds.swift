@@ -84,20 +84,22 @@ extension SVGChart {
   }
 
   /// Draws horizontal bars, one group per category and one bar per series in each group.
+  /// `colours` gives each series its colour, by default the palette in order.
   static func bars(
     id: String, title: String, series: [String], groups: [BarGroup],
-    format: (Double) -> String, domain: [Double] = []
+    format: (Double) -> String, colours: [String]? = nil
   ) -> SVGChart {
+    let colours = colours ?? series.indices.map(colour)
     let legendHeight = series.count > 1 ? 26.0 : 8.0
     let barHeight = 14.0
     let groupHeight = barHeight * Double(series.count) + 12
     let axisY = legendHeight + groupHeight * Double(groups.count)
     var chart = SVGChart(id: id, title: title, height: axisY + 30)
 
-    let values = groups.flatMap { $0.values.compactMap { $0 } } + domain + [0]
+    let values: [Double] = groups.flatMap { group in group.values.compactMap { $0 } } + [0]
     let scale = LinearScale(covering: values, range: (labelWidth, width - rightMargin))
     if series.count > 1 {
-      chart.legend(series, colours: series.indices.map(colour))
+      chart.legend(series, colours: colours)
     }
     chart.horizontalAxis(scale, y: axisY, top: legendHeight, format: format)
 
@@ -115,7 +117,7 @@ extension SVGChart {
         chart.mark(
           "rect",
           "x=\"\(f(x0))\" y=\"\(f(y))\" width=\"\(f(x1 - x0))\" height=\"\(f(barHeight - 2))\" "
-            + "fill=\"\(colour(seriesIndex))\"",
+            + "fill=\"\(colours[seriesIndex % colours.count])\"",
           label: "\(name): \(format(value))")
         chart.text(format(value), x: x1 + 4, y: y + barHeight - 4, className: "value")
       }
