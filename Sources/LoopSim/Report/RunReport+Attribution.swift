@@ -22,10 +22,11 @@ struct AttributionView {
   ///
   /// A model is an object with a `model` or `name` string and an array of objects that each
   /// have a `channel` string and a share. The share is the member `conversionShare`, else
-  /// `share`, else the first number whose key contains `share` and not `true`. The truth is a number
-  /// per credit whose key contains both `true` and `share`, or a member of the section
-  /// whose key contains `true` or `truth` and contains such channel objects (or an object of
-  /// numbers by channel) within three levels.
+  /// `share`, else the first number whose key contains `share` and not `true`.
+  ///
+  /// The truth is a number per credit whose key contains both `true` and `share`. Failing
+  /// that, it is the first member of the section whose key contains `true` or `truth` and
+  /// that has such channel objects, or an object of numbers by channel, within three levels.
   ///
   /// NOTE: `docs/results-schema.md` documents no layout of `attribution` yet, so this reads
   /// it by shape; a layout it does not recognise is listed, not charted.
