@@ -106,6 +106,7 @@ public enum LoopRun {
     }
     let summary = computation.summary
     try Data(summary.json.utf8).write(to: URL(fileURLWithPath: directory + "/summary.json"))
+    try RunReport.write(directory: directory)
     return summary
   }
 
