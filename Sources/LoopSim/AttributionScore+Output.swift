@@ -124,24 +124,23 @@ extension AttributionScore {
         + "\(truth.baseline) with every channel off; never incremental: "
         + (truth.neverIncrementalShare.map { percent($0) } ?? "undefined"))
     let width = max(20, truth.channels.map(\.count).max() ?? 0)
-    let column = max(8, models.map(\.model.count).max() ?? 0)
-    func pad(_ text: String) -> String {
-      text.count >= column ? text : String(repeating: " ", count: column - text.count) + text
+    let headers = ["removal", "shapley"] + models.map(\.model)
+    let widths = headers.map { max(7, $0.count) }
+    func row(_ label: String, _ cells: [String]) -> String {
+      let padded = zip(cells, widths).map { cell, width in
+        String(repeating: " ", count: max(0, width - cell.count)) + cell
+      }
+      return "  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + " "
+        + padded.joined(separator: " ")
     }
-    let header =
-      ["channel".padding(toLength: width, withPad: " ", startingAt: 0), pad("removal"),
-       pad("shapley")]
-      + models.map { pad($0.model) }
-    lines.append("  " + header.joined(separator: " "))
+    lines.append(row("channel", headers))
     for (index, channel) in truth.channels.enumerated() {
       var cells = [
         removal.map { percent($0[index]) } ?? "undefined",
         shapley.map { percent($0[index]) } ?? "undefined",
       ]
       cells += models.map { model in model.shares.map { percent($0[index]) } ?? "undefined" }
-      lines.append(
-        "  " + channel.padding(toLength: width, withPad: " ", startingAt: 0) + " "
-          + cells.map { pad($0) }.joined(separator: " "))
+      lines.append(row(channel, cells))
     }
     for (label, fit) in [
       ("MAE vs removal", \ModelScore.removal.meanAbsoluteError),
@@ -149,11 +148,10 @@ extension AttributionScore {
       ("MAE vs Shapley", \ModelScore.shapley.meanAbsoluteError),
       ("Spearman vs Shapley", \ModelScore.shapley.spearman),
     ] {
-      let name = label.padding(toLength: width + 2 * (column + 1), withPad: " ", startingAt: 0)
       let cells = models.map { model in
         model[keyPath: fit].map { String(format: "%.3f", $0) } ?? "undefined"
       }
-      lines.append("  " + name + " " + cells.map { pad($0) }.joined(separator: " "))
+      lines.append(row(label, ["", ""] + cells))
     }
     return lines
   }
