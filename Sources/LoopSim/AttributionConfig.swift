@@ -19,7 +19,7 @@ public struct AttributionConfig: Sendable, Equatable {
   /// How far back before a conversion (or before the end of the run, for a path that did
   /// not convert) touches belong to the path.
   public var lookback: SimDuration
-  /// The longest time from a path's last touch to its conversion that still credits the
+  /// The maximum time from a path's last touch to its conversion that still credits the
   /// path. A later conversion is unattributed, and its touches form a path without one.
   public var conversionWindow: SimDuration
   /// The half-life of the time decay model.
@@ -29,8 +29,8 @@ public struct AttributionConfig: Sendable, Equatable {
   public var lastShare: Double
   /// The order of the Markov chain, 1 to `MarkovModel.maximumOrder`.
   public var markovOrder: Int
-  /// The most channels (scenario channels plus the workflow's email) for which the run
-  /// computes the Shapley truth, which takes 2^k passes.
+  /// The maximum number of channels (scenario channels plus the workflow's email) for which
+  /// the run computes the Shapley truth, which takes 2^k passes.
   public var shapleyLimit: Int
 
   public init(
@@ -50,8 +50,8 @@ public struct AttributionConfig: Sendable, Equatable {
     self.shapleyLimit = shapleyLimit
   }
 
-  /// The request that runs the configured models on the run's paths, with `directChannel`
-  /// as the channel that last-non-direct skips.
+  /// Returns the request that runs the configured models on the run's paths, with
+  /// `directChannel` as the channel that last-non-direct skips.
   func request(directChannel: String) -> AttributionRequest {
     AttributionRequest(
       models: models, modelsWereRequested: true, order: markovOrder, keepsRepeats: false,

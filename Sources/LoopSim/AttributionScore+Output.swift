@@ -96,8 +96,12 @@ extension AttributionScore {
   ) {
     writer.key(key)
     writer.beginObject()
-    let reason =
-      shares == nil ? "noAttributableConversions" : truth == nil ? "truthUndefined" : nil
+    var reason: String?
+    if shares == nil {
+      reason = "noAttributableConversions"
+    } else if truth == nil {
+      reason = "truthUndefined"
+    }
     writer.member("meanAbsoluteError", fit.meanAbsoluteError)
     if fit.meanAbsoluteError == nil {
       writer.member("meanAbsoluteErrorUndefinedReason", reason ?? "truthUndefined")

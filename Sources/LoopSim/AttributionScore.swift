@@ -2,18 +2,18 @@ import Config
 import Foundation
 import Measure
 
-/// Every configured attribution model run on the warehouse's paths and scored against the
-/// counterfactual truth: per model, each channel's credited share of the attributable
-/// conversions beside its true removal and Shapley shares, with the mean absolute error
-/// and Spearman's rank correlation over the channels.
+/// The configured attribution models, run on the warehouse's paths and scored against the
+/// counterfactual truth. Per model it stores each channel's credited share of the
+/// attributable conversions, and the mean absolute error and Spearman's rank correlation
+/// of those shares against the true removal and Shapley shares.
 public struct AttributionScore: Sendable {
-  /// How close one model's shares come to one kind of truth.
+  /// The fit of one model's shares to one kind of truth.
   public struct Fit: Sendable, Equatable {
     /// Mean over the channels of |credited share − true share|; nil when either side is
     /// undefined.
     public let meanAbsoluteError: Double?
     /// Spearman's rank correlation of the credited and the true shares, with tied values
-    /// given their mean rank; nil when either side is undefined, has fewer than two
+    /// given their mean rank. It is nil when either side is undefined, has fewer than two
     /// channels, or has all shares equal.
     public let spearman: Double?
 

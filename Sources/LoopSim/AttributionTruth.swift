@@ -18,7 +18,7 @@ import Simulation
 ///   customer converts fewer times with c off. Conversions that no single removal takes
 ///   away would have happened anyway.
 struct AttributionTruth: Sendable {
-  /// What one converting customer's conversions owe to the channels.
+  /// The channels that one converting customer's conversions depend on.
   struct CustomerTruth: Sendable, Equatable {
     let customer: UInt64
     /// Purchases in the factual pass.

@@ -3,7 +3,7 @@ import Foundation
 import Measure
 import Warehouse
 
-/// Touchpoint paths as marketing sees them: cut from the warehouse's `messages` table after
+/// Touchpoint paths as they appear to marketing: cut from the warehouse's `messages` table after
 /// identity stitching, not from the simulator's state.
 ///
 /// A touch is a `page` or `screen` message with a `context.campaign.name` (a first touch's
@@ -154,7 +154,7 @@ struct TouchpointPaths {
       ? String(Int64(value)) : JSONWriter.render(value)
   }
 
-  /// Quotes a field that holds a comma, a quote or a line break, as RFC 4180 does.
+  /// Quotes a field that contains a comma, a quote or a line break, as RFC 4180 does.
   private static func csvField(_ text: String) -> String {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
       return text

@@ -27,7 +27,7 @@ private func campaign(_ name: String) -> String {
   "{\"campaign\":{\"name\":\"\(name)\",\"source\":\"google\",\"medium\":\"cpc\"}}"
 }
 
-/// A warehouse of four people: one merged from an anonymous id, one whose conversion comes
+/// Creates a warehouse of four people: one merged from an anonymous id, one whose conversion comes
 /// after the conversion window, one never identified, and one with touches after buying.
 private func handWrittenWarehouse() throws -> Database {
   let folder = try TestSupport.temporaryDirectory()
@@ -106,9 +106,9 @@ private func handWrittenWarehouse() throws -> Database {
   let paths = try TouchpointPaths(
     database: database, lookback: 3 * day, conversionWindow: 30 * day, end: 30 * day)
   let rows = paths.csv.split(separator: "\n").map(String.init)
-  // u1's display touch is 4 days before the order; u2's touch is 20 days before it, so its
-  // order is unattributed and leaves no null path; a3 and u4's trailing touches are more
-  // than 3 days before the end of the run.
+  // u1's display touch is 4 days before the order, so it drops out. u2's touch is 20 days
+  // before the order, so the order is unattributed and leaves no null path. The trailing
+  // touches of a3 and u4 are more than 3 days before the end of the run.
   #expect(
     rows == [
       "path,total_conversions,total_conversion_value,total_null",
@@ -232,7 +232,7 @@ private func runAttribution(_ scenario: String, extra: [String] = []) throws
   return (output, result, (summary as? [String: Any])?["attribution"] as? [String: Any])
 }
 
-/// The truth's channels by name: removal loss, removal share and Shapley value.
+/// Returns the truth's channels by name: removal loss, removal share and Shapley value.
 private func truthChannels(_ attribution: [String: Any]) throws -> [String: [String: Any]] {
   let truth = try #require(attribution["truth"] as? [String: Any])
   let channels = try #require(truth["channels"] as? [[String: Any]])
@@ -256,7 +256,7 @@ private func truthChannels(_ attribution: [String: Any]) throws -> [String: [Str
   let conversions = try #require(truth["conversions"] as? Int)
   #expect(conversions > 20)
   #expect(truth["conversionsWithAllChannelsOff"] as? Int == 0)
-  // Without the ad nobody arrives; the brand visits and the email change nothing.
+  // Without the ad no customer arrives; the brand visits and the email change nothing.
   #expect(channels["ads"]?["removalLoss"] as? Int == conversions)
   #expect(channels["ads"]?["removalShare"] as? Double == 1)
   #expect(channels["brand"]?["removalLoss"] as? Int == 0)
