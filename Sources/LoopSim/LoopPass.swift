@@ -26,8 +26,9 @@ public final class CancellationFlag: Sendable {
   public var isCancelled: Bool { flag.load(ordering: .relaxed) }
 }
 
-/// Reports a pass's progress as the share of simulated time done (0–1).
-public typealias ProgressHandler = (Double) -> Void
+/// Reports a pass's progress: the share of simulated time done (0–1), the events processed
+/// and the customers arrived. The pass leaves the phase empty for its caller to name.
+public typealias ProgressHandler = (ProgressUpdate) -> Void
 
 /// Observes Collect: a message as it arrived, stamped with the time it arrived as
 /// `receivedAt`, and the verdict on it.
@@ -99,9 +100,12 @@ struct LoopPass {
     let end = scenario.run.end
     let experimentStart = scenario.run.experimentStart
     var sinceCheck = 0
+    var arrived = 0
+    let customerCount = scenario.run.customers
     while let event = context.simulator.step(until: end) {
       switch event {
       case .arrival(let arrival):
+        arrived += 1
         if let next = arrivals.next() {
           context.simulator.schedule(.arrival(next), at: next.time)
         }
@@ -133,7 +137,11 @@ struct LoopPass {
       if sinceCheck == 8_192 {
         sinceCheck = 0
         if cancellation?.isCancelled == true { throw Interrupted() }
-        progress?(Double(context.simulator.now.milliseconds) / Double(end.milliseconds))
+        progress?(
+          ProgressUpdate(
+            fraction: Double(context.simulator.now.milliseconds) / Double(end.milliseconds),
+            events: context.simulator.eventsProcessed, customersArrived: arrived,
+            customers: customerCount))
       }
     }
 
@@ -154,7 +162,10 @@ struct LoopPass {
         cutOff += 1
       }
     }
-    progress?(1)
+    progress?(
+      ProgressUpdate(
+        fraction: 1, events: context.simulator.eventsProcessed,
+        customersArrived: arrived, customers: customerCount))
     try warehouse?.stitch(context.collector.identities)
 
     guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles)
