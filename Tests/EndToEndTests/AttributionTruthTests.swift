@@ -199,7 +199,7 @@ private func handWrittenWarehouse() throws -> Database {
 
 /// Writes a small scenario on top of the flagship in which the email has no effect, with
 /// `channels` as its channels, and returns its path.
-private func attributionScenario(channels: String, extra: String = "") throws -> String {
+private func attributionScenario(channels: String) throws -> String {
   let folder = try TestSupport.temporaryDirectory()
   let path = folder.appendingPathComponent("attribution.json5").path
   let text = """
@@ -213,7 +213,6 @@ private func attributionScenario(channels: String, extra: String = "") throws ->
         emailReturn: { irrelevantProbability: 0, relevantProbability: 0 },
       },
       attribution: { models: ["first", "last", "linear", "markov", "shapley"] },
-      \(extra)
     }
     """
   try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -358,4 +357,51 @@ private func truthChannels(_ attribution: [String: Any]) throws -> [String: [Str
   #expect(try share("last", "brand-search") > 0.05)
   #expect(try share("last", "paid-display") < display)
   #expect(try share("first", "brand-search") < share("last", "brand-search"))
+}
+
+/// A channel or attribution setting that the loader rejects, with text its error contains.
+struct InvalidAttributionCase: Sendable, CustomStringConvertible {
+  let description: String
+  let channels: String
+  let extra: String
+  let expected: String
+}
+
+private let invalidAttributionCases = [
+  InvalidAttributionCase(
+    description: "arrivesAnyway above clickThrough",
+    channels: #"{ name: "ads", kind: "paid-display", reach: 1, clickThrough: 0.2, arrivesAnyway: 0.3 },"#,
+    extra: "", expected: "set arrivesAnyway to at most clickThrough"),
+  InvalidAttributionCase(
+    description: "visit shares above 1",
+    channels: """
+      { name: "ads", kind: "paid-display", reach: 1, clickThrough: 0.2, visitShare: 0.7 },
+      { name: "brand", kind: "search", reach: 0, clickThrough: 0, visitShare: 0.5 },
+      """,
+    extra: "", expected: "the visit shares of all channels sum to 1.2, more than 1"),
+  InvalidAttributionCase(
+    description: "channel named after the workflow",
+    channels: #"{ name: "abandoned-cart", kind: "paid-display", reach: 1, clickThrough: 0.2 },"#,
+    extra: "", expected: "has the workflow's name"),
+  InvalidAttributionCase(
+    description: "position weights above 1",
+    channels: #"{ name: "ads", kind: "paid-display", reach: 1, clickThrough: 0.2 },"#,
+    extra: #"attribution: { positionWeights: { first: 0.7, last: 0.5 } },"#,
+    expected: "the first and last shares sum to more than 1"),
+]
+
+@Test(arguments: invalidAttributionCases)
+func attributionInputRejected(_ invalid: InvalidAttributionCase) throws {
+  let scenario = try attributionScenario(channels: invalid.channels)
+  var text = try String(contentsOfFile: scenario, encoding: .utf8)
+  if !invalid.extra.isEmpty {
+    // A later duplicate key would be ambiguous, so the case replaces the section.
+    text = text.replacingOccurrences(
+      of: #"attribution: { models: ["first", "last", "linear", "markov", "shapley"] },"#,
+      with: invalid.extra)
+    try text.write(toFile: scenario, atomically: true, encoding: .utf8)
+  }
+  let result = try TestSupport.runLoopSim(["validate", scenario])
+  #expect(result.status == 2)
+  #expect(result.standardError.contains(invalid.expected), "\(result.standardError)")
 }
