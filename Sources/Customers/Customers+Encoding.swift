@@ -58,12 +58,24 @@ extension Channel.Promotion: ConfigEncodable {
 }
 
 extension Channel: ConfigEncodable {
+  /// The channel's fields. The attribution fields appear only when they differ from their
+  /// defaults, so scenarios without them resolve to the same text as before.
   public var configValue: JSONValue {
-    [
+    var members: [String: JSONValue] = [
       "name": .string(name), "kind": .string(kind.rawValue), "source": .string(source),
       "medium": .string(medium), "reach": reach.configValue,
       "clickThrough": clickThrough.configValue, "promotes": promotes.configValue,
     ]
+    if arrivesAnyway != PerSegment(0) {
+      members["arrivesAnyway"] = arrivesAnyway.configValue
+    }
+    if visitShare != 0 {
+      members["visitShare"] = .number(visitShare)
+    }
+    if visitEffect != 1 {
+      members["visitEffect"] = .number(visitEffect)
+    }
+    return .object(members)
   }
 }
 

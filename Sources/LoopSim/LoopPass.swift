@@ -67,6 +67,9 @@ struct LoopPass {
   let progress: ProgressHandler?
   /// Called with every message Collect receives, as sent, and what Collect did with it.
   var collectObserver: CollectObserver? = nil
+  /// Channels switched off for a counterfactual attribution pass: indices of the
+  /// scenario's channels, and `scenario.channels.count` for the workflow's email.
+  var switchedOff: Set<Int> = []
 
   func run() throws -> PassResult {
     let streams = RandomStreams(seed: scenario.run.seed)
@@ -74,11 +77,13 @@ struct LoopPass {
     let journey = try Journey(
       catalog: scenario.catalog, population: population, channels: scenario.channels,
       behaviour: scenario.behaviour, timeZones: scenario.run.timeZones,
-      runEnd: scenario.run.end, streams: streams)
+      runEnd: scenario.run.end,
+      switchedOff: switchedOff.filter { $0 < scenario.channels.count }, streams: streams)
     var context = try LoopContext(
       scenario: scenario, journey: journey, streams: streams,
       keepsRecords: warehouse != nil)
     context.collectObserver = collectObserver
+    context.emailReachesCustomers = !switchedOff.contains(scenario.channels.count)
     var engine = try MessagingEngine(
       configuration: scenario.engage, catalog: scenario.catalog, armPolicy: armPolicy,
       streams: streams)
@@ -206,6 +211,9 @@ struct LoopContext: JourneyContext, EngageContext {
   var router: Router
   var quarantine: [(message: Message, reason: String)] = []
   var collectObserver: CollectObserver?
+  /// Whether customers react to the emails they open and click. A pass that switches the
+  /// email channel off still runs the workflow, with its draws, but no customer reacts.
+  var emailReachesCustomers = true
   /// Whether the pass keeps the quarantined messages, merges and dead letters for the
   /// results tables.
   let keepsRecords: Bool
@@ -275,12 +283,14 @@ struct LoopContext: JourneyContext, EngageContext {
   }
 
   mutating func customerOpened(email: EmailRecord) {
+    guard emailReachesCustomers else { return }
     guard let classIndex = journey.catalog.index(ofClassID: email.abandonedClassId) else { return }
     journey.emailOpened(
       aboutClass: classIndex, relevance: email.relevance, state: &customers[Int(email.customer)])
   }
 
   mutating func customerClicked(email: EmailRecord) {
+    guard emailReachesCustomers else { return }
     guard let classIndex = journey.catalog.index(ofClassID: email.abandonedClassId) else { return }
     let index = Int(email.customer)
     var state = customers[index]

@@ -134,6 +134,8 @@ public enum ReplicateRun {
     var variant = scenario
     let seed = scenario.run.seed &+ UInt64(index)
     variant.run.seed = seed
+    // Replicates report the lift's calibration only, so they skip the attribution passes.
+    variant.attribution = nil
     let database = try Database.inMemory()
     try database.execute(ResultsSchema.sql)
     let computation = try LoopRun.compute(

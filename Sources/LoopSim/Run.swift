@@ -105,6 +105,11 @@ public enum LoopRun {
         summary: computation.summary)
     }
     let summary = computation.summary
+    if let attribution = summary.attribution {
+      try database.transaction { database in try attribution.insertRows(into: database) }
+      try Data(attribution.paths.csv.utf8).write(
+        to: URL(fileURLWithPath: directory + "/" + AttributionScore.pathFileName))
+    }
     try Data(summary.json.utf8).write(to: URL(fileURLWithPath: directory + "/summary.json"))
     try RunReport.write(directory: directory)
     return summary
@@ -169,6 +174,12 @@ public enum LoopRun {
         scenario: scenario, pass: factual, measured: measured, truth: truth,
         covariates: covariates)
     }
-    return Computation(factual: factual, truth: truth, summary: summary)
+    var scored = summary
+    if let attribution = scenario.attribution, attribution.enabled {
+      scored.attribution = try scoreAttribution(
+        scenario, attribution: attribution, factual: factual, database: database,
+        cancellation: cancellation)
+    }
+    return Computation(factual: factual, truth: truth, summary: scored)
   }
 }

@@ -59,6 +59,10 @@ extension RunSummary {
     lines.append(
       "Emails     sent \(emails.sent), delivered \(emails.delivered), bounced \(emails.bounced), "
         + "opened \(emails.opened), clicked \(emails.clicked)")
+    if let attribution {
+      lines.append("")
+      lines += attribution.tableLines
+    }
     return lines.joined(separator: "\n") + "\n"
   }
 

@@ -67,6 +67,9 @@ public struct RunSummary: Sendable {
   public let funnel: [(event: String, people: Int)]
   public let emails: EmailCounts
   public let profiles: Int
+  /// The attribution models scored against the counterfactual truth; nil unless the
+  /// scenario's attribution section is enabled.
+  public internal(set) var attribution: AttributionScore? = nil
 
   /// The primary comparison: the experiment's first arm against the holdout.
   public var lift: LiftMeasurement? { comparisons.first }
@@ -249,6 +252,10 @@ public struct RunSummary: Sendable {
     writer.member("clicked", emails.clicked)
     writer.endObject()
     writer.member("profiles", profiles)
+    if let attribution {
+      writer.key("attribution")
+      attribution.write(to: &writer)
+    }
     writer.endObject()
     return writer.text + "\n"
   }

@@ -54,6 +54,8 @@ public struct Scenario: Sendable {
   /// The messaging engine's sections: templates, experiment, workflows and email.
   public var engage: EngageConfig
   public var measurement: MeasurementConfig
+  /// The `attribution` section, or nil when the scenario has none.
+  public var attribution: AttributionConfig? = nil
   /// The scenario after `extends` and `--set`, as canonical JSON: what was run.
   public private(set) var resolvedJSON: String
   /// SHA-256 of `resolvedJSON`, recorded with every run.

@@ -162,6 +162,11 @@ public enum ScenarioLoader {
       let engage = EngageConfig.read(from: root)
       let measurement = root.optional(
         "measurement", MeasurementConfig.reader, default: MeasurementConfig())
+      let attribution = root.optional("attribution", AttributionConfig.reader)
+      if let attribution, let channels, let engage {
+        AttributionConfig.check(
+          attribution, channels: channels, workflow: engage.workflow.name, root: root)
+      }
 
       if let pipeline, let engage {
         checkMessagingFilter(pipeline, workflow: engage.workflow, root: root)
@@ -191,10 +196,12 @@ public enum ScenarioLoader {
         let behaviour, let pipeline, let engage
       else { return nil }
       do {
-        return try Scenario(
+        var scenario = try Scenario(
           formatVersion: version, name: name, description: description, run: run,
           catalog: catalog, segments: segments, channels: channels, behaviour: behaviour,
           pipeline: pipeline, engage: engage, measurement: measurement, resolvedJSON: "")
+        scenario.attribution = attribution
+        return scenario
       } catch {
         root.error("could not hash the resolved scenario: \(error)")
         return nil

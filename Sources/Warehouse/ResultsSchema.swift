@@ -4,13 +4,14 @@
 /// replay's) reuse the same layout instead of repeating it.
 public enum ResultsSchema {
   /// Version of this schema, stored in `run_metadata` as `schemaVersion`.
-  public static let version = 3
+  public static let version = 4
 
   /// Every table of a run, in the order they are created.
   public static var sql: String {
     [
       runMetadata, messages, quarantine, assignments, emails, conversions, groundTruth,
       potentialOutcomes, merges, deadLetters, pipelineCounts, funnel, metrics,
+      attributions, attributionScores, attributionTruth, attributionCustomers,
     ].joined(separator: "\n")
   }
 
