@@ -2,14 +2,14 @@ import Config
 import Pipeline
 import Simulation
 
-/// What a condition may read where it is written: whether there is an event whose
+/// The values a condition may read where it is written: whether there is an event whose
 /// properties it can test, and which attributes `updateProfile` steps set.
 struct ConditionScope: Sendable {
   /// The event whose properties `properties.NAME` reads.
   enum Properties: Sendable, Hashable {
     /// This event (nil: any event), whose known properties are suggested for a near miss.
     case event(String?)
-    /// There is no event here; the text says why, for the error.
+    /// No event is available here, for the reason in the text, which the error repeats.
     case unavailable(String)
   }
 
@@ -28,7 +28,7 @@ extension Condition {
     "equals", "notEquals", "greaterThan", "lessThan", "atLeast", "atMost", "exists", "in",
     "contains", "lessThanAgo", "moreThanAgo", "equalsTrigger",
   ]
-  /// The most conditions an `all` or `any` list may have.
+  /// The maximum number of conditions in an `all` or `any` list.
   static let maximumListLength = 100
 
   static let example = "{ \"properties.price\": { greaterThan: 50 } }"

@@ -17,7 +17,7 @@ public indirect enum Condition: Sendable, Hashable {
   case test(ConditionOperand, ConditionTest)
 }
 
-/// What a test reads: an event property or a profile attribute.
+/// The value a test reads: an event property or a profile attribute.
 public enum ConditionOperand: Sendable, Hashable {
   /// `properties.NAME`: a property of the event being evaluated.
   case property(String)
@@ -141,7 +141,7 @@ public enum ConditionTest: Sendable, Hashable {
   }
 }
 
-/// What a condition is evaluated on: a profile, the properties of an event, and the time.
+/// The input of a condition: a profile, the properties of an event, and the time.
 struct ConditionInput {
   var profile: Profile?
   /// The properties of the event the condition is about; nil when there is none.

@@ -80,7 +80,7 @@ public struct Enrollment: Sendable {
   public var email: Int? { emails.first }
 }
 
-/// What made a profile eligible to enter a workflow: an event message, or nothing for
+/// The occurrence that made a profile eligible to enter a workflow: an event message, or nothing for
 /// segment, schedule and profile-date triggers.
 struct TriggerOccurrence {
   var event: String?
@@ -112,7 +112,7 @@ public struct CustomerAssignment: Sendable {
   public let classId: String?
 }
 
-/// Why a trigger did not enroll a profile.
+/// The reason a trigger did not enroll a profile.
 public enum EntryRejection: String, Sendable, CaseIterable {
   /// The profile has no user id yet, so no email can reach it.
   case noUserId
@@ -127,7 +127,7 @@ public enum EntryRejection: String, Sendable, CaseIterable {
   case withinEntryPeriod
 }
 
-/// Why a `sendEmail` step sent nothing.
+/// The reason a `sendEmail` step sent nothing.
 public enum SkipReason: String, Sendable, CaseIterable {
   /// The customer's arm is the holdout.
   case heldOut
@@ -135,14 +135,14 @@ public enum SkipReason: String, Sendable, CaseIterable {
   case globalControl
   /// The profile has no email consent; the enrollment then leaves the workflow.
   case noConsent
-  /// The profile is unsubscribed, hard-bounced or complained (the detail says which).
+  /// The profile is unsubscribed, hard-bounced or complained (the detail names which).
   case suppressed
   /// The email has nothing to show: no class from the trigger, the cart or the classes
   /// watched.
   case missingData
   /// The send fell in quiet hours with the action `skip`.
   case quietHours
-  /// The profile reached a frequency cap (the detail says `perDay` or `perWeek`).
+  /// The profile reached a frequency cap (the detail is `perDay` or `perWeek`).
   case frequencyCap
 }
 

@@ -36,7 +36,7 @@ extension Profile {
   }
 }
 
-/// What became of a send attempt.
+/// The outcome of a send attempt.
 enum SendOutcome {
   case sent
   case skipped

@@ -164,7 +164,7 @@ extension MessagingEngine {
     profileStates[profile].active.removeAll { $0 == index }
   }
 
-  /// What the enrollment's conditions read: its profile, its trigger event's properties,
+  /// Returns the input of the enrollment's conditions: its profile, its trigger event's properties,
   /// and the time.
   private func input(of index: Int, now: SimTime) -> ConditionInput {
     ConditionInput(

@@ -27,7 +27,7 @@ import Simulation
 ///   the customer's email number, so every arm policy gives the same draws for the same
 ///   email.
 public struct MessagingEngine: Sendable {
-  /// The most steps an enrollment runs without waiting; a configuration that passed
+  /// The maximum number of steps an enrollment runs without waiting; a configuration that passed
   /// `EngageConfig.validate()` has no loop without a wait, so only a very long list of
   /// branches could reach it.
   public static let maximumStepsPerWake = 10_000

@@ -17,7 +17,7 @@ public struct MessagingRules: Sendable, Hashable {
   public static let none = MessagingRules()
 }
 
-/// The most emails one profile may be sent by all workflows together, over rolling
+/// The maximum number of emails one profile may be sent by all workflows together, over rolling
 /// windows: any 24 hours and any 7 days. A send over the cap is skipped.
 public struct FrequencyCap: Sendable, Hashable {
   /// The accepted values of each limit.
@@ -36,7 +36,7 @@ public struct FrequencyCap: Sendable, Hashable {
 
 /// Local hours in the profile's time zone during which no email is sent.
 public struct QuietHours: Sendable, Hashable {
-  /// What happens to a send during quiet hours.
+  /// The action taken on a send during quiet hours.
   public enum Action: String, Sendable, Hashable, CaseIterable {
     /// The send waits at its step until the quiet hours end, then runs the step again.
     case delay

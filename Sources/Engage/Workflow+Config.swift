@@ -193,7 +193,7 @@ extension WorkflowTrigger {
   static let kinds = ["event", "segment", "schedule", "profileDate"]
   static let example = "{ event: \"Product Added\" }"
 
-  /// What `properties.NAME` reads in the workflow's step conditions.
+  /// The event whose properties `properties.NAME` reads in the workflow's step conditions.
   var stepProperties: ConditionScope.Properties {
     switch self {
     case .event(let event, _): .event(event)

@@ -58,7 +58,7 @@ public struct WorkflowConfig: Sendable, Hashable {
   }
 }
 
-/// What enrolls a profile in a workflow.
+/// The event or change that enrolls a profile in a workflow.
 public enum WorkflowTrigger: Sendable, Hashable {
   /// A track event with this name reached the engine, and its properties and the profile
   /// meet the condition.

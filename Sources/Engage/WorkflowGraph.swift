@@ -4,7 +4,7 @@ import Config
 struct StepOrderProblem: Sendable, Hashable {
   /// The index of the step in `steps`.
   let step: Int
-  /// Where in the step object the problem is, such as `branch[0].goTo`; empty for the
+  /// The field of the step object that has the problem, such as `branch[0].goTo`; empty for the
   /// value of the step's kind.
   var field: FieldPath = FieldPath()
   let problem: String

@@ -8,7 +8,7 @@ struct NamedStep: Sendable {
 }
 
 extension WorkflowStep {
-  /// The most cases of a `branch` and paths of a `randomSplit`.
+  /// The maximum number of cases of a `branch` and of paths of a `randomSplit`.
   static let maximumCases = 50
   /// The largest weight of a random split path.
   static let maximumWeight = 1_000_000.0

@@ -57,7 +57,7 @@ public enum WorkflowStep: Sendable, Hashable {
   }
 }
 
-/// Where a workflow goes from a `branch`, `randomSplit` or `waitFor` step.
+/// The destination of a `branch`, `randomSplit` or `waitFor` step.
 public enum StepTarget: Sendable, Hashable, CustomStringConvertible {
   /// The next step in the list (`"continue"`); after the last step the workflow ends.
   case next
@@ -96,9 +96,9 @@ public struct WaitForStep: Sendable, Hashable {
   public let condition: Condition?
   /// How long to wait; longer than 0.
   public let timeout: SimDuration
-  /// Where to go when the event arrives.
+  /// The target when the event arrives.
   public let then: StepTarget
-  /// Where to go when the timeout passes first.
+  /// The target when the timeout passes first.
   public let onTimeout: StepTarget
 
   public init(
@@ -127,9 +127,9 @@ public struct WaitForStep: Sendable, Hashable {
 
 /// A `branch` step.
 public struct BranchStep: Sendable, Hashable {
-  /// The cases in order; the first whose condition holds chooses the target.
+  /// The cases in order. The first whose condition is true chooses the target.
   public let cases: [BranchCase]
-  /// Where to go when no case holds (the `else` key).
+  /// The target when no case is true (the `else` key).
   public let otherwise: StepTarget
 
   public init(cases: [BranchCase], otherwise: StepTarget = .next) {
