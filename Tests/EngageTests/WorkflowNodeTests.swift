@@ -488,7 +488,7 @@ struct QuietCase: CustomTestStringConvertible, Sendable {
 
 @Suite("Messaging rules")
 struct MessagingRuleTests {
-  /// Two workflows on the same trigger, each sending at once, so every trigger asks for
+  /// Two workflows on the same trigger, each sending at once, so every trigger requests
   /// two sends.
   @Test(arguments: [
     CapCase(
