@@ -67,7 +67,7 @@ struct ResultsWriter {
     }
   }
 
-  private func writeMerges(_ merges: [IdentityMerge]) throws {
+  func writeMerges(_ merges: [IdentityMerge]) throws {
     for merge in merges {
       try database.run(
         """
@@ -81,7 +81,7 @@ struct ResultsWriter {
     }
   }
 
-  private func writeDeadLetters(_ deadLetters: [DeadLetter]) throws {
+  func writeDeadLetters(_ deadLetters: [DeadLetter]) throws {
     for letter in deadLetters {
       try database.run(
         """
