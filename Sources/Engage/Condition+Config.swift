@@ -14,8 +14,8 @@ struct ConditionScope: Sendable {
   }
 
   var properties: Properties
-  /// The names of the attributes that `updateProfile` steps set.
-  var customAttributes: [String]
+  /// The attributes that the scenario declares and that `updateProfile` steps set.
+  var customAttributes: ExtraAttributes
   /// The trigger event whose properties `equalsTrigger` reads, as for `properties`.
   var trigger: Properties = .unavailable("the condition is not part of a workflow's steps or goal")
 }
@@ -87,7 +87,7 @@ extension Condition {
 
     guard let operand = operand(member, at: path, scope: scope, diagnostics: diagnostics)
     else { return nil }
-    let kind = knownKind(of: operand)
+    let kind = knownKind(of: operand, scope: scope)
     return testReader(operand: operand, kind: kind, scope: scope).read(
       member.value, at: path, into: diagnostics
     ).map { .test(operand, $0) }
@@ -106,7 +106,7 @@ extension Condition {
           severity: warning ? .warning : .error, at: member.keyLocation, path: path,
           problem: problem, fix: fix))
     }
-    let attributes = ProfileAttribute.names + scope.customAttributes
+    let attributes = ProfileAttribute.names + scope.customAttributes.names
 
     if key.hasPrefix("properties.") {
       let name = String(key.dropFirst("properties.".count))
@@ -161,11 +161,14 @@ extension Condition {
     return nil
   }
 
-  /// The kind of a calculated attribute; nil for event properties and attributes that
-  /// `updateProfile` steps set, whose kinds are not known until run time.
-  private static func knownKind(of operand: ConditionOperand) -> AttributeKind? {
+  /// Returns the kind of a calculated attribute, built in or declared; nil for event
+  /// properties, for attributes that `updateProfile` steps set, and for declared `first`
+  /// and `last` attributes, whose kinds are not known until run time.
+  private static func knownKind(of operand: ConditionOperand, scope: ConditionScope)
+    -> AttributeKind?
+  {
     guard case .profile(let name) = operand else { return nil }
-    return ProfileAttribute(rawValue: name)?.kind
+    return ProfileAttribute(rawValue: name)?.kind ?? scope.customAttributes.kinds[name]
   }
 
   /// The operators that apply to a value of `kind`; all of them when the kind is unknown,

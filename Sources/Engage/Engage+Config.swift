@@ -4,8 +4,8 @@ import Foundation
 import Simulation
 
 extension EngageConfig {
-  /// Reads the `templates`, `experiment`, `workflows`, `messaging` and `email` members of
-  /// a scenario's root object, and checks the references between them: the templates that
+  /// Reads the `templates`, `experiment`, `calculatedAttributes`, `workflows`, `messaging`
+  /// and `email` members of a scenario's root object, and checks the references between them: the templates that
   /// steps and arms name, and the experiment that a split needs.
   ///
   /// A reference into a section that is itself invalid is not checked, so one mistake is
@@ -29,7 +29,19 @@ extension EngageConfig {
       ? .invalid : experiment == nil ? .absent : .valid
 
     let errorsBeforeWorkflows = root.diagnostics.errorCount
-    let customAttributes = WorkflowConfig.customAttributeNames(in: root.object["workflows"])
+    let declared =
+      root.optional("calculatedAttributes", CalculatedAttribute.listReader, default: [])
+    let updated = WorkflowConfig.customAttributeNames(in: root.object["workflows"])
+    reportUpdatesOfDeclared(declared, updated: updated, root: root)
+    var kinds: [String: AttributeKind] = [:]
+    for attribute in declared {
+      kinds[attribute.name] = attribute.aggregate.kind
+    }
+    let customAttributes = ExtraAttributes(
+      names: declared.map(\.name) + updated.filter { name in
+        !declared.contains { $0.name == name }
+      },
+      kinds: kinds)
     let workflows = root.required(
       "workflows",
       WorkflowConfig.listReader(
@@ -48,7 +60,24 @@ extension EngageConfig {
     }
     return EngageConfig(
       templates: templates, experiment: experiment, workflows: workflows, email: email,
-      messaging: messaging)
+      messaging: messaging, calculatedAttributes: declared)
+  }
+
+  /// Reports a declared attribute that an `updateProfile` step also sets: the engine
+  /// computes it from events, so a step must not overwrite it.
+  private static func reportUpdatesOfDeclared(
+    _ declared: [CalculatedAttribute], updated: [String], root: ObjectReader
+  ) {
+    guard let node = root.object["calculatedAttributes"], case .array(let elements) = node.value
+    else { return }
+    for (index, attribute) in declared.enumerated()
+    where updated.contains(attribute.name) && elements.indices.contains(index) {
+      root.diagnostics.error(
+        "an updateProfile step sets \"\(attribute.name)\", which is a calculated attribute",
+        at: elements[index],
+        path: root.path.appending(key: "calculatedAttributes").appending(index: index),
+        found: nil, fix: "rename the attribute the updateProfile step sets, or this one")
+    }
   }
 
   /// Reads an object that contains only the messaging engine's sections; for tests and

@@ -16,6 +16,9 @@ extension EngageConfig: ConfigEncodable {
       "messaging": messaging.configValue,
       "email": email.configValue,
     ]
+    if !calculatedAttributes.isEmpty {
+      sections["calculatedAttributes"] = calculatedAttributes.configValue
+    }
     if let experiment {
       sections["experiment"] = experiment.configValue
     }

@@ -14,14 +14,18 @@ public struct EngageConfig: Sendable, Hashable {
   public let email: EmailConfig
   /// Frequency caps and quiet hours across workflows.
   public let messaging: MessagingRules
+  /// The attributes the scenario declares, which the engine keeps on every profile.
+  public let calculatedAttributes: [CalculatedAttribute]
 
   /// Creates the sections; an experiment without a name is named after the first workflow
   /// with a split step, or `experiment` when no workflow has one.
   public init(
     templates: [TemplateConfig], experiment: ExperimentConfig?, workflows: [WorkflowConfig],
-    email: EmailConfig, messaging: MessagingRules = .none
+    email: EmailConfig, messaging: MessagingRules = .none,
+    calculatedAttributes: [CalculatedAttribute] = []
   ) {
     self.templates = templates
+    self.calculatedAttributes = calculatedAttributes
     let firstSplit = workflows.first { $0.splitIndex != nil }
     self.experiment = experiment?.named(firstSplit?.name ?? "experiment")
     self.workflows = workflows

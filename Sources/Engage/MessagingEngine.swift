@@ -141,6 +141,10 @@ public struct MessagingEngine: Sendable {
     ensureState(upTo: index)
     if let merged = profiles.lastMerged {
       mergeState(from: merged, into: index)
+      mergeCalculatedAttributes(from: merged, into: index)
+    }
+    if message.type == .track, let event = message.event {
+      updateCalculatedAttributes(of: index, with: message, event: event, now: context.now)
     }
 
     if message.type == .track, let event = message.event {
@@ -344,6 +348,30 @@ public struct MessagingEngine: Sendable {
   private mutating func ensureState(upTo index: Int) {
     while profileStates.count <= index {
       profileStates.append(ProfileState(workflows: workflows.count))
+    }
+  }
+
+  /// Folds the declared calculated attributes of a profile merged into another, in place
+  /// of `Profile.merge`, which keeps the surviving profile's value.
+  private mutating func mergeCalculatedAttributes(from merged: Int, into index: Int) {
+    for attribute in configuration.calculatedAttributes {
+      profiles[index].declaredAttributes[attribute.name] = attribute.merged(
+        profiles[index].declaredAttributes[attribute.name],
+        profiles[merged].declaredAttributes[attribute.name])
+    }
+  }
+
+  /// Applies a delivered track message to the declared calculated attributes whose event
+  /// and condition it matches.
+  private mutating func updateCalculatedAttributes(
+    of index: Int, with message: Message, event: String, now: SimTime
+  ) {
+    for attribute in configuration.calculatedAttributes where attribute.event == event {
+      let input = ConditionInput(profile: profiles[index], properties: message.properties, now: now)
+      guard attribute.condition?.holds(for: input) ?? true else { continue }
+      profiles[index].declaredAttributes[attribute.name] = attribute.updated(
+        profiles[index].declaredAttributes[attribute.name], properties: message.properties,
+        timestamp: message.timestamp)
     }
   }
 

@@ -39,6 +39,9 @@ public struct Profile: Sendable {
   public var experimentArm: String?
   /// Attributes set by `updateProfile` steps, by name.
   public var customAttributes: [String: AttributeValue] = [:]
+  /// The scenario's declared calculated attributes, by name. The messaging engine updates
+  /// and merges them, because only it knows their declarations.
+  public var declaredAttributes: [String: AttributeValue] = [:]
   /// The customer the messages came from; used only to deliver email to the right person.
   public var customer: UInt64
   /// Set when this anonymous profile was folded into a user's profile.

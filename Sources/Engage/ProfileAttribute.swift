@@ -147,8 +147,8 @@ extension Profile {
   }
 
   /// Returns the value of the attribute `name` at simulated time `now`: a calculated
-  /// attribute (`ProfileAttribute`), else an attribute an `updateProfile` step set; nil
-  /// when neither has a value.
+  /// attribute (`ProfileAttribute`), else an attribute an `updateProfile` step set or the
+  /// scenario declared; nil when none has a value.
   ///
   /// This is the lookup that templates use, so that a template can name any attribute a
   /// workflow condition can.
@@ -156,7 +156,7 @@ extension Profile {
     if let attribute = ProfileAttribute(rawValue: name) {
       return value(of: attribute, at: now)
     }
-    return customAttributes[name]
+    return customAttributes[name] ?? declaredAttributes[name]
   }
 
   /// The time of `attribute` when it is a time attribute with a value.

@@ -16,7 +16,7 @@ extension WorkflowConfig {
   ///   - customAttributes: The attributes that `updateProfile` steps set, which conditions
   ///     may read.
   static func listReader(
-    templates: [String]?, experiment: SectionState, customAttributes: [String]
+    templates: [String]?, experiment: SectionState, customAttributes: ExtraAttributes
   ) -> ConfigReader<[WorkflowConfig]> {
     .array(
       of: reader(
@@ -26,7 +26,7 @@ extension WorkflowConfig {
 
   /// Reads one workflow: `{ name, trigger, entry, entryPeriod, goal, steps }`.
   static func reader(
-    templates: [String]?, experiment: SectionState, customAttributes: [String]
+    templates: [String]?, experiment: SectionState, customAttributes: ExtraAttributes
   ) -> ConfigReader<WorkflowConfig> {
     .object("a workflow") { workflow in
       let errors = workflow.diagnostics.errorCount
@@ -206,7 +206,7 @@ extension WorkflowTrigger {
 
   /// Reads a trigger: an object with exactly one of `event`, `segment`, `schedule` and
   /// `profileDate`, plus `where` for an event or a schedule.
-  static func reader(customAttributes: [String]) -> ConfigReader<WorkflowTrigger> {
+  static func reader(customAttributes: ExtraAttributes) -> ConfigReader<WorkflowTrigger> {
     .object("a trigger such as \(example)") { trigger in
       let errors = trigger.diagnostics.errorCount
       let present = kinds.filter { trigger.contains($0) }
@@ -285,7 +285,7 @@ extension WorkflowTrigger {
 
 extension WorkflowGoal {
   /// Reads a goal: `{ event: "Order Completed", where: … }`.
-  static func reader(customAttributes: [String], trigger: ConditionScope.Properties)
+  static func reader(customAttributes: ExtraAttributes, trigger: ConditionScope.Properties)
     -> ConfigReader<WorkflowGoal>
   {
     .object("a goal such as { event: \"Order Completed\" }") { goal in
