@@ -199,8 +199,15 @@ extension BehaviourModel: ConfigEncodable {
 }
 
 extension TimeZoneMix.Zone: ConfigEncodable {
+  /// The zone's members; `ianaName` is left out for a zone with a fixed offset.
   public var configValue: JSONValue {
-    ["name": .string(name), "offset": .string(offsetText), "share": .number(share)]
+    var members: [String: JSONValue] = [
+      "name": .string(name), "offset": .string(offsetText), "share": .number(share),
+    ]
+    if let ianaName {
+      members["ianaName"] = .string(ianaName)
+    }
+    return .object(members)
   }
 }
 

@@ -46,6 +46,10 @@ struct PassResult {
   var eventsCutOff: Int
   var enrollments: [Enrollment]
   var emails: [EmailRecord]
+  /// Each customer's first split, in the order they happened.
+  var assignments: [CustomerAssignment]
+  var skippedSends: [SkippedSend]
+  var workflowCounts: [WorkflowCounts]
   var customers: [CustomerState]
   var quarantine: [(message: Message, reason: String)]
   /// Identity merges and dead letters, kept only by the pass that writes the warehouse.
@@ -86,7 +90,8 @@ struct LoopPass {
     context.emailReachesCustomers = !switchedOff.contains(scenario.channels.count)
     var engine = try MessagingEngine(
       configuration: scenario.engage, catalog: scenario.catalog, armPolicy: armPolicy,
-      streams: streams)
+      streams: streams, timeZones: scenario.run.timeZones, clock: scenario.run.clock)
+    engine.enrollsFrom = scenario.run.experimentStart
     var analytics = AnalyticsStore()
     let destinationKinds = scenario.pipeline.destinations.map(\.kind)
 
@@ -178,7 +183,9 @@ struct LoopPass {
       collect: context.collector.counts, destinations: context.router.counts,
       destinationKinds: destinationKinds, funnel: analytics.funnel(),
       eventsProcessed: context.simulator.eventsProcessed, eventsCutOff: cutOff,
-      enrollments: engine.enrollments, emails: engine.emails, customers: context.customers,
+      enrollments: engine.enrollments, emails: engine.emails, assignments: engine.assignments,
+      skippedSends: engine.skippedSends, workflowCounts: engine.workflowCounts,
+      customers: context.customers,
       quarantine: context.quarantine, merges: context.collector.identities.merges,
       deadLetters: context.router.deadLetters,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)

@@ -56,7 +56,7 @@ public struct MeasurementConfig: Sendable, Equatable {
   /// Whether a purchase at `time` of `classId` converts a customer assigned at
   /// `assignedAt` whose workflow was triggered by `triggerClass`.
   public func counts(
-    purchaseAt time: SimTime, of classId: String, assignedAt: SimTime, triggerClass: String
+    purchaseAt time: SimTime, of classId: String, assignedAt: SimTime, triggerClass: String?
   ) -> Bool {
     guard time >= assignedAt else { return false }
     if let window, time >= assignedAt + window { return false }

@@ -53,6 +53,9 @@ struct ReplayResult {
   var collectedAfterEnd: Int
   var enrollments: [Enrollment]
   var emails: [EmailRecord]
+  var assignments: [CustomerAssignment]
+  var skippedSends: [SkippedSend]
+  var workflowCounts: [WorkflowCounts]
   /// In order: the reader's rejections by line, then Collect's quarantines as they happened.
   var quarantine: [ReplayQuarantineRow]
   var profiles: Int
@@ -81,7 +84,8 @@ struct ReplayPass {
     var context = try ReplayContext(scenario: scenario, streams: streams, ids: input.messageIDs)
     var engine = try MessagingEngine(
       configuration: scenario.engage, catalog: scenario.catalog, armPolicy: .assigned,
-      streams: streams)
+      streams: streams, timeZones: scenario.run.timeZones, clock: scenario.run.clock)
+    engine.enrollsFrom = scenario.run.experimentStart
     var analytics = AnalyticsStore()
     let destinationKinds = scenario.pipeline.destinations.map(\.kind)
 
@@ -184,6 +188,8 @@ struct ReplayPass {
       funnel: analytics.funnel(), eventsProcessed: context.simulator.eventsProcessed,
       eventsCutOff: cutOff, collectedAfterEnd: collectedAfterEnd,
       enrollments: engine.enrollments, emails: engine.emails,
+      assignments: engine.assignments, skippedSends: engine.skippedSends,
+      workflowCounts: engine.workflowCounts,
       quarantine: quarantine + context.quarantine,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count,
       merges: context.collector.identities.merges, deadLetters: context.router.deadLetters)

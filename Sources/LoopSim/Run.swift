@@ -142,7 +142,7 @@ public enum LoopRun {
     logger.debug("factual pass done: \(factual.eventsProcessed) events")
 
     var forced: [(arm: String, pass: PassResult)] = []
-    if scenario.workflow.splitIndex != nil, let experiment = scenario.engage.experiment {
+    if scenario.engage.hasSplit, let experiment = scenario.engage.experiment {
       for arm in experiment.armNames {
         let pass = try LoopPass(
           scenario: scenario, armPolicy: .forced(arm), warehouse: nil,
@@ -164,7 +164,7 @@ public enum LoopRun {
     }
     let summary = try database.transaction { database in
       let measured = try WarehouseLift.measure(
-        database: database, workflow: scenario.workflow.name,
+        database: database, experiment: scenario.engage.experimentName ?? "",
         measurement: scenario.measurement)
       let covariates =
         scenario.run.prePeriod > .zero

@@ -87,7 +87,8 @@ public struct Scenario: Sendable {
     self.sha256 = try SHA256.hash(resolvedJSON).hexString
   }
 
-  public var workflow: WorkflowConfig { engage.workflow }
+  /// The workflows the messaging engine runs, in the order written.
+  public var workflows: [WorkflowConfig] { engage.workflows }
 
   /// Records the resolved scenario text and its hash.
   mutating func setResolvedJSON(_ json: String) throws {
