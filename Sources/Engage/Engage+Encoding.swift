@@ -21,12 +21,6 @@ extension EngageConfig: ConfigEncodable {
   }
 }
 
-extension TemplateConfig: ConfigEncodable {
-  public var configValue: JSONValue {
-    ["name": .string(name), "subject": .string(subject.source), "heading": .string(heading.source)]
-  }
-}
-
 extension WorkflowConfig: ConfigEncodable {
   public var configValue: JSONValue {
     [
@@ -68,19 +62,5 @@ extension ArmConfig: ConfigEncodable {
       members["template"] = .string(template)
     }
     return .object(members)
-  }
-}
-
-extension EmailConfig: ConfigEncodable {
-  public var configValue: JSONValue {
-    [
-      "deliverability": .number(deliverability), "deliveryDelay": deliveryDelay.configValue,
-      "open": Self.encode(open), "click": Self.encode(click),
-    ]
-  }
-
-  /// Writes a step model as `BehaviourModel.stepReader` reads it.
-  private static func encode(_ step: StepModel) -> JSONValue {
-    ["probability": .number(step.probability), "delay": step.delay.configValue]
   }
 }
