@@ -24,6 +24,8 @@ public struct MessagingEngine: Sendable {
   public private(set) var profiles = ProfileStore()
   public internal(set) var enrollments: [Enrollment] = []
   public internal(set) var emails: [EmailRecord] = []
+  /// Each customer's emails, the skipped sends and the email lifecycle's streams.
+  public internal(set) var emailLog: EmailLog
   /// When false, delivered messages still update profiles but enter no workflow: the
   /// scenario has ended and only in-flight deliveries are landing.
   public var acceptsTriggers = true
@@ -80,6 +82,7 @@ public struct MessagingEngine: Sendable {
     deliveryPurpose = try streams.purpose("email.delivery")
     openPurpose = try streams.purpose("email.open")
     clickPurpose = try streams.purpose("email.click")
+    emailLog = try EmailLog(streams: streams)
   }
 
   /// Receives a message delivered by Route: updates the profile, and on the trigger event
@@ -107,12 +110,8 @@ public struct MessagingEngine: Sendable {
     switch event {
     case .wake(let index):
       runSteps(index, context: &context)
-    case .delivery(let index):
-      deliver(index, context: &context)
-    case .open(let index):
-      open(index, context: &context)
-    case .click(let index):
-      click(index, context: &context)
+    case .email(let index, let step):
+      handleEmail(index, step, context: &context)
     }
   }
 
@@ -225,7 +224,8 @@ public struct MessagingEngine: Sendable {
       template: step.template, strategy: .watchedClasses,
       listedClasses: ArmConfig.defaultListedClasses)
     if let armName = enrollment.arm {
-      guard let arm = configuration.experiment?.arm(named: armName) else { return }
+      guard let arm = configuration.experiment?.arm(named: armName), arm.strategy.sendsEmail
+      else { return }
       content = EmailContent(
         template: arm.template ?? step.template, strategy: arm.strategy,
         listedClasses: arm.listedClasses)
@@ -240,15 +240,12 @@ public struct MessagingEngine: Sendable {
       leave(index, reason: Enrollment.noEmailConsentReason, at: context.now)
       return
     }
-    let email = composeEmail(
+    if let email = sendComposedEmail(
       for: enrollment, profile: profile, content: content, template: template,
       context: &context)
-    emails.append(email)
-    enrollments[index].emails.append(emails.count - 1)
-    context.send(emailEvent("Email Sent", email, context: &context))
-    var delivery = deliveryDelayPurpose.stream(customer: email.customer, occurrence: email.number)
-    context.schedule(
-      .delivery(email: emails.count - 1), after: emailConfig.deliveryDelay.sample(&delivery))
+    {
+      enrollments[index].emails.append(email)
+    }
   }
 }
 

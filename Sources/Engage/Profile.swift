@@ -63,6 +63,8 @@ public struct Profile: Sendable {
       lastEmailOpened = message.timestamp
     case "Email Link Clicked":
       lastEmailClicked = message.timestamp
+    case "Unsubscribed", "Email Marked as Spam":
+      emailOptIn = false
     default:
       break
     }

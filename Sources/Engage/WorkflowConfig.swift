@@ -13,11 +13,6 @@ public struct WorkflowConfig: Sendable, Hashable {
   public let triggerEvent: String
   public let steps: [WorkflowStep]
 
-  /// The placeholders that email templates may use.
-  public static let placeholderNames: Set<String> = [
-    "abandoned.title", "abandoned.instructor", "abandoned.category", "abandoned.price",
-  ]
-
   public init(name: String, triggerEvent: String, steps: [WorkflowStep]) {
     self.name = name
     self.triggerEvent = triggerEvent
@@ -94,41 +89,5 @@ public struct SendEmailStep: Sendable, Hashable {
 
   public init(template: String) {
     self.template = template
-  }
-}
-
-/// A named email template from the `templates` section.
-public struct TemplateConfig: Sendable, Hashable {
-  public let name: String
-  /// The subject line, one line, rendered as plain text.
-  public let subject: EmailTemplate
-  /// The `<h1>` of the email body, whose placeholder values are HTML-escaped.
-  public let heading: EmailTemplate
-
-  public init(name: String, subject: EmailTemplate, heading: EmailTemplate) {
-    self.name = name
-    self.subject = subject
-    self.heading = heading
-  }
-}
-
-/// How email behaves once sent: delivery, and the customer's opens and clicks.
-public struct EmailConfig: Sendable, Hashable {
-  /// Probability that a sent email is delivered rather than bounced.
-  public let deliverability: Double
-  /// Time from send to delivery or bounce.
-  public let deliveryDelay: Distribution
-  /// Delivered → opened; the probability is multiplied by the segment's responsiveness.
-  public let open: StepModel
-  /// Opened → link clicked; the probability is multiplied by the segment's responsiveness.
-  public let click: StepModel
-
-  public init(
-    deliverability: Double, deliveryDelay: Distribution, open: StepModel, click: StepModel
-  ) {
-    self.deliverability = deliverability
-    self.deliveryDelay = deliveryDelay
-    self.open = open
-    self.click = click
   }
 }
