@@ -597,7 +597,9 @@ struct TemplateParser {
       base = .item(depth)
       type = loops[depth]
       rest = rest.dropFirst()
-    } else if let depth = loops.indices.reversed().first(where: { loops[$0].field(named: head) != nil }) {
+    } else if let depth = loops.indices.reversed().first(where: {
+      loops[$0].field(named: head) != nil
+    }) {
       base = .item(depth)
       type = loops[depth]
     }

@@ -54,7 +54,8 @@ public struct TemplateConfig: Sendable, Hashable {
       for id in body.shownClassIds where !shown.contains(id) {
         shown.append(id)
       }
-      return .complete(RenderedEmail(subject: subjectText.text, html: body.text, shownClassIds: shown))
+      return .complete(
+        RenderedEmail(subject: subjectText.text, html: body.text, shownClassIds: shown))
     case .missing(let field):
       return .missing(field)
     }

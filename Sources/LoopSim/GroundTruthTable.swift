@@ -6,7 +6,8 @@ import Simulation
 /// Each experiment customer's outcome in every arm, from passes that forced every customer
 /// into one arm with the same random draws. Experiment customers are those the factual
 /// pass assigned to an arm of the experiment or to the holdout (not the global control).
-/// A customer converts when a purchase counts under the measurement section.
+/// A customer converts when a purchase counts under the measurement section, and the
+/// revenue of those counted purchases is the customer's revenue.
 struct GroundTruthTable {
   struct Row {
     let customer: UInt64
@@ -15,6 +16,14 @@ struct GroundTruthTable {
     let converted: Bool
     /// Whether the customer converts when forced into each arm, by arm name.
     let outcomes: [String: Bool]
+    /// The revenue of the counted purchases when forced into each arm, in cents.
+    let revenues: [String: Int64]
+  }
+
+  /// One pass's outcome for one customer.
+  private struct Outcome {
+    var converted = false
+    var revenueCents: Int64 = 0
   }
 
   /// The arms with potential outcomes, in the order the summary lists them.
@@ -35,11 +44,14 @@ struct GroundTruthTable {
     var unmatched = 0
     for enrollment in factual.enrollments {
       guard let arm = enrollment.arm, arm != ExperimentConfig.globalControlArm,
-        let converted = factualOutcomes[enrollment.customer]
+        let converted = factualOutcomes[enrollment.customer]?.converted
       else { continue }
       var outcomes: [String: Bool] = [:]
+      var revenues: [String: Int64] = [:]
       for (forcedArm, forcedOutcomes) in outcomesByArm {
-        outcomes[forcedArm] = forcedOutcomes[enrollment.customer]
+        guard let outcome = forcedOutcomes[enrollment.customer] else { continue }
+        outcomes[forcedArm] = outcome.converted
+        revenues[forcedArm] = outcome.revenueCents
       }
       guard outcomes.count == outcomesByArm.count else {
         unmatched += 1
@@ -48,7 +60,7 @@ struct GroundTruthTable {
       rows.append(
         Row(
           customer: enrollment.customer, userId: enrollment.userId, arm: arm,
-          converted: converted, outcomes: outcomes))
+          converted: converted, outcomes: outcomes, revenues: revenues))
     }
     self.arms = forced.map(\.arm)
     self.rows = rows.sorted { $0.customer < $1.customer }
@@ -65,20 +77,39 @@ struct GroundTruthTable {
       conversionsIfHeldOut: rows.lazy.filter { $0.outcomes[control] == true }.count)
   }
 
-  /// Whether each customer assigned in `pass` converted after the assignment.
+  /// Returns the true effect of `treatment` over `control` on revenue per customer, in dollars:
+  /// (ΣRᵢ(treatment) − ΣRᵢ(control)) / n. Nil when either arm has no forced pass or there
+  /// are no customers.
+  func revenueDifference(treatment: String, control: String) -> Double? {
+    guard arms.contains(treatment), arms.contains(control), !rows.isEmpty else { return nil }
+    var difference: Int64 = 0
+    for row in rows {
+      difference += (row.revenues[treatment] ?? 0) - (row.revenues[control] ?? 0)
+    }
+    return Double(difference) / 100 / Double(rows.count)
+  }
+
+  /// Whether each customer assigned in `pass` converted after the assignment, and the
+  /// revenue of the purchases that count.
   private static func outcomes(
     _ pass: PassResult, _ catalog: Catalog, _ measurement: MeasurementConfig
-  ) -> [UInt64: Bool] {
-    var converted: [UInt64: Bool] = [:]
+  ) -> [UInt64: Outcome] {
+    var outcomes: [UInt64: Outcome] = [:]
     for enrollment in pass.enrollments {
       guard enrollment.arm != nil, let assignedAt = enrollment.assignedAt else { continue }
-      let purchases = pass.customers[Int(enrollment.customer)].purchases
-      converted[enrollment.customer] = purchases.contains { purchase in
-        measurement.counts(
-          purchaseAt: purchase.time, of: catalog.classes[purchase.classIndex].id,
-          assignedAt: assignedAt, triggerClass: enrollment.classId)
+      var outcome = Outcome()
+      for purchase in pass.customers[Int(enrollment.customer)].purchases {
+        let item = catalog.classes[purchase.classIndex]
+        if measurement.counts(
+          purchaseAt: purchase.time, of: item.id, assignedAt: assignedAt,
+          triggerClass: enrollment.classId)
+        {
+          outcome.converted = true
+          outcome.revenueCents += item.priceCents
+        }
       }
+      outcomes[enrollment.customer] = outcome
     }
-    return converted
+    return outcomes
   }
 }

@@ -44,6 +44,8 @@ struct PassResult {
   var eventsCutOff: Int
   var enrollments: [Enrollment]
   var emails: [EmailRecord]
+  /// Sends that a template's `missing: "skip"` policy stopped.
+  var skippedEmails: [SkippedEmail]
   var customers: [CustomerState]
   var quarantine: [(message: Message, reason: String)]
   /// Identity merges and dead letters, kept only by the pass that writes the warehouse.
@@ -161,7 +163,8 @@ struct LoopPass {
       collect: context.collector.counts, destinations: context.router.counts,
       destinationKinds: destinationKinds, funnel: analytics.funnel(),
       eventsProcessed: context.simulator.eventsProcessed, eventsCutOff: cutOff,
-      enrollments: engine.enrollments, emails: engine.emails, customers: context.customers,
+      enrollments: engine.enrollments, emails: engine.emails,
+      skippedEmails: engine.emailLog.skipped, customers: context.customers,
       quarantine: context.quarantine, merges: context.collector.identities.merges,
       deadLetters: context.router.deadLetters,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)

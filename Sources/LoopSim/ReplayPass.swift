@@ -51,6 +51,7 @@ struct ReplayResult {
   var eventsCutOff: Int
   var enrollments: [Enrollment]
   var emails: [EmailRecord]
+  var skippedEmails: [SkippedEmail]
   /// In order: the reader's rejections by line, then Collect's quarantines as they happened.
   var quarantine: [ReplayQuarantineRow]
   var profiles: Int
@@ -166,7 +167,7 @@ struct ReplayPass {
       destinations: context.router.counts, destinationKinds: destinationKinds,
       funnel: analytics.funnel(), eventsProcessed: context.simulator.eventsProcessed,
       eventsCutOff: cutOff, enrollments: engine.enrollments, emails: engine.emails,
-      quarantine: quarantine + context.quarantine,
+      skippedEmails: engine.emailLog.skipped, quarantine: quarantine + context.quarantine,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)
   }
 

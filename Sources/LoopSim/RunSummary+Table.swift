@@ -54,9 +54,7 @@ extension RunSummary {
           + "\(counts.routed) = delivered \(counts.delivered) + filtered \(counts.filtered) + "
           + "dead-lettered \(counts.deadLettered); retries \(counts.retries)")
     }
-    lines.append(
-      "Emails     sent \(emails.sent), delivered \(emails.delivered), bounced \(emails.bounced), "
-        + "opened \(emails.opened), clicked \(emails.clicked)")
+    lines.append("Emails     \(emails.line)")
     return lines.joined(separator: "\n") + "\n"
   }
 
