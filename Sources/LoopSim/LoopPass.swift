@@ -26,10 +26,12 @@ public final class CancellationFlag: Sendable {
   public var isCancelled: Bool { flag.load(ordering: .relaxed) }
 }
 
-/// Reports a pass's progress as the share of simulated time done (0–1).
-public typealias ProgressHandler = (Double) -> Void
+/// Reports a pass's progress: the share of simulated time done (0–1), the events processed
+/// and the customers arrived. The pass leaves the phase empty for its caller to name.
+public typealias ProgressHandler = (ProgressUpdate) -> Void
 
-/// Observes Collect: a message as it arrived, and the verdict on it.
+/// Observes Collect: a message as it arrived, stamped with the time it arrived as
+/// `receivedAt`, and the verdict on it.
 typealias CollectObserver = (Message, CollectVerdict) -> Void
 
 /// Everything one pass through the loop produced.
@@ -95,9 +97,12 @@ struct LoopPass {
     let end = scenario.run.end
     let experimentStart = scenario.run.experimentStart
     var sinceCheck = 0
+    var arrived = 0
+    let customerCount = scenario.run.customers
     while let event = context.simulator.step(until: end) {
       switch event {
       case .arrival(let arrival):
+        arrived += 1
         if let next = arrivals.next() {
           context.simulator.schedule(.arrival(next), at: next.time)
         }
@@ -129,7 +134,11 @@ struct LoopPass {
       if sinceCheck == 8_192 {
         sinceCheck = 0
         if cancellation?.isCancelled == true { throw Interrupted() }
-        progress?(Double(context.simulator.now.milliseconds) / Double(end.milliseconds))
+        progress?(
+          ProgressUpdate(
+            fraction: Double(context.simulator.now.milliseconds) / Double(end.milliseconds),
+            events: context.simulator.eventsProcessed, customersArrived: arrived,
+            customers: customerCount))
       }
     }
 
@@ -150,7 +159,10 @@ struct LoopPass {
         cutOff += 1
       }
     }
-    progress?(1)
+    progress?(
+      ProgressUpdate(
+        fraction: 1, events: context.simulator.eventsProcessed,
+        customersArrived: arrived, customers: customerCount))
     try warehouse?.stitch(context.collector.identities)
 
     guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles)
@@ -208,11 +220,8 @@ struct LoopContext: JourneyContext, EngageContext {
     customers = Array(repeating: CustomerState(), count: scenario.run.customers)
     messageCounters = Array(repeating: 0, count: scenario.run.customers)
     clientStates = Array(repeating: ClientState(), count: scenario.run.customers)
-    router = try Router(
-      destinations: pipeline.destinations, streams: streams, keepsDeadLetters: keepsRecords)
-    collector = Collector(
-      trackingPlan: pipeline.trackingPlan?.plan, dedupWindow: pipeline.dedupWindow,
-      lateThreshold: pipeline.lateThreshold, keepsMerges: keepsRecords)
+    router = try Router(pipeline: pipeline, streams: streams, keepsDeadLetters: keepsRecords)
+    collector = Collector(pipeline: pipeline, keepsMerges: keepsRecords)
     self.keepsRecords = keepsRecords
     self.journey = journey
     client = TrackingClient(
@@ -289,7 +298,11 @@ struct LoopContext: JourneyContext, EngageContext {
   mutating func collectAndRoute(_ received: Message) {
     var message = received
     let verdict = collector.collect(&message, at: simulator.now)
-    collectObserver?(received, verdict)
+    if let collectObserver {
+      var arrived = received
+      arrived.receivedAt = simulator.now
+      collectObserver(arrived, verdict)
+    }
     switch verdict {
     case .accepted:
       for delivery in router.route(message, at: simulator.now) {

@@ -7,8 +7,8 @@ import Simulation
 /// it received them, one Segment Spec JSON object per line (JSON Lines).
 ///
 /// Each line is `Message.segmentJSON(clock:)` with `context.loopsimSource` set to the
-/// message's source (`front-end`, `back-end` or `messaging`), as the client sent it: before
-/// Collect stamps `receivedAt` or a tracking plan removes properties. Lines are written to a
+/// message's source (`front-end`, `back-end` or `messaging`), as the client sent it (before
+/// a tracking plan removes properties), with `receivedAt` set to when Collect received it. Lines are written to a
 /// hidden file beside the destination, `.NAME.partial-PID`, which `commit()` renames to the
 /// final name once it is complete and synced. So a failed or interrupted run leaves no file
 /// with the final name.

@@ -55,6 +55,8 @@ struct ReplayResult {
   /// In order: the reader's rejections by line, then Collect's quarantines as they happened.
   var quarantine: [ReplayQuarantineRow]
   var profiles: Int
+  var merges: [IdentityMerge]
+  var deadLetters: [DeadLetter]
 }
 
 /// One pass of the file's messages through Collect, Route and the messaging engine, on the
@@ -82,12 +84,12 @@ struct ReplayPass {
     var analytics = AnalyticsStore()
     let destinationKinds = scenario.pipeline.destinations.map(\.kind)
 
-    // The index breaks ties, so messages sent at the same millisecond keep the file's order.
-    let order = input.messages.indices.sorted {
-      (input.messages[$0].message.sentAt, $0) < (input.messages[$1].message.sentAt, $1)
-    }
+    // Messages reach Collect when the file says the collector received them. The index
+    // breaks ties, so messages received at the same millisecond keep the file's order.
+    let arrivals = input.messages.map { $0.message.receivedAt ?? $0.message.sentAt }
+    let order = input.messages.indices.sorted { (arrivals[$0], $0) < (arrivals[$1], $1) }
     if let first = order.first {
-      context.simulator.schedule(.collect(0), at: input.messages[first].message.sentAt)
+      context.simulator.schedule(.collect(0), at: arrivals[first])
     }
 
     let end = scenario.run.end
@@ -97,8 +99,7 @@ struct ReplayPass {
       switch event {
       case .collect(let position):
         if position + 1 < order.count {
-          context.simulator.schedule(
-            .collect(position + 1), at: input.messages[order[position + 1]].message.sentAt)
+          context.simulator.schedule(.collect(position + 1), at: arrivals[order[position + 1]])
         }
         let (line, message) = input.messages[order[position]]
         context.collectAndRoute(message, line: line)
@@ -117,7 +118,11 @@ struct ReplayPass {
       if sinceCheck == 8_192 {
         sinceCheck = 0
         if cancellation?.isCancelled == true { throw Interrupted() }
-        progress?(Double(context.simulator.now.milliseconds) / Double(max(1, end.milliseconds)))
+        progress?(
+          ProgressUpdate(
+            fraction: Double(context.simulator.now.milliseconds)
+              / Double(max(1, end.milliseconds)),
+            events: context.simulator.eventsProcessed))
       }
     }
 
@@ -134,7 +139,8 @@ struct ReplayPass {
         cutOff += 1
       }
     }
-    progress?(1)
+    progress?(ProgressUpdate(fraction: 1, events: context.simulator.eventsProcessed))
+    try warehouse?.stitch(context.collector.identities)
 
     guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles),
       context.fromFile.reconciles, context.fromEngine.reconciles
@@ -168,7 +174,8 @@ struct ReplayPass {
       funnel: analytics.funnel(), eventsProcessed: context.simulator.eventsProcessed,
       eventsCutOff: cutOff, enrollments: engine.enrollments, emails: engine.emails,
       skippedEmails: engine.emailLog.skipped, quarantine: quarantine + context.quarantine,
-      profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)
+      profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count,
+      merges: context.collector.identities.merges, deadLetters: context.router.deadLetters)
   }
 
   private func deliver(
@@ -199,8 +206,8 @@ struct ReplayContext: EngageContext {
   var quarantine: [ReplayQuarantineRow] = []
 
   init(scenario: Scenario, streams: RandomStreams, ids: MessageIDTable) throws {
-    collector = Collector(trackingPlan: scenario.pipeline.trackingPlan?.plan)
-    router = try Router(destinations: scenario.pipeline.destinations, streams: streams)
+    collector = Collector(pipeline: scenario.pipeline, keepsMerges: true)
+    router = try Router(pipeline: scenario.pipeline, streams: streams, keepsDeadLetters: true)
     self.ids = ids
   }
 
@@ -220,7 +227,8 @@ struct ReplayContext: EngageContext {
       counts.accepted += 1
       for delivery in router.route(message, at: simulator.now) {
         simulator.schedule(
-          .delivery(destination: delivery.destination, message: message), at: delivery.time)
+          .delivery(destination: delivery.destination, message: delivery.message),
+          at: delivery.time)
       }
     case .quarantined(let reason):
       counts.quarantined += 1

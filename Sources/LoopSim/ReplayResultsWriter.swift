@@ -16,6 +16,9 @@ struct ReplayResultsWriter {
   ) throws {
     try writeMetadata(scenario, input: input)
     try writeQuarantine(result.quarantine)
+    let shared = ResultsWriter(database: database, clock: clock)
+    try shared.writeMerges(result.merges)
+    try shared.writeDeadLetters(result.deadLetters)
     try writeAssignments(result.enrollments, emails: result.emails, workflow: summary.workflow)
     try EmailTables.write(
       result.emails, skipped: result.skippedEmails, relevanceKnown: false, clock: clock,
@@ -104,6 +107,7 @@ struct ReplayResultsWriter {
       ("emitted", collect.emitted), ("accepted", collect.accepted),
       ("quarantined", collect.quarantined), ("dropped", collect.dropped),
       ("flagged", collect.flagged), ("propertiesDropped", collect.propertiesDropped),
+      ("late", collect.late), ("merges", collect.merges),
     ] {
       try row("collect", nil, counter, value)
     }

@@ -143,6 +143,8 @@ public struct ReplaySummary: Sendable {
     writeCounts("flagReasons", collect.flagReasons, to: &writer)
     writer.member("propertiesDropped", collect.propertiesDropped)
     writeCounts("propertyDropReasons", collect.propertyDropReasons, to: &writer)
+    writer.member("late", collect.late)
+    writer.member("merges", collect.merges)
 
     for (key, counts) in [("fromFile", fromFile), ("fromEngine", fromEngine)] {
       writer.key(key)

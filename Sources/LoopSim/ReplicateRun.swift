@@ -92,7 +92,7 @@ public enum ReplicateRun {
   /// order the threads finish in.
   static func runReplicates(
     _ scenario: Scenario, count: Int, jobs: Int, cancellation: CancellationFlag?,
-    progress: (@Sendable (String, Double) -> Void)?
+    progress: (@Sendable (ProgressUpdate) -> Void)?
   ) throws -> [ReplicateResult] {
     let slots = Mutex<[Result<[ReplicateResult], any Error>?]>(Array(repeating: nil, count: count))
     let next = Atomic<Int>(0)
@@ -107,7 +107,10 @@ public enum ReplicateRun {
         slots.withLock { $0[index] = outcome }
         let finished = done.wrappingAdd(1, ordering: .relaxed).newValue
         if let progress {
-          slots.withLock { _ in progress("replicates", Double(finished) / Double(count)) }
+          slots.withLock { _ in
+            progress(
+              ProgressUpdate(phase: "replicates", fraction: Double(finished) / Double(count)))
+          }
         }
         if case .failure = outcome { cancellation?.cancel() }
       }

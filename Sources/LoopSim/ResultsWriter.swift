@@ -68,7 +68,7 @@ struct ResultsWriter {
     }
   }
 
-  private func writeMerges(_ merges: [IdentityMerge]) throws {
+  func writeMerges(_ merges: [IdentityMerge]) throws {
     for merge in merges {
       try database.run(
         """
@@ -82,7 +82,7 @@ struct ResultsWriter {
     }
   }
 
-  private func writeDeadLetters(_ deadLetters: [DeadLetter]) throws {
+  func writeDeadLetters(_ deadLetters: [DeadLetter]) throws {
     for letter in deadLetters {
       try database.run(
         """

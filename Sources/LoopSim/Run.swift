@@ -12,9 +12,9 @@ public struct RunOptions {
   /// The folder that contains `Results/runs/` when `outputDirectory` is nil.
   public var resultsRoot: String
   public var cancellation: CancellationFlag?
-  /// Called with the pass name and the share of simulated time done. Calls never
-  /// overlap, even when replicates run on several threads.
-  public var progress: (@Sendable (String, Double) -> Void)?
+  /// Called with each pass's progress, named by the pass. Calls never overlap, even when
+  /// replicates run on several threads.
+  public var progress: (@Sendable (ProgressUpdate) -> Void)?
   /// The JSON Lines file that receives every message of the factual pass as Collect
   /// received it (`--export-messages`), or nil. Single runs only.
   public var exportMessages: String?
@@ -22,7 +22,7 @@ public struct RunOptions {
   public init(
     outputDirectory: String? = nil, resultsRoot: String = "Results",
     cancellation: CancellationFlag? = nil,
-    progress: (@Sendable (String, Double) -> Void)? = nil, exportMessages: String? = nil
+    progress: (@Sendable (ProgressUpdate) -> Void)? = nil, exportMessages: String? = nil
   ) {
     self.outputDirectory = outputDirectory
     self.resultsRoot = resultsRoot
@@ -106,14 +106,14 @@ public enum LoopRun {
   /// go to `export`.
   static func compute(
     _ scenario: Scenario, database: Database, cancellation: CancellationFlag?,
-    progress: ((String, Double) -> Void)?, export: MessageExport? = nil
+    progress: ((ProgressUpdate) -> Void)?, export: MessageExport? = nil
   ) throws -> Computation {
     let factual = try database.transaction { database in
       try LoopPass(
         scenario: scenario, armPolicy: .assigned,
         warehouse: WarehouseDestination(database: database, clock: scenario.run.clock),
         cancellation: cancellation,
-        progress: progress.map { report in { report("factual pass", $0) } },
+        progress: progress.map { report in { report($0.named("factual pass")) } },
         collectObserver: export.map { export in { message, _ in export.append(message) } }
       ).run()
     }
@@ -125,7 +125,7 @@ public enum LoopRun {
         let pass = try LoopPass(
           scenario: scenario, armPolicy: .forced(arm), warehouse: nil,
           cancellation: cancellation,
-          progress: progress.map { report in { report("pass forcing \(arm)", $0) } }
+          progress: progress.map { report in { report($0.named("pass forcing \(arm)")) } }
         ).run()
         logger.debug("pass forcing \(arm) done: \(pass.eventsProcessed) events")
         forced.append((arm, pass))

@@ -166,6 +166,7 @@ public enum ScenarioLoader {
       if let pipeline, let engage {
         checkMessagingFilter(pipeline, workflow: engage.workflow, root: root)
       }
+      if let pipeline { checkWarehouseMappings(pipeline, root: root) }
       if let version, version != formatVersion {
         root.error(
           "unsupported format version", key: "formatVersion", found: "\(version)",
@@ -215,6 +216,21 @@ public enum ScenarioLoader {
           + "reads to know the classes watched, added and bought",
         key: "pipeline",
         fix: "remove \"\(property)\" from pipeline.destinations.messaging.mappings")
+    }
+  }
+
+  /// Reports an error when the warehouse destination renames a property that the lift
+  /// measurement reads from the warehouse: the measurement would find no arms or no orders.
+  static func checkWarehouseMappings(_ pipeline: PipelineConfig, root: ObjectReader) {
+    guard let warehouse = pipeline.destinations.first(where: { $0.kind == .warehouse })
+    else { return }
+    for property in WarehouseLift.propertiesRead where warehouse.mappings[property] != nil {
+      root.error(
+        "the warehouse destination renames \"\(property)\", which the lift measurement reads "
+          + "from the warehouse",
+        key: "pipeline", found: "\(property) → \(warehouse.mappings[property] ?? "")",
+        fix: "remove \"\(property)\" from pipeline.destinations.warehouse.mappings; rename it on "
+          + "the analytics or messaging destination instead")
     }
   }
 

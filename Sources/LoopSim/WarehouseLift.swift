@@ -12,6 +12,10 @@ import Warehouse
 /// class in the cart when the conversion product is `trigger-class`. That class is the
 /// product of the user's last `Product Added` in the warehouse before the assignment.
 enum WarehouseLift {
+  /// The message properties the measurement reads, which the warehouse destination may not
+  /// rename.
+  static let propertiesRead = ["experiment_id", "variation_name", "order_id", "product_id", "revenue"]
+
   /// The assigned users: user id, arm, assignment time, and the class in the cart.
   static let assignedUsers = """
     SELECT a.user_id, a.arm, a.assigned_ms, a.assigned_at,

@@ -65,7 +65,7 @@ enum RunVerb {
     let progress = ProgressReporter(enabled: !arguments.flag("--quiet"))
     let options = RunOptions(
       outputDirectory: arguments.value("--out"), cancellation: cancellation,
-      progress: { phase, fraction in progress.report(phase: phase, fraction: fraction) },
+      progress: { progress.report($0) },
       exportMessages: arguments.value("--export-messages"))
 
     if let replicates = try integerOption(arguments, "--replicates", in: 1...10_000) {

@@ -17,6 +17,8 @@ struct SegmentFields {
   let marker: MessageSource?
   let timestamp: SimTime
   let sentAt: SimTime
+  /// When the collector received the message, when the line says.
+  let receivedAt: SimTime?
 
   /// Checks and converts the members of a message object.
   ///
@@ -71,23 +73,26 @@ struct SegmentFields {
 
     let written = try Self.time("timestamp", in: members, clock: clock)
     let sent = try Self.time("sentAt", in: members, clock: clock)
-    _ = try Self.time("receivedAt", in: members, clock: clock)
+    let received = try Self.time("receivedAt", in: members, clock: clock)
     guard let timestamp = written ?? sent, let sentAt = sent ?? written else {
       throw SegmentLineRejection(
         "missing timestamp", "the message has neither timestamp nor sentAt")
     }
-    for (field, time) in [("timestamp", timestamp), ("sentAt", sentAt)] {
-      if time < .zero {
-        throw SegmentLineRejection(
-          "timestamp before the scenario start",
-          "\(field) is \(clock.iso8601(time)), before run.start \(clock.iso8601(.zero))")
-      }
-      if time > end {
-        throw SegmentLineRejection(
-          "timestamp after the scenario end",
-          "\(field) is \(clock.iso8601(time)), after the end of the run \(clock.iso8601(end))")
-      }
+    // A device clock may stamp `timestamp` and `sentAt` outside the window (clock skew,
+    // offline batches), so only the time the message reached the collector must lie in it.
+    let arrival = received ?? sentAt
+    let field = received == nil ? (sent == nil ? "timestamp" : "sentAt") : "receivedAt"
+    if arrival < .zero {
+      throw SegmentLineRejection(
+        "timestamp before the scenario start",
+        "\(field) is \(clock.iso8601(arrival)), before run.start \(clock.iso8601(.zero))")
     }
+    if arrival > end {
+      throw SegmentLineRejection(
+        "timestamp after the scenario end",
+        "\(field) is \(clock.iso8601(arrival)), after the end of the run \(clock.iso8601(end))")
+    }
+    self.receivedAt = received
     self.timestamp = timestamp
     self.sentAt = sentAt
 

@@ -51,8 +51,10 @@ public struct SegmentLineRejection: Error, Sendable, Equatable {
 ///
 /// Conversions:
 /// - Times: `timestamp` falls back to `sentAt`, and `sentAt` to `timestamp`. Both must lie
-///   within the simulated window, from `run.start` to the end of the run, both included.
-///   `receivedAt` is checked and then ignored, because Collect stamps its own.
+///   A device's clock may put them anywhere, but the time the message reached the collector
+///   (`receivedAt`, or `sentAt` without it) must lie within the simulated window, from
+///   `run.start` to the end of the run, both included. The replay delivers the message to
+///   Collect at that time; Collect then stamps its own `receivedAt`.
 /// - Values: strings, booleans, integers (no fraction or exponent, within 64 bits) and other
 ///   numbers map to the same `PropertyValue`; an array of strings to `.strings`; `null`,
 ///   objects and other arrays to `.json` with their compact text.
@@ -165,6 +167,7 @@ public struct SegmentMessageReader {
     message.previousId = fields.previousId
     message.groupId = fields.groupId
     message.context = fields.context
+    message.receivedAt = fields.receivedAt
     return message
   }
 

@@ -205,3 +205,15 @@ func badInputUnwritableOutput(path: String) throws {
   #expect(result.status == 143, "stderr: \(result.standardError)")
   #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
 }
+
+/// The lift measurement reads these properties from the warehouse, so renaming one there is
+/// an error rather than an empty or failed measurement.
+@Test(arguments: ["order_id", "experiment_id", "product_id"])
+func badInputWarehouseRenamesMeasuredProperty(property: String) throws {
+  let message = try expectRejected(
+    TestSupport.flagshipScenario,
+    extra: ["--set", "pipeline.destinations.warehouse.mappings={\(property):'renamed'}"])
+  #expect(message.contains("renames \"\(property)\""), "\(message)")
+  #expect(message.contains("pipeline.destinations.warehouse.mappings"))
+  #expect(message.contains("Fix:"))
+}

@@ -58,7 +58,7 @@ private func time(_ text: String) -> SimTime? {
   #expect(read.name == nil)
   #expect(read.timestamp == time("2026-01-06T09:00:00.125Z"))
   #expect(read.sentAt == time("2026-01-06T09:00:01Z"))
-  #expect(read.receivedAt == nil)
+  #expect(read.receivedAt == time("2026-01-06T09:00:02.500Z"))
   #expect(read.source == .frontEnd)
   #expect(read.customer == (try customer("u-42")))
   #expect(read.properties["product_id"] == .string("jazz-piano"))
