@@ -112,7 +112,9 @@ extension RunSummary {
   }
 
   private func row(_ cells: [String]) -> String {
-    let widths = [16, 10, 12, 8, 20, 10]
+    // The arm column fits the longest arm name, so that the other columns stay aligned.
+    let nameWidth = max(16, (arms.map(\.outcome.name.count).max() ?? 0) + 1)
+    let widths = [nameWidth, 10, 12, 8, 20, 10]
     return zip(cells, widths).map { cell, width in
       cell.padding(toLength: max(width, cell.count + 1), withPad: " ", startingAt: 0)
     }.joined().trimmingCharacters(in: .whitespaces)
