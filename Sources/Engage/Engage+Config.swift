@@ -41,8 +41,10 @@ extension EngageConfig {
         "no workflow has a split step, so the arms are unused and only globalControl applies",
         key: "experiment", fix: "add a { split: \"experiment\" } step to the workflow")
     }
-    return EngageConfig(
+    let config = EngageConfig(
       templates: templates, experiment: experiment, workflow: workflow, email: email)
+    reportArmsWhoseSendsAreAllSkipped(config, in: root)
+    return config
   }
 
   /// Reads an object that contains only the messaging engine's sections; for tests and

@@ -407,6 +407,24 @@ struct EngageConfigTests {
     #expect("\(warning.path)" == "experiment")
   }
 
+  @Test func genericReminderWithClassFieldsIsAWarning() throws {
+    var sections = Sections()
+    sections.arms = """
+      [
+        { name: "reminder", strategy: "generic-reminder", share: 0.4 },
+        { name: "none", strategy: "no-email", share: 0.2 },
+        { name: "plain", strategy: "generic-reminder", share: 0.2, template: "plain" },
+      ]
+      """
+    let (config, diagnostics) = try read(sections.text)
+    #expect(config != nil)
+    #expect(diagnostics.errors.isEmpty)
+    // Only the arm whose template writes abandoned.title (in its subject) is reported.
+    #expect(diagnostics.warnings.map { "\($0.path)" } == ["experiment.arms[0]"])
+    let warning = try #require(diagnostics.warnings.first)
+    #expect(warning.problem.contains("abandoned.title"))
+  }
+
   @Test func invalidTemplatesAreNotReportedAgainAtSteps() throws {
     var sections = Sections()
     sections.templates = #"[{ name: "abandoned-cart", subject: 5, html: "h" }]"#
