@@ -58,9 +58,11 @@ extension EngageConfig {
         "no workflow has a split step, so the arms are unused and only globalControl applies",
         key: "experiment", fix: "add a { split: \"experiment\" } step to a workflow")
     }
-    return EngageConfig(
+    let config = EngageConfig(
       templates: templates, experiment: experiment, workflows: workflows, email: email,
       messaging: messaging, calculatedAttributes: declared)
+    reportArmsWhoseSendsAreAllSkipped(config, in: root)
+    return config
   }
 
   /// Reports a declared attribute that an `updateProfile` step also sets: the engine
@@ -96,68 +98,6 @@ extension EngageConfig {
 /// sections that refer to it.
 enum SectionState: Sendable, Hashable {
   case absent, invalid, valid
-}
-
-extension TemplateConfig {
-  /// Reads one element of the `templates` section.
-  public static var reader: ConfigReader<TemplateConfig> {
-    .object(
-      "a template such as { name: \"abandoned-cart\", subject: \"…\", heading: \"…\" }"
-    ) { template in
-      let name = template.required("name", Names.slug)
-      let subject = template.required("subject", subjectReader)
-      let heading = template.required("heading", textReader)
-      guard let name, let subject, let heading else { return nil }
-      return TemplateConfig(name: name, subject: subject, heading: heading)
-    }
-  }
-
-  /// Reads a template string whose placeholders are among
-  /// `WorkflowConfig.placeholderNames`.
-  static var textReader: ConfigReader<EmailTemplate> {
-    ConfigReader<EmailTemplate>(expecting: "a template string") { node, path, diagnostics in
-      guard let text = diagnostics.read(node, at: path, as: .nonEmptyString) else { return nil }
-      switch Result(catching: { () throws(TemplateError) -> EmailTemplate in
-        try EmailTemplate(text, allowedNames: WorkflowConfig.placeholderNames)
-      }) {
-      case .success(let template):
-        return template
-      case .failure(let error):
-        diagnostics.error(
-          error.problem, at: node, path: path, found: node.shortDescription, fix: error.fix)
-        return nil
-      }
-    }
-  }
-
-  /// Reads a template string on one line, for a subject.
-  static var subjectReader: ConfigReader<EmailTemplate> {
-    ConfigReader<EmailTemplate>(expecting: "a one-line template string") {
-      node, path, diagnostics in
-      if case .string(let text) = node.value, text.contains(where: \.isNewline) {
-        diagnostics.error(
-          "a subject line cannot contain a line break", at: node, path: path,
-          found: node.shortDescription, fix: "write the subject on one line")
-        return nil
-      }
-      return textReader.read(node, at: path, into: diagnostics)
-    }
-  }
-}
-
-extension EmailConfig {
-  /// Reads the `email` section.
-  public static var reader: ConfigReader<EmailConfig> {
-    .object("an email section") { email in
-      let deliverability = email.required("deliverability", .probability)
-      let deliveryDelay = email.required("deliveryDelay", .distribution)
-      let open = email.required("open", BehaviourModel.stepReader)
-      let click = email.required("click", BehaviourModel.stepReader)
-      guard let deliverability, let deliveryDelay, let open, let click else { return nil }
-      return EmailConfig(
-        deliverability: deliverability, deliveryDelay: deliveryDelay, open: open, click: click)
-    }
-  }
 }
 
 /// Readers of names shared by the sections.

@@ -26,12 +26,6 @@ extension EngageConfig: ConfigEncodable {
   }
 }
 
-extension TemplateConfig: ConfigEncodable {
-  public var configValue: JSONValue {
-    ["name": .string(name), "subject": .string(subject.source), "heading": .string(heading.source)]
-  }
-}
-
 extension WorkflowConfig: ConfigEncodable {
   /// The workflow with its entry rule written out; `goal` and `entryPeriod` are left out
   /// when there is none.
@@ -153,19 +147,5 @@ extension ArmConfig: ConfigEncodable {
       members["template"] = .string(template)
     }
     return .object(members)
-  }
-}
-
-extension EmailConfig: ConfigEncodable {
-  public var configValue: JSONValue {
-    [
-      "deliverability": .number(deliverability), "deliveryDelay": deliveryDelay.configValue,
-      "open": Self.encode(open), "click": Self.encode(click),
-    ]
-  }
-
-  /// Writes a step model as `BehaviourModel.stepReader` reads it.
-  private static func encode(_ step: StepModel) -> JSONValue {
-    ["probability": .number(step.probability), "delay": step.delay.configValue]
   }
 }

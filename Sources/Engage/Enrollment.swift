@@ -133,6 +133,8 @@ public enum SkipReason: String, Sendable, CaseIterable {
   case heldOut
   /// The customer is in the global control group.
   case globalControl
+  /// The customer's arm has the `no-email` strategy.
+  case noEmailArm
   /// The profile has no email consent; the enrollment then leaves the workflow.
   case noConsent
   /// The profile is unsubscribed, hard-bounced or complained (the detail names which).
@@ -171,34 +173,6 @@ public struct WorkflowCounts: Sendable {
   public init() {}
 }
 
-/// An email the engine sent, with its lifecycle.
-public struct EmailRecord: Sendable {
-  public let id: String
-  public let customer: UInt64
-  public let userId: String
-  public let workflow: String
-  /// The name of the template the email was made from.
-  public let template: String
-  /// The enrollment's arm; nil in a workflow without a split.
-  public let arm: String?
-  /// The strategy that chose the classes listed beside the abandoned class.
-  public let strategy: PersonalizationStrategy
-  public let subject: String
-  public let html: String
-  public let abandonedClassId: String
-  /// The abandoned class, then the classes the strategy listed.
-  public let listedClassIds: [String]
-  /// How relevant the listed classes are to the customer (0–1); ground truth.
-  public let relevance: Double
-  public let sentAt: SimTime
-  /// The customer's email number, from 0, used to key their reaction draws.
-  public let number: UInt32
-  public internal(set) var deliveredAt: SimTime?
-  public internal(set) var bouncedAt: SimTime?
-  public internal(set) var openedAt: SimTime?
-  public internal(set) var clickedAt: SimTime?
-}
-
 /// A scheduled step of the messaging engine.
 public enum EngageEvent: Sendable {
   /// Runs the enrollment's next workflow step after a wait; stale unless `number` is the
@@ -206,9 +180,8 @@ public enum EngageEvent: Sendable {
   case wake(enrollment: Int, number: UInt32)
   /// A schedule or profile-date trigger of a workflow comes due for a profile.
   case trigger(workflow: Int, profile: Int)
-  case delivery(email: Int)
-  case open(email: Int)
-  case click(email: Int)
+  /// The next step of an email's lifecycle, by its index in `MessagingEngine.emails`.
+  case email(Int, EmailStep)
 }
 
 /// What the engine needs from the run.

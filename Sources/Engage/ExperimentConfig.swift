@@ -108,20 +108,6 @@ public struct ArmConfig: Sendable, Hashable {
   }
 }
 
-/// A rule for the classes that a personalized email lists beside the abandoned class.
-public enum PersonalizationStrategy: String, Sendable, Hashable, CaseIterable {
-  /// Classes the profile watched (trailer played or class page viewed), in the order
-  /// first watched, leaving out classes already bought.
-  case watchedClasses = "watched-classes"
-  /// Nothing but the abandoned class.
-  case abandonedOnly = "abandoned-only"
-  /// The other classes of the abandoned class's category, in catalog order.
-  case sameCategory = "same-category"
-  /// The first classes of the catalog other than the abandoned one: the same generic
-  /// "popular classes" list for everyone.
-  case catalogPicks = "catalog-picks"
-}
-
 /// The rule by which a messaging engine assigns arms at a split step.
 ///
 /// A counterfactual pass forces every customer into one arm while every other draw stays

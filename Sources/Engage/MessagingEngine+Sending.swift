@@ -103,6 +103,7 @@ extension MessagingEngine {
       guard let arm = configuration.experiment?.arm(named: armName) else {
         return skip(armName == ExperimentConfig.globalControlArm ? .globalControl : .heldOut)
       }
+      guard arm.strategy.sendsEmail else { return skip(.noEmailArm) }
       content.template = arm.template ?? step.template
       content.strategy = arm.strategy
       content.listedClasses = arm.listedClasses
@@ -146,16 +147,16 @@ extension MessagingEngine {
       return skip(.frequencyCap, limit)
     }
 
-    let email = composeEmail(
-      for: enrollment, profile: profile, content: content, template: template,
-      context: &context)
-    emails.append(email)
-    enrollments[index].emails.append(emails.count - 1)
+    // A template whose `missing` policy skips the send logs it in `emailLog` as well.
+    guard
+      let email = sendComposedEmail(
+        for: enrollment, profile: profile, content: content, template: template,
+        context: &context)
+    else {
+      return skip(.missingData, "a template field without a value")
+    }
+    enrollments[index].emails.append(email)
     profileStates[profileIndex].recentSends.append(context.now)
-    context.send(emailEvent("Email Sent", email, context: &context))
-    var delivery = deliveryDelayPurpose.stream(customer: email.customer, occurrence: email.number)
-    context.schedule(
-      .delivery(email: emails.count - 1), after: emailConfig.deliveryDelay.sample(&delivery))
     return .sent
   }
 

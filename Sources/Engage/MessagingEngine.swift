@@ -48,6 +48,8 @@ public struct MessagingEngine: Sendable {
   public internal(set) var skippedSends: [SkippedSend] = []
   /// Counts per workflow, in the order of `configuration.workflows`.
   public internal(set) var workflowCounts: [WorkflowCounts]
+  /// Each customer's emails, the skipped sends and the email lifecycle's streams.
+  public internal(set) var emailLog: EmailLog
   /// When false, delivered messages still update profiles but enter no workflow: the
   /// scenario has ended and only in-flight deliveries are landing.
   public var acceptsTriggers = true
@@ -131,6 +133,7 @@ public struct MessagingEngine: Sendable {
     for zone in timeZones.zones where zonesByName[zone.name] == nil {
       zonesByName[zone.name] = zone
     }
+    emailLog = try EmailLog(streams: streams)
   }
 
   /// Receives a message delivered by Route: updates the profile, ends or resumes the
@@ -174,12 +177,8 @@ public struct MessagingEngine: Sendable {
       wake(index, number: number, context: &context)
     case .trigger(let workflow, let profile):
       triggerComesDue(workflow, profile: profile, context: &context)
-    case .delivery(let index):
-      deliver(index, context: &context)
-    case .open(let index):
-      open(index, context: &context)
-    case .click(let index):
-      click(index, context: &context)
+    case .email(let index, let step):
+      handleEmail(index, step, context: &context)
     }
   }
 

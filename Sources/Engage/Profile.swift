@@ -96,6 +96,14 @@ public struct Profile: Sendable {
       if case .string(let campaign)? = message.properties["campaign_id"] {
         lastEmailClickedCampaign = campaign
       }
+    case "Unsubscribed":
+      emailOptIn = false
+      unsubscribed = true
+    case "Email Marked as Spam":
+      emailOptIn = false
+      complained = true
+    case "Email Bounced":
+      if message.properties["bounce_type"] == .string("hard") { hardBounced = true }
     default:
       break
     }

@@ -18,11 +18,6 @@ public struct WorkflowConfig: Sendable, Hashable {
   /// The step names by position, nil for an unnamed step; as long as `steps`.
   public let stepNames: [String?]
 
-  /// The placeholders that email templates may use.
-  public static let placeholderNames: Set<String> = [
-    "abandoned.title", "abandoned.instructor", "abandoned.category", "abandoned.price",
-  ]
-
   public init(
     name: String, trigger: WorkflowTrigger, entry: EntryRule = .once,
     goal: WorkflowGoal? = nil, steps: [WorkflowStep], stepNames: [String?]? = nil
@@ -110,40 +105,4 @@ public struct WorkflowGoal: Sendable, Hashable {
 
   /// The exit reason of an enrollment that reached the goal.
   public var exitReason: String { "goal: " + event }
-}
-
-/// A named email template from the `templates` section.
-public struct TemplateConfig: Sendable, Hashable {
-  public let name: String
-  /// The subject line, one line, rendered as plain text.
-  public let subject: EmailTemplate
-  /// The `<h1>` of the email body, whose placeholder values are HTML-escaped.
-  public let heading: EmailTemplate
-
-  public init(name: String, subject: EmailTemplate, heading: EmailTemplate) {
-    self.name = name
-    self.subject = subject
-    self.heading = heading
-  }
-}
-
-/// How email behaves once sent: delivery, and the customer's opens and clicks.
-public struct EmailConfig: Sendable, Hashable {
-  /// Probability that a sent email is delivered rather than bounced.
-  public let deliverability: Double
-  /// Time from send to delivery or bounce.
-  public let deliveryDelay: Distribution
-  /// Delivered → opened; the probability is multiplied by the segment's responsiveness.
-  public let open: StepModel
-  /// Opened → link clicked; the probability is multiplied by the segment's responsiveness.
-  public let click: StepModel
-
-  public init(
-    deliverability: Double, deliveryDelay: Distribution, open: StepModel, click: StepModel
-  ) {
-    self.deliverability = deliverability
-    self.deliveryDelay = deliveryDelay
-    self.open = open
-    self.click = click
-  }
 }

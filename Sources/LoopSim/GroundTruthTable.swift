@@ -7,7 +7,8 @@ import Simulation
 /// into one arm with the same random draws. Experiment customers are those the factual
 /// pass assigned to an arm of the experiment or to the holdout (not the global control),
 /// at their first split in any workflow. A customer converts when a purchase after that
-/// split counts under the measurement section.
+/// split counts under the measurement section, and the revenue of those counted purchases
+/// is the customer's revenue.
 struct GroundTruthTable {
   struct Row {
     let customer: UInt64
@@ -16,6 +17,14 @@ struct GroundTruthTable {
     let converted: Bool
     /// Whether the customer converts when forced into each arm, by arm name.
     let outcomes: [String: Bool]
+    /// The revenue of the counted purchases when forced into each arm, in cents.
+    let revenues: [String: Int64]
+  }
+
+  /// One pass's outcome for one customer.
+  private struct Outcome {
+    var converted = false
+    var revenueCents: Int64 = 0
   }
 
   /// The arms with potential outcomes, in the order the summary lists them.
@@ -37,11 +46,14 @@ struct GroundTruthTable {
     for assignment in factual.assignments {
       let arm = assignment.arm
       guard arm != ExperimentConfig.globalControlArm,
-        let converted = factualOutcomes[assignment.customer]
+        let converted = factualOutcomes[assignment.customer]?.converted
       else { continue }
       var outcomes: [String: Bool] = [:]
+      var revenues: [String: Int64] = [:]
       for (forcedArm, forcedOutcomes) in outcomesByArm {
-        outcomes[forcedArm] = forcedOutcomes[assignment.customer]
+        guard let outcome = forcedOutcomes[assignment.customer] else { continue }
+        outcomes[forcedArm] = outcome.converted
+        revenues[forcedArm] = outcome.revenueCents
       }
       guard outcomes.count == outcomesByArm.count else {
         unmatched += 1
@@ -50,7 +62,7 @@ struct GroundTruthTable {
       rows.append(
         Row(
           customer: assignment.customer, userId: assignment.userId, arm: arm,
-          converted: converted, outcomes: outcomes))
+          converted: converted, outcomes: outcomes, revenues: revenues))
     }
     self.arms = forced.map(\.arm)
     self.rows = rows.sorted { $0.customer < $1.customer }
@@ -67,20 +79,39 @@ struct GroundTruthTable {
       conversionsIfHeldOut: rows.lazy.filter { $0.outcomes[control] == true }.count)
   }
 
+  /// Returns the true effect of `treatment` over `control` on revenue per customer, in dollars:
+  /// (ΣRᵢ(treatment) − ΣRᵢ(control)) / n. Nil when either arm has no forced pass or there
+  /// are no customers.
+  func revenueDifference(treatment: String, control: String) -> Double? {
+    guard arms.contains(treatment), arms.contains(control), !rows.isEmpty else { return nil }
+    var difference: Int64 = 0
+    for row in rows {
+      difference += (row.revenues[treatment] ?? 0) - (row.revenues[control] ?? 0)
+    }
+    return Double(difference) / 100 / Double(rows.count)
+  }
+
   /// Whether each customer assigned in `pass` converted after their first split, in any
-  /// workflow. The trigger class is that of the split's enrollment.
+  /// workflow, and the revenue of the purchases that count. The trigger class is that of
+  /// the split's enrollment.
   private static func outcomes(
     _ pass: PassResult, _ catalog: Catalog, _ measurement: MeasurementConfig
-  ) -> [UInt64: Bool] {
-    var converted: [UInt64: Bool] = [:]
+  ) -> [UInt64: Outcome] {
+    var outcomes: [UInt64: Outcome] = [:]
     for assignment in pass.assignments {
-      let purchases = pass.customers[Int(assignment.customer)].purchases
-      converted[assignment.customer] = purchases.contains { purchase in
-        measurement.counts(
-          purchaseAt: purchase.time, of: catalog.classes[purchase.classIndex].id,
-          assignedAt: assignment.assignedAt, triggerClass: assignment.classId)
+      var outcome = Outcome()
+      for purchase in pass.customers[Int(assignment.customer)].purchases {
+        let item = catalog.classes[purchase.classIndex]
+        if measurement.counts(
+          purchaseAt: purchase.time, of: item.id, assignedAt: assignment.assignedAt,
+          triggerClass: assignment.classId)
+        {
+          outcome.converted = true
+          outcome.revenueCents += item.priceCents
+        }
       }
+      outcomes[assignment.customer] = outcome
     }
-    return converted
+    return outcomes
   }
 }

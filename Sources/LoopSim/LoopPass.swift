@@ -50,6 +50,8 @@ struct PassResult {
   var assignments: [CustomerAssignment]
   var skippedSends: [SkippedSend]
   var workflowCounts: [WorkflowCounts]
+  /// Sends that a template's `missing: "skip"` policy stopped.
+  var skippedEmails: [SkippedEmail]
   var customers: [CustomerState]
   var quarantine: [(message: Message, reason: String)]
   /// Identity merges and dead letters, kept only by the pass that writes the warehouse.
@@ -187,7 +189,7 @@ struct LoopPass {
       eventsProcessed: context.simulator.eventsProcessed, eventsCutOff: cutOff,
       enrollments: engine.enrollments, emails: engine.emails, assignments: engine.assignments,
       skippedSends: engine.skippedSends, workflowCounts: engine.workflowCounts,
-      customers: context.customers,
+      skippedEmails: engine.emailLog.skipped, customers: context.customers,
       quarantine: context.quarantine, merges: context.collector.identities.merges,
       deadLetters: context.router.deadLetters,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)

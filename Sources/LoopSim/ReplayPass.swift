@@ -56,6 +56,7 @@ struct ReplayResult {
   var assignments: [CustomerAssignment]
   var skippedSends: [SkippedSend]
   var workflowCounts: [WorkflowCounts]
+  var skippedEmails: [SkippedEmail]
   /// In order: the reader's rejections by line, then Collect's quarantines as they happened.
   var quarantine: [ReplayQuarantineRow]
   var profiles: Int
@@ -189,7 +190,7 @@ struct ReplayPass {
       eventsCutOff: cutOff, collectedAfterEnd: collectedAfterEnd,
       enrollments: engine.enrollments, emails: engine.emails,
       assignments: engine.assignments, skippedSends: engine.skippedSends,
-      workflowCounts: engine.workflowCounts,
+      workflowCounts: engine.workflowCounts, skippedEmails: engine.emailLog.skipped,
       quarantine: quarantine + context.quarantine,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count,
       merges: context.collector.identities.merges, deadLetters: context.router.deadLetters)

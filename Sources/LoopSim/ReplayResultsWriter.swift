@@ -20,7 +20,9 @@ struct ReplayResultsWriter {
     try shared.writeMerges(result.merges)
     try shared.writeDeadLetters(result.deadLetters)
     try writeAssignments(result.enrollments, emails: result.emails)
-    try writeEmails(result.emails)
+    try EmailTables.write(
+      result.emails, skipped: result.skippedEmails, relevanceKnown: false, clock: clock,
+      into: database)
     try SkippedSendsWriter(database: database, clock: clock).write(result.skippedSends)
     try writeCounts(summary)
   }
@@ -86,30 +88,6 @@ struct ReplayResultsWriter {
           enrollment.arm, enrollment.assignedAt.map(clock.iso8601),
           enrollment.exitReason, enrollment.finishedAt.map(clock.iso8601),
           enrollment.email.map { emails[$0].id },
-        ])
-    }
-  }
-
-  /// Writes the emails with a null relevance, which a replay cannot know.
-  private func writeEmails(_ emails: [EmailRecord]) throws {
-    for email in emails {
-      var listed = JSONWriter()
-      listed.beginArray()
-      for id in email.listedClassIds { listed.string(id) }
-      listed.endArray()
-      try database.run(
-        """
-        INSERT INTO emails (email_id, user_id, workflow, arm, strategy, template, subject, html,
-                            abandoned_class_id, listed_class_ids, relevance, sent_at,
-                            delivered_at, bounced_at, opened_at, clicked_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        binding: [
-          email.id, email.userId, email.workflow, email.arm, email.strategy.rawValue,
-          email.template, email.subject, email.html, email.abandonedClassId, listed.text,
-          nil as Double?, clock.iso8601(email.sentAt),
-          email.deliveredAt.map(clock.iso8601), email.bouncedAt.map(clock.iso8601),
-          email.openedAt.map(clock.iso8601), email.clickedAt.map(clock.iso8601),
         ])
     }
   }

@@ -86,13 +86,7 @@ public struct ReplaySummary: Sendable {
     enrolled = result.enrollments.count
     exitReasons = exits
 
-    let emails = result.emails
-    self.emails = RunSummary.EmailCounts(
-      sent: emails.count,
-      delivered: emails.lazy.filter { $0.deliveredAt != nil }.count,
-      bounced: emails.lazy.filter { $0.bouncedAt != nil }.count,
-      opened: emails.lazy.filter { $0.openedAt != nil }.count,
-      clicked: emails.lazy.filter { $0.clickedAt != nil }.count)
+    emails = RunSummary.EmailCounts(emails: result.emails, skipped: result.skippedEmails.count)
     funnel = result.funnel
     profiles = result.profiles
   }
@@ -145,14 +139,7 @@ public struct ReplaySummary: Sendable {
       writer.endObject()
     }
     writer.endArray()
-    writer.key("emails")
-    writer.beginObject()
-    writer.member("sent", emails.sent)
-    writer.member("delivered", emails.delivered)
-    writer.member("bounced", emails.bounced)
-    writer.member("opened", emails.opened)
-    writer.member("clicked", emails.clicked)
-    writer.endObject()
+    emails.write(to: &writer)
     sends.write(to: &writer)
     writer.member("profiles", profiles)
     writer.endObject()
@@ -256,8 +243,7 @@ public struct ReplaySummary: Sendable {
     }
     lines.append(workflowLine)
     lines.append(
-      "Emails     sent \(emails.sent), delivered \(emails.delivered), bounced \(emails.bounced), "
-        + "opened \(emails.opened), clicked \(emails.clicked)")
+      "Emails     \(emails.line)")
     return lines.joined(separator: "\n") + "\n"
   }
 }

@@ -20,7 +20,9 @@ struct ResultsWriter {
     try writeMerges(pass.merges)
     try writeDeadLetters(pass.deadLetters)
     try writeAssignments(pass.enrollments, emails: pass.emails)
-    try writeEmails(pass.emails)
+    try EmailTables.write(
+      pass.emails, skipped: pass.skippedEmails, relevanceKnown: true, clock: clock,
+      into: database)
     try SkippedSendsWriter(database: database, clock: clock).write(pass.skippedSends)
     try writeGroundTruth(truth)
     try writeCounts(pass)
@@ -115,29 +117,6 @@ struct ResultsWriter {
     }
   }
 
-  private func writeEmails(_ emails: [EmailRecord]) throws {
-    for email in emails {
-      var listed = JSONWriter()
-      listed.beginArray()
-      for id in email.listedClassIds { listed.string(id) }
-      listed.endArray()
-      try database.run(
-        """
-        INSERT INTO emails (email_id, user_id, workflow, arm, strategy, template, subject, html,
-                            abandoned_class_id, listed_class_ids, relevance, sent_at,
-                            delivered_at, bounced_at, opened_at, clicked_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        binding: [
-          email.id, email.userId, email.workflow, email.arm, email.strategy.rawValue,
-          email.template, email.subject, email.html,
-          email.abandonedClassId, listed.text, email.relevance, clock.iso8601(email.sentAt),
-          email.deliveredAt.map(clock.iso8601), email.bouncedAt.map(clock.iso8601),
-          email.openedAt.map(clock.iso8601), email.clickedAt.map(clock.iso8601),
-        ])
-    }
-  }
-
   private func writeGroundTruth(_ truth: GroundTruthTable) throws {
     for row in truth.rows {
       try database.run(
@@ -145,8 +124,11 @@ struct ResultsWriter {
         binding: [Int64(row.customer), row.userId, row.arm, row.converted])
       for arm in truth.arms {
         try database.run(
-          "INSERT INTO potential_outcomes (customer, arm, converted) VALUES (?, ?, ?)",
-          binding: [Int64(row.customer), arm, row.outcomes[arm] ?? false])
+          "INSERT INTO potential_outcomes (customer, arm, converted, revenue) VALUES (?, ?, ?, ?)",
+          binding: [
+            Int64(row.customer), arm, row.outcomes[arm] ?? false,
+            Double(row.revenues[arm] ?? 0) / 100,
+          ])
       }
     }
   }

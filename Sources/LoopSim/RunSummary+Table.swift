@@ -61,10 +61,10 @@ extension RunSummary {
           + "\(counts.routed) = delivered \(counts.delivered) + filtered \(counts.filtered) + "
           + "dead-lettered \(counts.deadLettered); retries \(counts.retries)")
     }
-    lines.append(
-      "Emails     sent \(emails.sent), delivered \(emails.delivered), bounced \(emails.bounced), "
-        + "opened \(emails.opened), clicked \(emails.clicked)")
-    let skipped = sends.skippedReasons.filter { $0.count > 0 }.map { "\($0.reason.rawValue) \($0.count)" }
+    lines.append("Emails     \(emails.line)")
+    let skipped = sends.skippedReasons.filter { $0.count > 0 }.map {
+      "\($0.reason.rawValue) \($0.count)"
+    }
     lines.append(
       "Sends      attempts \(sends.attempts) = sent \(sends.sent) + skipped \(sends.skipped)"
         + (skipped.isEmpty ? "" : " (" + skipped.joined(separator: ", ") + ")")
@@ -131,7 +131,9 @@ extension RunSummary {
   }
 
   private func row(_ cells: [String]) -> String {
-    let widths = [16, 10, 12, 8, 20, 10]
+    // The arm column fits the longest arm name, so that the other columns stay aligned.
+    let nameWidth = max(16, (arms.map(\.outcome.name.count).max() ?? 0) + 1)
+    let widths = [nameWidth, 10, 12, 8, 20, 10]
     return zip(cells, widths).map { cell, width in
       cell.padding(toLength: max(width, cell.count + 1), withPad: " ", startingAt: 0)
     }.joined().trimmingCharacters(in: .whitespaces)

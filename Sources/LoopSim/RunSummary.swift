@@ -20,6 +20,14 @@ public struct RunSummary: Sendable {
     /// Emails sent after a split to customers of this arm, by every workflow, from the
     /// engine's records.
     public let emailsSent: Int
+    /// The workflow's sends, unsubscribes and spam complaints of the arm's users, as the
+    /// warehouse shows them.
+    let emailEvents: WarehouseLift.EmailEventCounts
+    /// The arm's true effect against the true-effect control. It is nil for that control
+    /// itself and for an arm without a forced pass, with the reason in
+    /// `trueEffectUndefinedReason`.
+    public let trueEffect: TrueEffect?
+    public let trueEffectUndefinedReason: String?
 
     /// Mean hours to the first conversion; nil with no converter.
     public var meanHoursToConversion: Double? {
@@ -37,8 +45,15 @@ public struct RunSummary: Sendable {
     }
   }
 
-  public struct EmailCounts: Sendable {
-    public let sent, delivered, bounced, opened, clicked: Int
+  /// An arm's effect against the true-effect control, over every experiment customer,
+  /// from the passes that forced everyone into each arm.
+  public struct TrueEffect: Sendable {
+    /// The arm compared against: the first `no-email` arm, or the holdout.
+    public let control: String
+    public let truth: GroundTruth
+    /// The mean difference in counted revenue per customer, in dollars; nil with no
+    /// customers.
+    public let revenuePerCustomerDifference: Double?
   }
 
   public let scenarioName: String
@@ -78,6 +93,9 @@ public struct RunSummary: Sendable {
   /// The attribution models scored against the counterfactual truth; nil unless the
   /// scenario's attribution section is enabled.
   public internal(set) var attribution: AttributionScore? = nil
+  /// The arm that every arm's true effect is measured against: the experiment's first arm
+  /// with the `no-email` strategy, or the holdout when it has none.
+  public let trueEffectControl: String
 
   /// The primary comparison: the experiment's first arm against the holdout.
   public var lift: LiftMeasurement? { comparisons.first }
@@ -99,6 +117,9 @@ public struct RunSummary: Sendable {
 
     let experiment = scenario.engage.hasSplit ? scenario.engage.experiment : nil
     self.experiment = experiment?.name
+    let trueEffectControl =
+      experiment?.arms.first { $0.strategy == .noEmail }?.name ?? ExperimentConfig.holdoutArm
+    self.trueEffectControl = trueEffectControl
     var names = (experiment?.arms.map(\.name) ?? [])
     if experiment != nil {
       names.append(ExperimentConfig.holdoutArm)
@@ -114,10 +135,14 @@ public struct RunSummary: Sendable {
         ? try BinomialArm(successes: outcome.conversions, trials: outcome.customers)
           .wilsonInterval() : nil
       let data = armData[name]
+      let effect = Self.trueEffect(
+        of: name, control: trueEffectControl, truth: truth)
       return ArmSummary(
         outcome: outcome, interval: interval, revenues: data?.revenues ?? [],
         hoursToConversion: (data?.timesToConversion ?? []).map { $0 / 3_600_000 }.sorted(),
-        emailsSent: pass.emails.lazy.filter { $0.arm == name }.count)
+        emailsSent: pass.emails.lazy.filter { $0.arm == name }.count,
+        emailEvents: data?.emailEvents ?? WarehouseLift.EmailEventCounts(),
+        trueEffect: effect.value, trueEffectUndefinedReason: effect.reason)
     }
 
     let control = measured[ExperimentConfig.holdoutArm]
@@ -187,13 +212,26 @@ public struct RunSummary: Sendable {
     collect = pass.collect
     destinations = Array(zip(pass.destinationKinds, pass.destinations))
     funnel = pass.funnel
-    emails = EmailCounts(
-      sent: pass.emails.count,
-      delivered: pass.emails.lazy.filter { $0.deliveredAt != nil }.count,
-      bounced: pass.emails.lazy.filter { $0.bouncedAt != nil }.count,
-      opened: pass.emails.lazy.filter { $0.openedAt != nil }.count,
-      clicked: pass.emails.lazy.filter { $0.clickedAt != nil }.count)
+    emails = EmailCounts(emails: pass.emails, skipped: pass.skippedEmails.count)
     profiles = pass.profiles
+  }
+
+  /// Returns `arm`'s true effect against `control`, or nil with the reason: `isControl`
+  /// for the control itself, `notInGroundTruth` for an arm no pass forced (the global
+  /// control).
+  private static func trueEffect(
+    of arm: String, control: String, truth: GroundTruthTable
+  ) -> (value: TrueEffect?, reason: String?) {
+    guard arm != control else { return (nil, "isControl") }
+    guard let groundTruth = truth.truth(treatment: arm, control: control) else {
+      return (nil, "notInGroundTruth")
+    }
+    return (
+      TrueEffect(
+        control: control, truth: groundTruth,
+        revenuePerCustomerDifference: truth.revenueDifference(treatment: arm, control: control)),
+      nil
+    )
   }
 
   // MARK: summary.json
@@ -257,14 +295,7 @@ public struct RunSummary: Sendable {
     }
     writer.endArray()
 
-    writer.key("emails")
-    writer.beginObject()
-    writer.member("sent", emails.sent)
-    writer.member("delivered", emails.delivered)
-    writer.member("bounced", emails.bounced)
-    writer.member("opened", emails.opened)
-    writer.member("clicked", emails.clicked)
-    writer.endObject()
+    emails.write(to: &writer)
     sends.write(to: &writer)
     writer.key("workflows")
     writer.beginArray()
@@ -305,6 +336,40 @@ public struct RunSummary: Sendable {
       if outcome.revenuePerCustomer == nil {
         writer.member("revenuePerCustomerUndefinedReason", UndefinedReason.emptyArm.rawValue)
       }
+    }
+    writer.member("unsubscribes", arm.emailEvents.unsubscribes)
+    writer.member("spamComplaints", arm.emailEvents.spamComplaints)
+    writeTrueEffect(arm, to: &writer)
+    writer.endObject()
+  }
+
+  private func writeTrueEffect(_ arm: ArmSummary, to writer: inout JSONWriter) {
+    writer.key("trueEffect")
+    guard let effect = arm.trueEffect else {
+      writer.null()
+      writer.member("trueEffectUndefinedReason", arm.trueEffectUndefinedReason ?? "")
+      return
+    }
+    let truth = effect.truth
+    writer.beginObject()
+    writer.member("control", effect.control)
+    writer.member("customers", truth.customers)
+    writeMaybe("absolute", truth.absoluteLift, to: &writer)
+    writeMaybe("relative", truth.relativeLift, to: &writer)
+    for (key, conversions) in [
+      ("conversionRateInArm", truth.conversionsIfTreated),
+      ("conversionRateInControl", truth.conversionsIfHeldOut),
+    ] {
+      let value = rate(conversions, truth.customers)
+      writer.member(key, value)
+      if value == nil {
+        writer.member(key + "UndefinedReason", UndefinedReason.emptyArm.rawValue)
+      }
+    }
+    writer.member("revenuePerCustomerDifference", effect.revenuePerCustomerDifference)
+    if effect.revenuePerCustomerDifference == nil {
+      writer.member(
+        "revenuePerCustomerDifferenceUndefinedReason", UndefinedReason.emptyArm.rawValue)
     }
     writer.endObject()
   }

@@ -59,7 +59,29 @@ enum WarehouseLift {
     let revenues: [Double]
     /// Time from assignment to the first counted order, in milliseconds, per converter.
     let timesToConversion: [Double]
+    /// The email events of the arm's users, from every workflow, at or after their
+    /// assignment.
+    var emailEvents = EmailEventCounts()
   }
+
+  /// Counts of the email events for the users of one arm.
+  struct EmailEventCounts: Sendable, Hashable {
+    var sent = 0
+    var unsubscribes = 0
+    var spamComplaints = 0
+  }
+
+  /// The `Email Sent`, `Unsubscribed` and `Email Marked as Spam` events of every workflow
+  /// per arm and event, counted for each assigned user from the assignment on.
+  static let emailEventsByArm = """
+    SELECT a.arm, m.event, COUNT(*)
+    FROM assigned a
+    JOIN messages m ON m.user_id = a.user_id
+                   AND m.event IN ('Email Sent', 'Unsubscribed', 'Email Marked as Spam')
+                   AND m.timestamp_ms >= a.assigned_ms
+    GROUP BY a.arm, m.event
+    ORDER BY a.arm, m.event
+    """
 
   /// Measures every arm: customers, converters, revenue and time to conversion, and fills
   /// the `conversions` table. Returns the arms by name.
@@ -109,6 +131,19 @@ enum WarehouseLift {
       """
     ).run(binding: parameters)
 
+    var emailEvents: [String: EmailEventCounts] = [:]
+    try database.prepare(
+      "WITH assigned AS (\(assignedUsers)) \(emailEventsByArm)"
+    ).forEachRow(binding: [":experiment": experiment]) { row in
+      let arm = try row.string(at: 0)
+      let count = Int(try row.int64(at: 2))
+      switch try row.string(at: 1) {
+      case "Email Sent": emailEvents[arm, default: EmailEventCounts()].sent = count
+      case "Unsubscribed": emailEvents[arm, default: EmailEventCounts()].unsubscribes = count
+      default: emailEvents[arm, default: EmailEventCounts()].spamComplaints = count
+      }
+    }
+
     var byArm: [String: [UserRow]] = [:]
     for user in users {
       byArm[user.arm, default: []].append(user)
@@ -125,7 +160,8 @@ enum WarehouseLift {
         revenues: revenues,
         timesToConversion: converters.compactMap { row in
           row.firstConversion.map { Double($0 - row.assigned) }
-        })
+        },
+        emailEvents: emailEvents[rows[0].arm] ?? EmailEventCounts())
     }
   }
 

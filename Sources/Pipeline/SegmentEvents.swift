@@ -5,7 +5,7 @@ public enum SegmentEvents {
     "Video Playback Started", "Product Viewed", "Product Added", "Checkout Started",
     "Order Completed", "Order Refunded", "Signed Up", "Password Reset Requested",
     "Experiment Viewed", "Email Sent", "Email Delivered", "Email Bounced", "Email Opened",
-    "Email Link Clicked",
+    "Email Link Clicked", "Unsubscribed", "Email Marked as Spam",
   ]
 
   /// The properties each kind of message carries, by track event name, with `page` and
@@ -28,10 +28,13 @@ public enum SegmentEvents {
       "Experiment Viewed": ["experiment_id", "experiment_name", "variation_name"],
     ]
     for event in [
-      "Email Sent", "Email Delivered", "Email Bounced", "Email Opened", "Email Link Clicked",
+      "Email Sent", "Email Delivered", "Email Link Clicked", "Unsubscribed",
+      "Email Marked as Spam",
     ] {
       table[event] = email
     }
+    table["Email Bounced"] = email + ["bounce_type"]
+    table["Email Opened"] = email + ["machine_open"]
     return table
   }()
 }

@@ -72,7 +72,8 @@ public struct SegmentLineRejection: Error, Sendable, Equatable {
 ///
 /// Skipped lines: a message marked `context.loopsimSource: "messaging"`, and an unmarked
 /// track message whose event is one the messaging engine sends (`Experiment Viewed`,
-/// `Email Sent`, `Email Delivered`, `Email Bounced`, `Email Opened`, `Email Link Clicked`).
+/// `Email Sent`, `Email Delivered`, `Email Bounced`, `Email Opened`, `Email Link Clicked`,
+/// `Unsubscribed`, `Email Marked as Spam`).
 public struct SegmentMessageReader {
   /// The maximum length of a line, in bytes. Longer lines are quarantined unparsed.
   public static let maximumLineBytes = 4 * 1_048_576
@@ -87,7 +88,7 @@ public struct SegmentMessageReader {
   /// The events that the messaging engine sends, skipped when a line is not marked.
   public static let engineEvents: Set<String> = [
     "Experiment Viewed", "Email Sent", "Email Delivered", "Email Bounced", "Email Opened",
-    "Email Link Clicked",
+    "Email Link Clicked", "Unsubscribed", "Email Marked as Spam",
   ]
 
   public static let messagingSkipReason = "messaging engine message"

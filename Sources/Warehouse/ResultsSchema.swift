@@ -4,14 +4,14 @@
 /// replay's) reuse the same layout instead of repeating it.
 public enum ResultsSchema {
   /// Version of this schema, stored in `run_metadata` as `schemaVersion`.
-  public static let version = 5
+  public static let version = 6
 
   /// Every table of a run, in the order they are created.
   public static var sql: String {
     [
-      runMetadata, messages, quarantine, assignments, emails, skippedSends, conversions,
-      groundTruth, potentialOutcomes, merges, deadLetters, pipelineCounts, funnel, metrics,
-      attributions, attributionScores, attributionTruth, attributionCustomers,
+      runMetadata, messages, quarantine, assignments, emails, skippedSends, skippedEmails,
+      conversions, groundTruth, potentialOutcomes, merges, deadLetters, pipelineCounts, funnel,
+      metrics, attributions, attributionScores, attributionTruth, attributionCustomers,
     ].joined(separator: "\n")
   }
 
@@ -71,7 +71,12 @@ public enum ResultsSchema {
     );
     """
 
-  public static let emails = """
+  public static let emails = emailsTable(relevance: "relevance REAL NOT NULL")
+
+  /// The `emails` table, with the declaration of its `relevance` column, which a replay
+  /// leaves null.
+  public static func emailsTable(relevance: String) -> String {
+    """
     CREATE TABLE emails (
       email_id TEXT PRIMARY KEY,
       user_id TEXT NOT NULL,
@@ -81,14 +86,33 @@ public enum ResultsSchema {
       template TEXT NOT NULL,
       subject TEXT NOT NULL,
       html TEXT NOT NULL,
+      fallback_field TEXT,
       abandoned_class_id TEXT NOT NULL,
-      listed_class_ids TEXT NOT NULL,
-      relevance REAL NOT NULL,
+      shown_class_ids TEXT NOT NULL,
+      \(relevance),
       sent_at TEXT NOT NULL,
+      soft_bounces INTEGER NOT NULL,
       delivered_at TEXT,
       bounced_at TEXT,
+      privacy_proxy INTEGER NOT NULL,
+      machine_opened_at TEXT,
       opened_at TEXT,
-      clicked_at TEXT
+      clicked_at TEXT,
+      unsubscribed_at TEXT,
+      marked_as_spam_at TEXT
+    );
+    """
+  }
+
+  public static let skippedEmails = """
+    CREATE TABLE skipped_emails (
+      user_id TEXT NOT NULL,
+      workflow TEXT NOT NULL,
+      arm TEXT,
+      strategy TEXT NOT NULL,
+      template TEXT NOT NULL,
+      missing_field TEXT NOT NULL,
+      skipped_at TEXT NOT NULL
     );
     """
 
@@ -131,6 +155,7 @@ public enum ResultsSchema {
       customer INTEGER NOT NULL,
       arm TEXT NOT NULL,
       converted INTEGER NOT NULL,
+      revenue REAL NOT NULL,
       PRIMARY KEY (customer, arm)
     );
     """

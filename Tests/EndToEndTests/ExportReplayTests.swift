@@ -8,7 +8,7 @@ struct ExportReplayTests {
   /// The events the messaging engine sends; customers never send them.
   static let engineEvents: Set<String> = [
     "Experiment Viewed", "Email Sent", "Email Delivered", "Email Bounced", "Email Opened",
-    "Email Link Clicked",
+    "Email Link Clicked", "Unsubscribed", "Email Marked as Spam",
   ]
 
   /// A plan that quarantines the engine's holdout assignments.

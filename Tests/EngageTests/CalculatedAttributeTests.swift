@@ -22,9 +22,9 @@ private let declared = [
 ]
 
 private func engine(_ workflows: [WorkflowConfig]) throws -> MessagingEngine {
-  let template = try EmailTemplate("Hello", allowedNames: WorkflowConfig.placeholderNames)
+  let template = try EmailTemplate("Hello")
   let configuration = EngageConfig(
-    templates: [TemplateConfig(name: "plain", subject: template, heading: template)],
+    templates: [TemplateConfig(name: "plain", subject: template, html: template)],
     experiment: nil, workflows: workflows,
     email: EmailConfig(
       deliverability: 1, deliveryDelay: .fixed(.seconds(30)),

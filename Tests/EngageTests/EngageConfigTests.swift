@@ -13,9 +13,9 @@ struct Sections: Sendable {
       {
         name: "abandoned-cart",
         subject: "Still thinking about {{ abandoned.title }}?",
-        heading: "Your class with {{ abandoned.instructor }} is waiting",
+        html: "<h1>Your class with {{ abandoned.instructor }} is waiting</h1>",
       },
-      { name: "plain", subject: "Your cart", heading: "Come back" },
+      { name: "plain", subject: "Your cart", html: "<h1>Come back</h1>" },
     ]
     """
   var arms = """
@@ -108,7 +108,7 @@ struct EngageConfigTests {
 
   @Test func optionalSectionsTakeDefaults() throws {
     var sections = Sections()
-    sections.templates = #"[{ name: "t", subject: "s", heading: "h" }]"#
+    sections.templates = #"[{ name: "t", subject: "s", html: "h" }]"#
     sections.experiment =
       #"{ arms: [{ name: "a", strategy: "abandoned-only", share: 1 }], holdout: 0 }"#
     sections.steps = #"[{ split: "experiment" }, { sendEmail: { template: "t" } }]"#
@@ -124,7 +124,7 @@ struct EngageConfigTests {
   @Test func workflowWithoutSplitNeedsNoExperiment() throws {
     let text = """
       {
-        templates: [{ name: "t", subject: "s", heading: "h" }],
+        templates: [{ name: "t", subject: "s", html: "h" }],
         workflows: [{ name: "w", trigger: { event: "Product Added" },
                       steps: [{ wait: "0ms" }, { sendEmail: { template: "t" } }] }],
         email: {
@@ -262,8 +262,8 @@ struct EngageConfigTests {
       change: {
         $0.templates =
           #"""
-          [{ name: "plain", subject: "a", heading: "b" },
-           { name: "plain", subject: "c", heading: "d" }]
+          [{ name: "plain", subject: "a", html: "b" },
+           { name: "plain", subject: "c", html: "d" }]
           """#
         $0.steps = #"[{ split: "experiment" }, { sendEmail: { template: "plain" } }]"#
       },
@@ -271,7 +271,7 @@ struct EngageConfigTests {
     InvalidCase(
       name: "template name with a space",
       change: {
-        $0.templates = #"[{ name: "abandoned cart", subject: "a", heading: "b" }]"#
+        $0.templates = #"[{ name: "abandoned cart", subject: "a", html: "b" }]"#
       },
       path: "templates[0].name", fix: "letters, digits"),
     InvalidCase(
@@ -279,8 +279,8 @@ struct EngageConfigTests {
       change: {
         $0.templates =
           #"""
-          [{ name: "abandoned-cart", subject: "a\nb", heading: "b" },
-           { name: "plain", subject: "a", heading: "b" }]
+          [{ name: "abandoned-cart", subject: "a\nb", html: "b" },
+           { name: "plain", subject: "a", html: "b" }]
           """#
       },
       path: "templates[0].subject", fix: "write the subject on one line"),
@@ -289,11 +289,11 @@ struct EngageConfigTests {
       change: {
         $0.templates =
           #"""
-          [{ name: "abandoned-cart", subject: "a", heading: "{{ abandoned.titel }}" },
-           { name: "plain", subject: "a", heading: "b" }]
+          [{ name: "abandoned-cart", subject: "a", html: "{{ abandoned.titel }}" },
+           { name: "plain", subject: "a", html: "b" }]
           """#
       },
-      path: "templates[0].heading", fix: "use one of: abandoned.category"),
+      path: "templates[0].html", fix: #"did you mean "abandoned.title"?"#),
     InvalidCase(
       name: "unknown arm template",
       change: {
@@ -407,9 +407,27 @@ struct EngageConfigTests {
     #expect("\(warning.path)" == "experiment")
   }
 
+  @Test func genericReminderWithClassFieldsIsAWarning() throws {
+    var sections = Sections()
+    sections.arms = """
+      [
+        { name: "reminder", strategy: "generic-reminder", share: 0.4 },
+        { name: "none", strategy: "no-email", share: 0.2 },
+        { name: "plain", strategy: "generic-reminder", share: 0.2, template: "plain" },
+      ]
+      """
+    let (config, diagnostics) = try read(sections.text)
+    #expect(config != nil)
+    #expect(diagnostics.errors.isEmpty)
+    // Only the arm whose template writes abandoned.title (in its subject) is reported.
+    #expect(diagnostics.warnings.map { "\($0.path)" } == ["experiment.arms[0]"])
+    let warning = try #require(diagnostics.warnings.first)
+    #expect(warning.problem.contains("abandoned.title"))
+  }
+
   @Test func invalidTemplatesAreNotReportedAgainAtSteps() throws {
     var sections = Sections()
-    sections.templates = #"[{ name: "abandoned-cart", subject: 5, heading: "h" }]"#
+    sections.templates = #"[{ name: "abandoned-cart", subject: 5, html: "h" }]"#
     let (config, diagnostics) = try read(sections.text)
     #expect(config == nil)
     #expect(diagnostics.errors.map { "\($0.path)" } == ["templates[0].subject"])
@@ -468,10 +486,9 @@ struct EngageConfigTests {
       templates: [
         TemplateConfig(
           name: "t",
-          subject: try EmailTemplate(
-            "{{ abandoned.title }} for {{ abandoned.price }}",
-            allowedNames: WorkflowConfig.placeholderNames),
-          heading: try EmailTemplate("A & B", allowedNames: []))
+          subject: try EmailTemplate("{{ abandoned.title }} for {{ abandoned.price }}"),
+          html: try EmailTemplate("A & B\n{{#if abandoned}}{{ abandoned.url }}{{/if}}\n"),
+          missing: .skip)
       ],
       experiment: nil,
       workflow: WorkflowConfig(

@@ -45,30 +45,15 @@ private func message(
   #expect(store[index].firstClassEnrolled == "memoir")
 }
 
-@Test(arguments: [
-  ("Hi {{ abandoned.title }}!", "Hi &lt;b&gt;Bread &amp; &quot;Butter&quot;&lt;/b&gt;!"),
-  ("{{abandoned.title}}", "&lt;b&gt;Bread &amp; &quot;Butter&quot;&lt;/b&gt;"),
-  ("No placeholders", "No placeholders"),
-])
-func templateEscapesValues(source: String, expected: String) throws {
-  let template = try EmailTemplate(source, allowedNames: ["abandoned.title"])
-  #expect(template.render(["abandoned.title": "<b>Bread & \"Butter\"</b>"]) == expected)
-}
-
-@Test(arguments: ["{{ nope }}", "{{ abandoned.title", "{{}}"])
-func templateRejectsBadPlaceholders(source: String) {
-  #expect(throws: TemplateError.self) {
-    try EmailTemplate(source, allowedNames: ["abandoned.title"])
-  }
-}
-
-@Test func templatePlainRenderingKeepsText() throws {
-  let template = try EmailTemplate(
-    "Still thinking about {{ abandoned.title }}?", allowedNames: ["abandoned.title"])
-  #expect(template.renderPlain(["abandoned.title": "R&B"]) == "Still thinking about R&B?")
-}
-
-@Test(arguments: [(Int64(12_000), "$120.00"), (9_905, "$99.05"), (0, "$0.00")])
-func priceFormatting(cents: Int64, expected: String) {
-  #expect(formatPrice(cents) == expected)
+@Test(arguments: ["Unsubscribed", "Email Marked as Spam"])
+func optOutEventsWithdrawConsent(event: String) throws {
+  var store = ProfileStore()
+  let consent = Message(
+    type: .identify, messageId: nil, userId: "user-3", timestamp: .zero,
+    traits: Properties([("email_opt_in", .bool(true))]), source: .backEnd, customer: 3)
+  let received = store.receive(consent)
+  let index = try #require(received)
+  #expect(store[index].emailOptIn)
+  _ = store.receive(message(.track, event: event, userId: "user-3"))
+  #expect(!store[index].emailOptIn)
 }

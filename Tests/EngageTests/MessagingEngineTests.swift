@@ -68,11 +68,31 @@ let testCatalog = Catalog(classes: [
     id: "d", title: "Songwriting", instructor: "Di", category: "music", priceCents: 7_000),
   CatalogClass(id: "e", title: "Pasta", instructor: "Ed", category: "cooking", priceCents: 6_000),
   CatalogClass(id: "f", title: "Memoir", instructor: "Flo", category: "writing", priceCents: 5_000),
+  CatalogClass(
+    id: "g", title: "Music Theory", instructor: "Gus", category: "music", priceCents: 4_000),
 ])
 
 private func template(_ text: String) throws -> EmailTemplate {
-  try EmailTemplate(text, allowedNames: WorkflowConfig.placeholderNames)
+  try EmailTemplate(text)
 }
+
+/// A body that shows the abandoned class and whichever list the strategy fills, with the
+/// list headings the engine once wrote in code.
+let listingBody = """
+  <h1>{{ abandoned.title }} with {{ abandoned.instructor }}</h1>
+  {{#if watchedClasses}}
+  <h2>Because you watched</h2>
+  {{#each watchedClasses}}
+  <li>{{ title }} with {{ instructor }}</li>
+  {{/each}}
+  {{/if}}
+  {{#if recommendedClasses}}
+  <h2>{{#if recommendedCategory}}More {{ recommendedCategory }} classes{{else}}Popular classes{{/if}}</h2>
+  {{#each recommendedClasses}}
+  <li>{{ title }} with {{ instructor }}</li>
+  {{/each}}
+  {{/if}}
+  """
 
 /// Messaging sections for tests: two templates, and email that is always delivered and
 /// opened after an hour, and never clicked.
@@ -87,9 +107,10 @@ private func configuration(
     templates: [
       TemplateConfig(
         name: "cart", subject: try template("About {{ abandoned.title }}"),
-        heading: try template("{{ abandoned.title }} with {{ abandoned.instructor }}")),
+        html: try template(listingBody)),
       TemplateConfig(
-        name: "plain", subject: try template("Your cart"), heading: try template("Come back")),
+        name: "plain", subject: try template("Your cart"),
+        html: try template("<h1>Come back</h1>")),
     ],
     experiment: experiment,
     workflow: WorkflowConfig(name: "abandoned-cart", triggerEvent: "Product Added", steps: steps),
@@ -522,8 +543,12 @@ struct MessagingEngineTests {
       (.abandonedOnly, 3, [], nil),
       (.sameCategory, 3, ["c", "e"], "More cooking classes"),
       (.sameCategory, 1, ["c"], "More cooking classes"),
-      (.catalogPicks, 3, ["b", "c", "d"], "Popular classes"),
+      (.catalogPicks, 3, ["c", "d", "e"], "Popular classes"),
       (.catalogPicks, 0, [], nil),
+      // The watched classes, then the favourite category's other classes. Music (d, b) has
+      // two views and cooking (c) one. Of the music classes, b is bought and d is listed.
+      (.categoryRecommendations, 3, ["d", "c", "g"], "More music classes"),
+      (.categoryRecommendations, 1, ["d", "g"], "More music classes"),
     ] as [(PersonalizationStrategy, Int, [String], String?)])
   func strategyListsClasses(
     strategy: PersonalizationStrategy, limit: Int, expected: [String], listHeading: String?
@@ -543,7 +568,7 @@ struct MessagingEngineTests {
 
     let email = try #require(engine.emails.first)
     #expect(email.strategy == strategy)
-    #expect(email.listedClassIds == ["a"] + expected)
+    #expect(email.shownClassIds == ["a"] + expected)
     if let listHeading {
       #expect(email.html.contains("<h2>\(listHeading)</h2>"))
     } else {
@@ -555,14 +580,14 @@ struct MessagingEngineTests {
     }
   }
 
-  @Test func sameCategoryOfUnknownClassListsNothing() throws {
+  @Test func unknownAbandonedClassSkipsTheEmail() throws {
     let experiment = ExperimentConfig(
       arms: [ArmConfig(name: "arm", strategy: .sameCategory, share: 1)], holdout: 0)
     var engine = try engine(configuration(steps: [.split, send], experiment: experiment))
     var context = FakeContext()
     engine.enroll(1, classId: "not-in-catalog", context: &context)
-    let email = try #require(engine.emails.first)
-    #expect(email.listedClassIds == ["not-in-catalog"])
-    #expect(email.subject == "About ")
+    #expect(engine.emails.isEmpty)
+    #expect(engine.emailLog.skipped.map(\.missingField) == ["abandoned.title"])
+    #expect(context.events(named: "Email Sent").isEmpty)
   }
 }

@@ -14,7 +14,7 @@ private enum Harness {
   static let clock = ScenarioClock(startUnixMilliseconds: 1_772_409_600_000)
 
   static func template(_ text: String) throws -> EmailTemplate {
-    try EmailTemplate(text, allowedNames: WorkflowConfig.placeholderNames)
+    try EmailTemplate(text)
   }
 
   static func configuration(
@@ -25,7 +25,7 @@ private enum Harness {
       templates: [
         TemplateConfig(
           name: "cart", subject: try template("About {{ abandoned.title }}"),
-          heading: try template("{{ abandoned.title }}"))
+          html: try template("{{ abandoned.title }}"))
       ],
       experiment: experiment, workflows: workflows,
       email: EmailConfig(

@@ -7,8 +7,8 @@ import Testing
 /// The messaging engine's own events, with the properties `MessagingEngine` gives them.
 ///
 /// Pipeline cannot import Engage, so these copy the engine's property names.
-// NOTE: this list follows Sources/Engage/MessagingEngine.swift by hand. Only a run of the
-// flagship with the plan, which counts flags end to end, checks the engine itself.
+// NOTE: this list follows Sources/Engage/MessagingEngine+Email.swift by hand. Only a run of
+// the flagship with the plan, which counts flags end to end, checks the engine itself.
 private func engineMessages(arm: String, counter: inout UInt32) -> [Message] {
   func message(_ event: String, _ properties: [(String, PropertyValue)]) -> Message {
     defer { counter += 1 }
@@ -32,9 +32,15 @@ private func engineMessages(arm: String, counter: inout UInt32) -> [Message] {
       ("variation_name", .string(arm)),
     ])
   let emailEvents = [
-    "Email Sent", "Email Delivered", "Email Bounced", "Email Opened", "Email Link Clicked",
+    "Email Sent", "Email Delivered", "Email Link Clicked", "Unsubscribed",
+    "Email Marked as Spam",
   ]
-  return [experiment] + emailEvents.map { message($0, email) }
+  return [experiment] + emailEvents.map { message($0, email) } + [
+    message("Email Bounced", email + [("bounce_type", .string("soft"))]),
+    message("Email Bounced", email + [("bounce_type", .string("hard"))]),
+    message("Email Opened", email + [("machine_open", .bool(true))]),
+    message("Email Opened", email + [("machine_open", .bool(false))]),
+  ]
 }
 
 /// Returns every message that one customer's actions and the engine's reactions produce.
