@@ -1,0 +1,162 @@
+import Config
+import Foundation
+import LoopSim
+import Simulation
+
+/// `loopsim check`: reruns a scenario and checks its headline metrics against a baseline.
+enum CheckVerb {
+  static let spec = VerbSpec(
+    name: "check",
+    summary: "Rerun a scenario and check its headline metrics against a baseline file.",
+    usage: "loopsim check SCENARIO --baseline FILE [--margin M] [--junit FILE] [--json] "
+      + "[--set PATH=VALUE]... | --update-baseline [--customers N] [--seed S]",
+    discussion: """
+      Runs the scenario at the customer count and seed stored in the baseline, with its
+      warehouse in memory, and judges every headline metric of summary.json: an estimate
+      fails outside the baseline's 95 % interval widened by M times its width on each side;
+      a count of customers fails when it differs by more than z = 3.29 binomial standard
+      errors, any other count by more than z = 3.29 Poisson standard errors; a missing
+      metric fails; an undefined (null) metric must stay undefined. Prints a table of
+      metric, baseline, now, tolerance and verdict.
+
+      Exits with 0 when every metric passes, 1 when any fails, 2 for invalid input (a
+      missing or invalid baseline, a baseline of another scenario).
+
+      With --update-baseline, runs the scenario and writes the baseline (atomically) instead
+      of checking: at --customers and --seed when given, else at those of the existing
+      baseline, else at the scenario's own. The table then lists the metrics that differ
+      from the old baseline, for review.
+      """,
+    positionalName: "SCENARIO",
+    positionalRange: 1...1,
+    options: RunVerb.overrideOptions + [
+      .value("--baseline", "FILE", help: "The baseline file (JSON), such as Results/baselines/NAME.json."),
+      .value(
+        "--margin", "M",
+        help: "Widen each baseline interval by M times its width on each side (default: "
+          + "\(JSONWriter.render(CheckTolerance.defaultMargin)))."),
+      .value("--junit", "FILE", help: "Also write the verdicts to FILE as JUnit XML."),
+      .flag("--json", help: "Print the verdicts as JSON instead of the table."),
+      .flag("--update-baseline", help: "Write the baseline from this run instead of checking."),
+    ])
+
+  static var verb: Verb { Verb(spec: spec, run: run) }
+
+  static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
+    let path = arguments.positionals[0]
+    guard let baselinePath = arguments.value("--baseline"), !baselinePath.isEmpty else {
+      throw UsageError(message: "missing option '--baseline FILE'.", verb: spec.name)
+    }
+    let margin = try marginOption(arguments)
+    let update = arguments.flag("--update-baseline")
+    if let junit = arguments.value("--junit") {
+      try checkFolderExists(of: junit, option: "--junit")
+    }
+
+    var existing: Baseline?
+    if update {
+      if !arguments.values("--set").isEmpty {
+        throw UsageError(
+          message: "--set does not apply with --update-baseline: a baseline is the scenario "
+            + "file as written, at a customer count and seed. Fix: edit the scenario, or "
+            + "drop --set.",
+          verb: spec.name)
+      }
+      if FileManager.default.fileExists(atPath: baselinePath) {
+        existing = try Baseline.read(path: baselinePath)
+      }
+    } else {
+      for option in ["--customers", "--seed"] where arguments.value(option) != nil {
+        throw UsageError(
+          message: "\(option) applies only with --update-baseline: check runs at the "
+            + "baseline's customer count and seed.",
+          verb: spec.name)
+      }
+      existing = try Baseline.read(path: baselinePath)
+    }
+
+    var overrides = try RunVerb.overrides(arguments, verb: spec.name)
+    if let existing {
+      let pinned = [
+        ("--customers", "customers", String(existing.customers)),
+        ("--seed", "seed", String(existing.seed)),
+      ]
+      for (option, field, value) in pinned where arguments.value(option) == nil {
+        overrides.append(try ConfigOverride(parsing: "run.\(field)=\(value)"))
+      }
+    }
+    let scenario = try ScenarioLoader.load(path: path, overrides: overrides)
+    RunVerb.printWarnings(scenario)
+    if let existing, existing.scenario != scenario.name, !update {
+      throw InputError(
+        "\(baselinePath): the baseline is for scenario '\(existing.scenario)', but \(path) is "
+          + "'\(scenario.name)'. Fix: give the baseline of this scenario, or create one with "
+          + "--update-baseline.")
+    }
+
+    let summary = try runQuietly(scenario, arguments: arguments)
+    let headlines = try SummaryHeadlines.read(summary: summary, file: "summary of \(path)")
+    let check = RegressionCheck(
+      scenario: scenario.name, baselinePath: baselinePath, customers: scenario.run.customers,
+      seed: scenario.run.seed, margin: margin,
+      verdicts: MetricVerdict.compare(
+        baseline: existing?.metrics ?? [], now: headlines.metrics, margin: margin),
+      scenarioChanged: existing.map { $0.scenarioSHA256 != scenario.sha256 } ?? false)
+
+    if update {
+      let baseline = Baseline(
+        scenario: scenario.name, scenarioSHA256: scenario.sha256,
+        loopsimVersion: LoopSimVersion.current, customers: scenario.run.customers,
+        seed: scenario.run.seed, metrics: headlines.metrics)
+      try baseline.write(to: baselinePath)
+      if existing != nil {
+        writeOutput(arguments.flag("--json") ? check.json : check.table(changesOnly: true))
+      }
+      writeOutput(
+        "Baseline   wrote \(baselinePath): \(headlines.metrics.count) metrics, "
+          + "\(scenario.run.customers) customers, seed \(scenario.run.seed)\n")
+      return .success
+    }
+
+    if let junit = arguments.value("--junit") {
+      try AtomicFile.write(check.junitXML, to: junit)
+    }
+    writeOutput(arguments.flag("--json") ? check.json : check.table)
+    return check.passed ? .success : .failure
+  }
+
+  /// Runs the scenario in memory with progress on standard error.
+  static func runQuietly(_ scenario: Scenario, arguments: ParsedArguments) throws -> String {
+    let cancellation = InterruptHandler.cancellation
+    if cancellation.isCancelled { throw Interrupted() }
+    let progress = ProgressReporter(enabled: !arguments.flag("--quiet"))
+    defer { progress.finishLine() }
+    return try LoopRun.summaryText(
+      scenario, cancellation: cancellation, progress: { progress.report($0) })
+  }
+
+  /// Rejects an output path whose folder is missing before the run, not after it.
+  private static func checkFolderExists(of path: String, option: String) throws {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw UsageError(
+        message: "\(option) \(path): the folder \(folder) does not exist. Fix: create it or "
+          + "give another path.",
+        verb: spec.name)
+    }
+  }
+
+  private static func marginOption(_ arguments: ParsedArguments) throws -> Double {
+    guard let text = arguments.value("--margin") else { return CheckTolerance.defaultMargin }
+    guard let margin = Double(text), margin.isFinite, margin >= 0 else {
+      throw UsageError(
+        message: "invalid value '\(text)' for '--margin': expected a number of at least 0, "
+          + "the share of an interval's width added to each side.",
+        verb: spec.name)
+    }
+    return margin
+  }
+}
