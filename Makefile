@@ -6,7 +6,7 @@ SCENARIO ?= Scenarios/masterclass-abandoned-cart.json5
 TEST_LOG := .build/test-output.txt
 BUILD_LOG := .build/build-output.txt
 
-.PHONY: all deps build release run test clean
+.PHONY: all deps build release run test baselines clean
 
 all: build
 
@@ -38,6 +38,12 @@ test: deps
 	  echo "make test: swift test exited with $$status (full output in $(TEST_LOG))" >&2; \
 	fi; \
 	exit $$status
+
+# Regenerates Results/baselines/ for every scenario in Scenarios/ (see
+# scripts/update-baselines.sh). Run it after a deliberate change of the engine's numbers,
+# review the changes it prints, and commit the baselines.
+baselines: build
+	@scripts/update-baselines.sh .build/debug/loopsim
 
 clean:
 	$(SWIFT) package clean
