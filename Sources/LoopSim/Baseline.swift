@@ -195,8 +195,8 @@ public struct BaselineFileError: ReportableError {
 public enum AtomicFile {
   /// Writes `text` to `path` through `.NAME.partial-PID` in the same folder and rename(2).
   ///
-  /// - Throws: `InputError` when the folder does not exist, `RuntimeFailure` when writing or
-  ///   renaming fails (a full disk, no permission); the temporary file is removed then.
+  /// - Throws: `InputError` when the folder does not exist. `RuntimeFailure` when writing or
+  ///   renaming fails (a full disk, no permission), after removing the temporary file.
   public static func write(_ text: String, to path: String) throws {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path

@@ -8,7 +8,7 @@ import Config
 /// `arms[holdout].conversionRate` or `messages.destinations[warehouse].retries`. An interval
 /// is part of its estimate's metric, not a metric of its own.
 public struct HeadlineMetric: Hashable, Sendable {
-  /// How the metric's sampling error is judged.
+  /// The rule that judges the metric's sampling error.
   public enum Kind: String, Hashable, Sendable, CaseIterable {
     /// An estimate with a confidence interval from the summary, such as a lift.
     case estimate

@@ -4,15 +4,18 @@ import Foundation
 public enum CheckTolerance {
   /// The default `--margin`: each side of a baseline interval is widened by this share of
   /// the interval's width. For a 95 % interval (half-width 1.96 σ) the accepted range is
-  /// then about ±4.65 σ, which a rerun with fresh draws and unchanged behaviour (its
-  /// difference from the baseline has standard error √2 σ) leaves with probability 0.001,
-  /// the same as a count at `countZ`.
+  /// then about ±4.7 σ. A rerun with fresh draws and unchanged behaviour differs from the
+  /// baseline with standard error √2 σ, so it leaves the range with probability about
+  /// 0.001, as a count does at `countZ`.
   public static let defaultMargin = 0.7
 
   /// The z of the count rules: Φ⁻¹(1 − 0.001 / 2), two-sided α = 0.001, from
-  /// `scipy.stats.norm.ppf(0.9995)`. With about fifty metrics per scenario, a check of a
-  /// rerun with fresh draws fails by chance about 5 % of the time (Bonferroni bound), for
+  /// `scipy.stats.norm.ppf(0.9995)`. With 52 metrics per scenario, a check of a rerun with
+  /// fresh draws fails by chance at most about 5 % of the time (Bonferroni bound), for
   /// counts whose variance the binomial or Poisson model gives.
+  ///
+  /// NOTE: counts of messages and events cluster by customer, so their variance is up to
+  /// about 3.4 times the Poisson one, and a rerun with fresh draws fails them often.
   public static let countZ = 3.2905267314919255
 }
 
@@ -35,7 +38,7 @@ public struct MetricVerdict: Hashable, Sendable {
   /// The values that pass, or nil when the rule is not a range (an undefined metric, a
   /// missing one).
   public let acceptedRange: ClosedRange<Double>?
-  /// Why the metric failed, or a note about a pass; empty when there is nothing to add.
+  /// The reason for a failure, or a note about a pass; empty when there is nothing to add.
   public let message: String
 
   /// Compares a run's metrics with the baseline's, in the baseline's order, then the new
@@ -125,7 +128,8 @@ public struct MetricVerdict: Hashable, Sendable {
     }
   }
 
-  /// The values of `actual` that pass, for a baseline and a run that are both defined.
+  /// Computes the values of `actual` that pass, for a baseline and a run that are both
+  /// defined.
   ///
   /// - estimate: the baseline interval [l, u] widened to [l − m w, u + m w], w = u − l; an
   ///   estimate without an interval must stay equal.
@@ -167,8 +171,8 @@ public struct MetricVerdict: Hashable, Sendable {
 
   // MARK: Formatting
 
-  /// A value as the table shows it: counts as integers, other numbers to six significant
-  /// digits.
+  /// Formats a value as the table shows it: counts as integers, other numbers to six
+  /// significant digits.
   static func format(_ value: Double, _ kind: HeadlineMetric.Kind) -> String {
     switch kind {
     case .binomialCount, .poissonCount:

@@ -36,7 +36,7 @@ public struct RegressionCheck: Sendable {
   /// The verdicts as a plain-text table with a closing line.
   public var table: String { table(changesOnly: false) }
 
-  /// The verdicts as a plain-text table with a closing line.
+  /// Renders the verdicts as a plain-text table with a closing line.
   ///
   /// - Parameter changesOnly: List only the metrics whose value or interval differs from
   ///   the baseline's, or that fail, for reviewing a baseline update.
@@ -52,6 +52,7 @@ public struct RegressionCheck: Sendable {
         "Note       the resolved scenario differs from the one that made the baseline")
     }
     lines.append("")
+
     let listed = changesOnly ? verdicts.filter(\.isChange) : verdicts
     let rows =
       listed.isEmpty ? [] : [["metric", "baseline", "now", "tolerance", "verdict"]] + listed.map(cells)
@@ -67,6 +68,7 @@ public struct RegressionCheck: Sendable {
       lines.append(text)
     }
     lines.append("")
+
     let failed = failures
     let new = verdicts.filter { $0.outcome == .new }.count
     var closing =
@@ -97,8 +99,8 @@ public struct RegressionCheck: Sendable {
     ]
   }
 
-  /// A metric's value for the table: the value and its interval, `undefined (reason)`, or
-  /// `missing`.
+  /// Describes a metric's value for the table: the value and its interval,
+  /// `undefined (reason)`, or `missing`.
   static func describe(_ metric: HeadlineMetric?) -> String {
     guard let metric else { return "missing" }
     guard let value = metric.value else {
@@ -212,10 +214,10 @@ extension MetricVerdict {
 
 /// Escaping of text for XML 1.0 attributes and element content.
 public enum XMLText {
-  /// Returns `text` with `&`, `<`, `>`, `"` and `'` as entity references, tab, line feed and
-  /// carriage return as character references (so attribute values keep them), and every
-  /// character that XML 1.0 forbids (other control characters, U+FFFE, U+FFFF) replaced
-  /// with U+FFFD.
+  /// Returns `text` with `&`, `<`, `>`, `"` and `'` as entity references. Tab, line feed
+  /// and carriage return become character references, so attribute values keep them. Every
+  /// character that XML 1.0 forbids (other control characters, U+FFFE, U+FFFF) becomes
+  /// U+FFFD.
   public static func escape(_ text: String) -> String {
     var output = ""
     output.reserveCapacity(text.utf8.count)

@@ -68,7 +68,7 @@ public struct RunComparison: Sendable {
     self.differences = differences
   }
 
-  /// Every arm name of the runs, the first run's first.
+  /// Returns every arm name of the runs, the first run's first.
   static func armNames(_ inputs: [Input]) -> [String] {
     var names: [String] = []
     for input in inputs {
@@ -82,7 +82,7 @@ public struct RunComparison: Sendable {
     return names
   }
 
-  /// Every treatment with a comparison in any run, in order of appearance.
+  /// Returns every treatment with a comparison in any run, in order of appearance.
   static func treatmentNames(_ inputs: [Input]) -> [String] {
     var names: [String] = []
     for input in inputs {
@@ -257,6 +257,7 @@ public struct RunComparison: Sendable {
       writer.endObject()
     }
     writer.endArray()
+
     writer.key("lifts")
     writer.beginArray()
     for treatment in Self.treatmentNames([input]) {

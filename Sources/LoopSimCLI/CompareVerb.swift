@@ -22,7 +22,7 @@ enum CompareVerb {
       their customers' random draws, so their differences are positively correlated and the
       test is conservative for them.
       """,
-    positionalName: "A B",
+    positionalName: "SCENARIO or RUN_DIR (at least two)",
     positionalRange: 2...26,
     options: RunVerb.overrideOptions + [
       .flag("--json", help: "Print the comparison as JSON instead of the table.")
@@ -33,31 +33,51 @@ enum CompareVerb {
   static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
     let overrides = try RunVerb.overrides(arguments, verb: spec.name)
     let labels = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".map(String.init)
-    var inputs: [RunComparison.Input] = []
-    for (index, path) in arguments.positionals.enumerated() {
+
+    // Every input is read and validated before any scenario runs, so a bad argument fails
+    // at once.
+    var sources: [Source] = []
+    for path in arguments.positionals {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw InputError(
           "\(path): no such file or folder. Fix: give a scenario file or a run folder that "
             + "contains summary.json.")
       }
-      let headlines: SummaryHeadlines
       if isDirectory.boolValue {
-        headlines = try readRunFolder(path)
+        sources.append(.folder(try readRunFolder(path)))
       } else {
         let scenario = try ScenarioLoader.load(path: path, overrides: overrides)
         RunVerb.printWarnings(scenario)
+        sources.append(.scenario(scenario))
+      }
+    }
+
+    var inputs: [RunComparison.Input] = []
+    for (index, (path, source)) in zip(arguments.positionals, sources).enumerated() {
+      let headlines: SummaryHeadlines
+      switch source {
+      case .folder(let read):
+        headlines = read
+      case .scenario(let scenario):
         let summary = try CheckVerb.runQuietly(scenario, arguments: arguments)
         headlines = try SummaryHeadlines.read(summary: summary, file: "summary of \(path)")
       }
+      var isScenario = false
+      if case .scenario = source { isScenario = true }
       inputs.append(
         RunComparison.Input(
-          label: labels[index], source: path, isScenario: !isDirectory.boolValue,
-          headlines: headlines))
+          label: labels[index], source: path, isScenario: isScenario, headlines: headlines))
     }
     let comparison = RunComparison(inputs: inputs)
     writeOutput(arguments.flag("--json") ? comparison.json : comparison.table)
     return .success
+  }
+
+  /// An argument: a scenario to run, or a finished run's headlines.
+  private enum Source {
+    case scenario(Scenario)
+    case folder(SummaryHeadlines)
   }
 
   private static func readRunFolder(_ path: String) throws -> SummaryHeadlines {
