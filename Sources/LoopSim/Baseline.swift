@@ -85,7 +85,14 @@ public struct Baseline: Sendable {
       let intervalNode = object.optional("interval", .node)
       let trials = object.optional("trials", .int(in: 0...))
       let reason = object.optional("undefinedReason", .string)
+      let dispersion = object.optional("dispersion", .double(in: 1...))
       guard let name, let kind, let valueNode else { return nil }
+      if dispersion != nil, kind == .estimate {
+        object.error(
+          "dispersion applies only to counts and proportions", key: "dispersion",
+          fix: "remove dispersion from this estimate")
+        return nil
+      }
 
       var value: Double?
       switch valueNode.value {
@@ -131,7 +138,7 @@ public struct Baseline: Sendable {
       }
       return HeadlineMetric(
         name: name, kind: kind, value: value, interval: interval, trials: trials,
-        undefinedReason: reason)
+        undefinedReason: reason, dispersion: dispersion)
     }
   }
 
@@ -166,6 +173,9 @@ public struct Baseline: Sendable {
       }
       if metric.value == nil, let reason = metric.undefinedReason {
         writer.member("undefinedReason", reason)
+      }
+      if let dispersion = metric.dispersion {
+        writer.member("dispersion", dispersion)
       }
       writer.endObject()
     }

@@ -30,6 +30,9 @@ public struct HeadlineMetric: Hashable, Sendable {
   public let trials: Int?
   /// The summary's reason beside a null value.
   public let undefinedReason: String?
+  /// For a count or proportion: the ratio of its variance across seeds to the binomial or
+  /// Poisson variance, at least 1, measured when the baseline was written; nil means 1.
+  public let dispersion: Double?
 
   /// Whether a missing metric counts as 0 rather than as missing: the summary lists only
   /// the quarantine, drop and flag reasons that occurred.
@@ -39,7 +42,7 @@ public struct HeadlineMetric: Hashable, Sendable {
 
   public init(
     name: String, kind: Kind, value: Double?, interval: ClosedRange<Double>? = nil,
-    trials: Int? = nil, undefinedReason: String? = nil
+    trials: Int? = nil, undefinedReason: String? = nil, dispersion: Double? = nil
   ) {
     self.name = name
     self.kind = kind
@@ -47,6 +50,14 @@ public struct HeadlineMetric: Hashable, Sendable {
     self.interval = interval
     self.trials = trials
     self.undefinedReason = undefinedReason
+    self.dispersion = dispersion
+  }
+
+  /// Returns the metric with its dispersion set.
+  public func with(dispersion: Double?) -> HeadlineMetric {
+    HeadlineMetric(
+      name: name, kind: kind, value: value, interval: interval, trials: trials,
+      undefinedReason: undefinedReason, dispersion: dispersion)
   }
 }
 

@@ -14,8 +14,8 @@ public enum CheckTolerance {
   /// fresh draws fails by chance at most about 5 % of the time (Bonferroni bound), for
   /// counts whose variance the binomial or Poisson model gives.
   ///
-  /// NOTE: counts of messages and events cluster by customer, so their variance is up to
-  /// about 3.4 times the Poisson one, and a rerun with fresh draws fails them often.
+  /// Counts of messages and events cluster by customer, so their variance exceeds the
+  /// Poisson one. A baseline's `dispersion` widens their rule, measured across seeds.
   public static let countZ = 3.2905267314919255
 }
 
@@ -138,17 +138,19 @@ public struct MetricVerdict: Hashable, Sendable {
   ///   two-proportion z-test's; a count's range is in counts at the run's n.
   /// - Poisson count: |k₂ − k₁| ≤ z √(k₁ + k₂), the normal approximation of the test of two
   ///   Poisson counts with equal exposure; the range starts at 0 at the lowest.
+  /// - A baseline dispersion φ multiplies the variance of a count or proportion by φ.
   static func acceptedRange(
     _ expected: HeadlineMetric, _ actual: HeadlineMetric, margin: Double, z: Double
   ) -> ClosedRange<Double>? {
     guard let old = expected.value, let new = actual.value else { return nil }
+    let dispersion = expected.dispersion ?? 1
     switch expected.kind {
     case .estimate:
       guard let interval = expected.interval else { return old...old }
       let widening = margin * (interval.upperBound - interval.lowerBound)
       return (interval.lowerBound - widening)...(interval.upperBound + widening)
     case .poissonCount:
-      let allowance = z * (old + new).squareRoot()
+      let allowance = z * (dispersion * (old + new)).squareRoot()
       return max(0, old - allowance)...(old + allowance)
     case .binomialCount, .proportion:
       guard let oldTrials = expected.trials, let newTrials = actual.trials, oldTrials > 0,
@@ -159,8 +161,8 @@ public struct MetricVerdict: Hashable, Sendable {
       let newSuccesses = isCount ? new : new * Double(newTrials)
       let pooled = (oldSuccesses + newSuccesses) / Double(oldTrials + newTrials)
       let standardError =
-        (max(0, pooled * (1 - pooled)) * (1 / Double(oldTrials) + 1 / Double(newTrials)))
-        .squareRoot()
+        (dispersion * max(0, pooled * (1 - pooled))
+          * (1 / Double(oldTrials) + 1 / Double(newTrials))).squareRoot()
       let oldRate = oldSuccesses / Double(oldTrials)
       let scale = isCount ? Double(newTrials) : 1
       let lower = max(0, oldRate - z * standardError) * scale

@@ -87,8 +87,11 @@ public struct RegressionCheck: Sendable {
 
   private func cells(_ verdict: MetricVerdict) -> [String] {
     let kind = verdict.baseline?.kind ?? verdict.now?.kind ?? .estimate
-    let tolerance = verdict.acceptedRange.map { MetricVerdict.format($0, kind) }
+    var tolerance = verdict.acceptedRange.map { MetricVerdict.format($0, kind) }
       ?? (verdict.outcome == .pass ? "stays undefined" : "-")
+    if verdict.acceptedRange != nil, let dispersion = verdict.baseline?.dispersion {
+      tolerance += " (φ \(JSONWriter.render(dispersion)))"
+    }
     var outcome = verdict.outcome.rawValue
     if verdict.outcome == .fail {
       outcome = "FAIL"

@@ -9,13 +9,15 @@ enum CheckVerb {
     name: "check",
     summary: "Rerun a scenario and check its headline metrics against a baseline file.",
     usage: "loopsim check SCENARIO --baseline FILE [--margin M] [--junit FILE] [--json] "
-      + "[--set PATH=VALUE]... | --update-baseline [--customers N] [--seed S]",
+      + "[--set PATH=VALUE]... | --update-baseline [--customers N] [--seed S] "
+      + "[--dispersion-seeds R]",
     discussion: """
       Runs the scenario at the customer count and seed stored in the baseline, with its
       warehouse in memory, and judges every headline metric of summary.json: an estimate
       fails outside the baseline's 95 % interval widened by M times its width on each side;
       a count of customers fails when it differs by more than z = 3.29 binomial standard
-      errors, any other count by more than z = 3.29 Poisson standard errors; a missing
+      errors, any other count by more than z = 3.29 Poisson standard errors (times the
+      square root of the count's dispersion, when the baseline stores one); a missing
       metric fails; an undefined (null) metric must stay undefined. Prints a table of
       metric, baseline, now, tolerance and verdict.
 
@@ -25,7 +27,9 @@ enum CheckVerb {
       With --update-baseline, runs the scenario and writes the baseline (atomically) instead
       of checking: at --customers and --seed when given, else at those of the existing
       baseline, else at the scenario's own. The table then lists the metrics that differ
-      from the old baseline, for review.
+      from the old baseline, for review. With --dispersion-seeds R, it also runs the next R
+      seeds and stores, per count, its variance across the R + 1 runs over the binomial or
+      Poisson variance (when above 1); without it, the old baseline's dispersions are kept.
       """,
     positionalName: "SCENARIO",
     positionalRange: 1...1,
@@ -38,6 +42,10 @@ enum CheckVerb {
       .value("--junit", "FILE", help: "Also write the verdicts to FILE as JUnit XML."),
       .flag("--json", help: "Print the verdicts as JSON instead of the table."),
       .flag("--update-baseline", help: "Write the baseline from this run instead of checking."),
+      .value(
+        "--dispersion-seeds", "R",
+        help: "With --update-baseline, measure each count's dispersion over R more seeds "
+          + "(2 to 100)."),
     ])
 
   static var verb: Verb { Verb(spec: spec, run: run) }
@@ -52,6 +60,8 @@ enum CheckVerb {
     if let junit = arguments.value("--junit") {
       try checkFolderExists(of: junit, option: "--junit")
     }
+    let dispersionSeeds = try RunVerb.integerOption(
+      arguments, "--dispersion-seeds", in: 2...100, verb: spec.name)
 
     var existing: Baseline?
     if update {
@@ -66,7 +76,8 @@ enum CheckVerb {
         existing = try Baseline.read(path: baselinePath)
       }
     } else {
-      for option in ["--customers", "--seed"] where arguments.value(option) != nil {
+      for option in ["--customers", "--seed", "--dispersion-seeds"]
+      where arguments.value(option) != nil {
         throw UsageError(
           message: "\(option) applies only with --update-baseline: check runs at the "
             + "baseline's customer count and seed.",
@@ -104,17 +115,24 @@ enum CheckVerb {
       scenarioChanged: existing.map { $0.scenarioSHA256 != scenario.sha256 } ?? false)
 
     if update {
+      let metrics = try measuredDispersion(
+        headlines.metrics, scenario: scenario, seeds: dispersionSeeds, existing: existing)
       let baseline = Baseline(
         scenario: scenario.name, scenarioSHA256: scenario.sha256,
         loopsimVersion: LoopSimVersion.current, customers: scenario.run.customers,
-        seed: scenario.run.seed, metrics: headlines.metrics)
+        seed: scenario.run.seed, metrics: metrics)
       try baseline.write(to: baselinePath)
       if existing != nil {
         writeOutput(arguments.flag("--json") ? check.json : check.table(changesOnly: true))
       }
-      writeOutput(
-        "Baseline   wrote \(baselinePath): \(headlines.metrics.count) metrics, "
-          + "\(scenario.run.customers) customers, seed \(scenario.run.seed)\n")
+      let note =
+        "wrote \(baselinePath): \(headlines.metrics.count) metrics, "
+        + "\(scenario.run.customers) customers, seed \(scenario.run.seed)\n"
+      if arguments.flag("--json") {
+        writeStandardError("loopsim: " + note)
+      } else {
+        writeOutput("Baseline   " + note)
+      }
       return .success
     }
 
@@ -123,6 +141,28 @@ enum CheckVerb {
     }
     writeOutput(arguments.flag("--json") ? check.json : check.table)
     return check.passed ? .success : .failure
+  }
+
+  /// Returns the metrics with each count's dispersion: measured over `seeds` more seeds
+  /// when given, else copied from the existing baseline.
+  private static func measuredDispersion(
+    _ metrics: [HeadlineMetric], scenario: Scenario, seeds count: Int?, existing: Baseline?
+  ) throws -> [HeadlineMetric] {
+    guard let count else {
+      let old = Dictionary(
+        (existing?.metrics ?? []).map { ($0.name, $0.dispersion) },
+        uniquingKeysWith: { first, _ in first })
+      return metrics.map { metric in
+        metric.kind == .estimate ? metric : metric.with(dispersion: old[metric.name] ?? nil)
+      }
+    }
+    let seeds = (1...count).map { scenario.run.seed &+ UInt64($0) }
+    let texts = try LoopRun.summaryTexts(
+      scenario, seeds: seeds, cancellation: InterruptHandler.cancellation)
+    let replicates = try zip(seeds, texts).map { seed, text in
+      try SummaryHeadlines.read(summary: text, file: "summary at seed \(seed)").metrics
+    }
+    return Dispersion.estimate(baseline: metrics, replicates: replicates)
   }
 
   /// Runs the scenario in memory with progress on standard error.

@@ -49,6 +49,9 @@ private func proportion(_ rate: Double, of trials: Int) -> HeadlineMetric {
 //   50 vs 90: p̄ = 0.07, SE = 0.0114105, z SE = 0.0375467, [12.45, 87.55], fails.
 // - proportion 0.2 of 500 vs 0.3 of 500: p̄ = 0.25, SE = √(0.25 × 0.75 × 0.004) = 0.0273861,
 //   z SE = 0.0901150, accepted [0.10989, 0.29011], 0.3 fails.
+// - dispersion 2 doubles the variance: Poisson 100 vs 160 allows z √520 = 75.036, so it
+//   passes; binomial 50 vs 90 of 1000 allows √2 × 0.0375466 = 0.0530990, so
+//   [max(0, −0.0031), 0.1030990] × 1000, and 90 passes.
 let checkRuleCases: [CheckRuleCase] = [
   CheckRuleCase(
     label: "estimate inside widened interval", baseline: estimate(0.2, 0.1...0.3),
@@ -74,6 +77,16 @@ let checkRuleCases: [CheckRuleCase] = [
   CheckRuleCase(
     label: "Poisson beyond z", baseline: poisson(100), now: poisson(160), expected: .fail,
     range: 100 - 53.05806...100 + 53.05806),
+  CheckRuleCase(
+    label: "Poisson within dispersion",
+    baseline: HeadlineMetric(
+      name: "messages.emitted", kind: .poissonCount, value: 100, dispersion: 2),
+    now: poisson(160), expected: .pass, range: 100 - 75.03555...100 + 75.03555),
+  CheckRuleCase(
+    label: "binomial within dispersion",
+    baseline: HeadlineMetric(
+      name: "arms[a].customers", kind: .binomialCount, value: 50, trials: 1000, dispersion: 2),
+    now: binomial(90, of: 1000), expected: .pass, range: 0...103.09895),
   CheckRuleCase(
     label: "Poisson zero stays zero", baseline: poisson(0), now: poisson(0), expected: .pass,
     range: 0...0),
@@ -167,3 +180,26 @@ func checkRule(_ rule: CheckRuleCase) throws {
     #expect(suite.attribute(forName: "failures")?.stringValue == "1")
   }
 #endif
+
+/// Dispersion over four runs, worked out by hand.
+@Test func dispersionMatchesHandValues() throws {
+  let baseline = [
+    HeadlineMetric(name: "events", kind: .poissonCount, value: 100),
+    HeadlineMetric(name: "arms[a].customers", kind: .binomialCount, value: 50, trials: 1000),
+    estimate(0.1, 0...0.2),
+  ]
+  let replicates = [[Double(120), 52], [80, 48], [100, 50]].map { values in
+    [
+      HeadlineMetric(name: "events", kind: .poissonCount, value: values[0]),
+      HeadlineMetric(
+        name: "arms[a].customers", kind: .binomialCount, value: values[1], trials: 1000),
+    ]
+  }
+  let measured = Dispersion.estimate(baseline: baseline, replicates: replicates)
+  // events 100, 120, 80, 100: mean 100, s² = 800 / 3 = 266.67, over the Poisson 100: 2.67.
+  #expect(measured[0].dispersion == 2.67)
+  // customers 50, 52, 48, 50: s² = 8 / 3 = 2.667 < 50 × 0.95 = 47.5, so no dispersion.
+  #expect(measured[1].dispersion == nil)
+  #expect(measured[2].dispersion == nil, "estimates get none")
+  #expect(measured[0].value == 100, "the baseline's value is kept")
+}
