@@ -51,7 +51,7 @@ public enum Replay {
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
       scenarioName: scenario.name + "-replay")
-    let reader = SegmentMessageReader(clock: scenario.run.clock, end: scenario.run.end)
+    let reader = SegmentMessageReader(clock: scenario.run.clock)
     let input = try ReplayInput.read(
       path: file, reader: reader, cancellation: options.cancellation)
     logger.info(

@@ -49,6 +49,8 @@ struct ReplayResult {
   var funnel: [(event: String, people: Int)]
   var eventsProcessed: Int
   var eventsCutOff: Int
+  /// Lines that reached the collector after the end of the run.
+  var collectedAfterEnd: Int
   var enrollments: [Enrollment]
   var emails: [EmailRecord]
   /// In order: the reader's rejections by line, then Collect's quarantines as they happened.
@@ -91,17 +93,21 @@ struct ReplayPass {
       context.simulator.schedule(.collect(0), at: arrivals[first])
     }
 
+    func collect(_ position: Int) {
+      if position + 1 < order.count {
+        context.simulator.schedule(.collect(position + 1), at: arrivals[order[position + 1]])
+      }
+      let (line, message) = input.messages[order[position]]
+      context.collectAndRoute(message, line: line)
+    }
+
     let end = scenario.run.end
     let experimentStart = scenario.run.experimentStart
     var sinceCheck = 0
     while let event = context.simulator.step(until: end) {
       switch event {
       case .collect(let position):
-        if position + 1 < order.count {
-          context.simulator.schedule(.collect(position + 1), at: arrivals[order[position + 1]])
-        }
-        let (line, message) = input.messages[order[position]]
-        context.collectAndRoute(message, line: line)
+        collect(position)
 
       case .delivery(let destination, let message):
         engine.acceptsTriggers = context.simulator.now >= experimentStart
@@ -125,16 +131,21 @@ struct ReplayPass {
       }
     }
 
-    // As in a run: deliveries in flight still land, and the workflow takes no more steps.
+    // As in a run: messages that reach the collector after the end are still collected,
+    // deliveries in flight still land, and the workflow takes no more steps.
     engine.acceptsTriggers = false
     var cutOff = 0
+    var collectedAfterEnd = 0
     while let event = context.simulator.step() {
       switch event {
+      case .collect(let position):
+        collectedAfterEnd += 1
+        collect(position)
       case .delivery(let destination, let message):
         try deliver(
           message, to: destination, kinds: destinationKinds, context: &context,
           engine: &engine, analytics: &analytics)
-      case .collect, .engage:
+      case .engage:
         cutOff += 1
       }
     }
@@ -171,7 +182,8 @@ struct ReplayPass {
       collect: collect, fromFile: fromFile, fromEngine: context.fromEngine,
       destinations: context.router.counts, destinationKinds: destinationKinds,
       funnel: analytics.funnel(), eventsProcessed: context.simulator.eventsProcessed,
-      eventsCutOff: cutOff, enrollments: engine.enrollments, emails: engine.emails,
+      eventsCutOff: cutOff, collectedAfterEnd: collectedAfterEnd,
+      enrollments: engine.enrollments, emails: engine.emails,
       quarantine: quarantine + context.quarantine,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count,
       merges: context.collector.identities.merges, deadLetters: context.router.deadLetters)

@@ -124,6 +124,7 @@ struct ReplayResultsWriter {
     try row("replay", nil, "lines", summary.lines)
     try row("replay", nil, "emptyLines", summary.emptyLines)
     try row("replay", nil, "skipped", summary.skipped)
+    try row("replay", nil, "linesAfterEnd", summary.linesAfterEnd)
     let collect = summary.collect
     for (counter, value) in [
       ("emitted", collect.emitted), ("accepted", collect.accepted),

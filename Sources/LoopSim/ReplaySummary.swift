@@ -22,6 +22,9 @@ public struct ReplaySummary: Sendable {
   public let skipReasons: [String: Int]
   public let events: Int
   public let eventsCutOff: Int
+  /// Lines that reached the collector after the end of the run, collected when the
+  /// workflow had stopped.
+  public let linesAfterEnd: Int
   public let workflow: String
   public let collect: CollectCounts
   public let fromFile: OriginCounts
@@ -48,6 +51,7 @@ public struct ReplaySummary: Sendable {
     skipReasons = input.skipReasons
     events = result.eventsProcessed
     eventsCutOff = result.eventsCutOff
+    linesAfterEnd = result.collectedAfterEnd
     workflow = scenario.workflow.name
     collect = result.collect
     fromFile = result.fromFile
@@ -100,6 +104,7 @@ public struct ReplaySummary: Sendable {
     writer.member("fileSha256", fileSHA256)
     writer.member("lines", lines)
     writer.member("emptyLines", emptyLines)
+    writer.member("linesAfterEnd", linesAfterEnd)
     writer.endObject()
 
     writer.member("events", events)
@@ -210,6 +215,9 @@ public struct ReplaySummary: Sendable {
           + "emitted \(counts.emitted) = accepted \(counts.accepted) + quarantined "
           + "\(counts.quarantined) + dropped \(counts.dropped); flagged \(counts.flagged)")
     }
+    lines.append(
+      "  accepted: late \(collect.late); identity merges \(collect.merges); properties "
+        + "removed \(collect.propertiesDropped); collected after the end \(linesAfterEnd)")
     for reason in collect.quarantineReasons.keys.sorted() {
       lines.append("  quarantined \(collect.quarantineReasons[reason] ?? 0): \(reason)")
     }
@@ -223,7 +231,7 @@ public struct ReplaySummary: Sendable {
       lines.append(
         "  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) routed "
           + "\(counts.routed) = delivered \(counts.delivered) + filtered \(counts.filtered) + "
-          + "dead-lettered \(counts.deadLettered)")
+          + "dead-lettered \(counts.deadLettered); retries \(counts.retries)")
     }
     lines.append("")
     var workflowLine = "Workflow   \(workflow): \(enrolled) enrolled"

@@ -42,6 +42,19 @@ public struct RunOutcome {
 public enum LoopRun {
   private static let logger = Logger(label: "run")
 
+  /// Rejects an export path that is the results folder or lies inside it: the folder is
+  /// published by renaming a new one into place, which the export would be in the way of.
+  static func checkExportOutsideResults(_ exportPath: String, results: String) throws {
+    let export = URL(fileURLWithPath: exportPath).standardizedFileURL.path
+    let folder = URL(fileURLWithPath: results).standardizedFileURL.path
+    if export == folder || export.hasPrefix(folder + "/") {
+      throw InputError(
+        "--export-messages \(exportPath) lies in the results folder \(results), which the run "
+          + "writes as a whole. Fix: write the export outside the results folder, such as "
+          + "beside it.")
+    }
+  }
+
   /// Runs `scenario`: the factual pass writes the warehouse, one pass per experiment arm
   /// (holdout included) forces every customer into that arm and gives the ground truth,
   /// then lift is measured from the warehouse.
@@ -53,6 +66,9 @@ public enum LoopRun {
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
       scenarioName: scenario.name)
+    if let exportPath = options.exportMessages {
+      try checkExportOutsideResults(exportPath, results: destination)
+    }
     let export = try options.exportMessages.map {
       try MessageExport(path: $0, clock: scenario.run.clock)
     }
@@ -90,6 +106,7 @@ public enum LoopRun {
     }
     let summary = computation.summary
     try Data(summary.json.utf8).write(to: URL(fileURLWithPath: directory + "/summary.json"))
+    try RunReport.write(directory: directory)
     return summary
   }
 

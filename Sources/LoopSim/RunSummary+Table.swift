@@ -37,6 +37,8 @@ extension RunSummary {
           .joined(separator: ", ")
           + ": chi-square p = \(formatP(sampleRatio.pValue))"
           + (sampleRatio.isMismatch ? " (sample ratio mismatch)" : ""))
+    } else if sampleRatioUndefinedReason == "noAssignments" {
+      lines.append("Split      undefined: no customer was assigned to an arm")
     }
     for warning in warnings {
       lines.append("Warning    \(warning)")

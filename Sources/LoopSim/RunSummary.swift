@@ -58,6 +58,8 @@ public struct RunSummary: Sendable {
   /// The arm counts against the designed split; nil without an experiment.
   public let sampleRatio: SampleRatioMismatch?
   public let sampleRatioArms: [String]
+  /// Why `sampleRatio` is nil: `noExperiment`, `singleDesignedArm` or `noAssignments`.
+  public let sampleRatioUndefinedReason: String?
   /// Plain-language warnings about the measurement, such as a small arm or a broken split.
   public let warnings: [String]
   public let collect: CollectCounts
@@ -148,11 +150,14 @@ public struct RunSummary: Sendable {
       let positive = designed.filter { $0.1 > 0 }
       let total = positive.reduce(0) { $0 + $1.1 }
       sampleRatioArms = positive.map(\.0)
+      let counts = positive.map { measured[$0.0]?.customers ?? 0 }
+      // Without an assigned customer there is no split to test, rather than a perfect one.
       sampleRatio =
-        positive.count >= 2
-        ? try? SampleRatioMismatch(
-          counts: positive.map { measured[$0.0]?.customers ?? 0 },
-          expectedShares: positive.map { $0.1 / total }) : nil
+        positive.count >= 2 && counts.contains(where: { $0 > 0 })
+        ? try? SampleRatioMismatch(counts: counts, expectedShares: positive.map { $0.1 / total })
+        : nil
+      sampleRatioUndefinedReason =
+        sampleRatio != nil ? nil : positive.count < 2 ? "singleDesignedArm" : "noAssignments"
       if sampleRatio?.isMismatch == true {
         notes.append(
           "sample ratio mismatch: the arm counts do not fit the designed split "
@@ -161,6 +166,7 @@ public struct RunSummary: Sendable {
     } else {
       sampleRatio = nil
       sampleRatioArms = []
+      sampleRatioUndefinedReason = "noExperiment"
     }
     warnings = notes
 
@@ -387,9 +393,7 @@ public struct RunSummary: Sendable {
     writer.key("sampleRatio")
     guard let sampleRatio else {
       writer.null()
-      writer.member(
-        "sampleRatioUndefinedReason",
-        comparisonsUndefinedReason == .noExperiment ? "noExperiment" : "singleDesignedArm")
+      writer.member("sampleRatioUndefinedReason", sampleRatioUndefinedReason ?? "noExperiment")
       return
     }
     writer.beginObject()

@@ -167,6 +167,16 @@ public enum ScenarioLoader {
         checkMessagingFilter(pipeline, workflow: engage.workflow, root: root)
       }
       if let pipeline { checkWarehouseMappings(pipeline, root: root) }
+      if let pipeline, let segments, pipeline.client.offlineRate > 0,
+        segments.allSatisfy({ $0.appShare == 0 })
+      {
+        root.warning(
+          "pipeline.client.offlineRate has no effect, because only the app goes offline and "
+            + "every segment's appShare is 0",
+          key: "pipeline",
+          fix: "give some segments an appShare above 0 in population.segments, or remove "
+            + "offlineRate")
+      }
       if let version, version != formatVersion {
         root.error(
           "unsupported format version", key: "formatVersion", found: "\(version)",

@@ -13,8 +13,8 @@ enum RunVerb {
     discussion: """
       Simulates the scenario's customers, the pipeline and the messaging engine, then
       measures the workflow's lift against its holdout, beside the true lift. Writes
-      results.sqlite and summary.json into DIR (default: a new folder under Results/runs/)
-      and prints the summary. Progress and logs go to standard error.
+      results.sqlite, summary.json and report.html into DIR (default: a new folder under
+      Results/runs/) and prints the summary. Progress and logs go to standard error.
 
       With --replicates R, runs R replicates with seeds S, S+1, …, S+R−1 in parallel and
       reports, per arm, the mean estimate of the absolute lift, its bias against the true
