@@ -15,7 +15,7 @@ NOTEBOOK_RUNS := .build/notebook-runs
 NOTEBOOK_OUTPUT := .build/notebooks
 NOTEBOOK_CUSTOMERS ?= 6000
 
-.PHONY: all deps build release run test notebooks clean
+.PHONY: all deps build release run test notebooks baselines clean
 
 all: build
 
@@ -49,6 +49,12 @@ test: deps $(VENV_STAMP)
 	  status=$$swift_status; \
 	fi; \
 	exit $$status
+
+# Regenerates Results/baselines/ for every scenario in Scenarios/ (see
+# scripts/update-baselines.sh). Run it after a deliberate change of the engine's numbers,
+# review the changes it prints, and commit the baselines.
+baselines: build
+	@scripts/update-baselines.sh .build/debug/loopsim
 
 # Executes every notebook against small runs made first with the debug build. Executed
 # copies, with their outputs, go to $(NOTEBOOK_OUTPUT); the committed notebooks must have
