@@ -113,7 +113,8 @@ def agreement(result):
 
 
 def measure(command, cwd=ROOT):
-    """Runs `command` and returns (wall seconds, peak resident KiB, stdout) or raises."""
+    """Runs `command` and returns (wall seconds, CPU seconds, peak resident KiB, stdout), or
+    raises RuntimeError when it fails."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
@@ -126,7 +127,7 @@ def measure(command, cwd=ROOT):
             raise RuntimeError(
                 f"{' '.join(command)} exited with {process.returncode}: "
                 + err.read().decode(errors="replace")[-2000:])
-        return wall, usage.ru_maxrss, out.read().decode()
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out.read().decode()
 
 
 def summarize(values):
@@ -151,19 +152,19 @@ def bench_funnel(options, report, scratch):
         first = {}
         for run in range(runs_for(size, options)):
             out = os.path.join(scratch, f"funnel-{size}-{run}")
-            wall, rss, stdout = measure(
+            wall, cpu, rss, stdout = measure(
                 [loopsim, "run", FUNNEL_SCENARIO, "--customers", str(size), "--out", out,
                  "--json", "--quiet"])
             result = json.loads(stdout)
             shutil.rmtree(out, ignore_errors=True)
-            samples["loopsim"].append((wall, rss, result["events"], None))
+            samples["loopsim"].append((wall, rss, result["events"], None, cpu))
             first.setdefault("loopsim", result)
             if options.python:
-                wall, rss, stdout = measure(
+                wall, cpu, rss, stdout = measure(
                     [options.python, SIMPY_PROGRAM, "--customers", str(size)])
                 result = json.loads(stdout)
                 samples["simpy"].append((wall, rss, result["events"],
-                                         result["simulationSeconds"]))
+                                         result["simulationCpuSeconds"], cpu))
                 first.setdefault("simpy", result)
         row = {"customers": size}
         for program, values in samples.items():
@@ -171,8 +172,11 @@ def bench_funnel(options, report, scratch):
                 continue
             row[program] = {
                 "wallSeconds": summarize([v[0] for v in values]),
+                "cpuSeconds": summarize([v[4] for v in values]),
                 "eventsPerSecond": summarize([v[2] / v[0] for v in values]),
-                # SimPy's rate inside env.run(), without interpreter start-up and imports.
+                "eventsPerCpuSecond": summarize([v[2] / v[4] for v in values]),
+                # SimPy's rate per CPU second inside env.run(), without interpreter start-up
+                # and imports.
                 "loopEventsPerSecond": (summarize([v[2] / v[3] for v in values])
                                         if values[0][3] else None),
                 "peakKiB": summarize([v[1] for v in values]),
@@ -186,6 +190,8 @@ def bench_funnel(options, report, scratch):
         if "simpy" in row:
             row["ratio"] = (row["loopsim"]["eventsPerSecond"]["median"]
                             / row["simpy"]["eventsPerSecond"]["median"])
+            row["cpuRatio"] = (row["loopsim"]["eventsPerCpuSecond"]["median"]
+                               / row["simpy"]["eventsPerCpuSecond"]["median"])
         rows.append(row)
         print(f"funnel {size}: done", file=sys.stderr)
     report["funnel"] = rows
@@ -194,7 +200,7 @@ def bench_funnel(options, report, scratch):
 
 def bench_calendar(options, report):
     binary = os.path.join(options.build_dir, "calendar-bench")
-    _, _, stdout = measure(
+    _, _, _, stdout = measure(
         [binary, "--sizes", ",".join(map(str, options.calendar_sizes)),
          "--holds", str(options.holds), "--repeats", str(options.runs)])
     report["calendar"] = [json.loads(line) for line in stdout.splitlines() if line.strip()]
@@ -209,17 +215,18 @@ def bench_flagship(options, report, scratch):
         samples = []
         for run in range(runs_for(size, options)):
             out = os.path.join(scratch, f"flagship-{size}-{run}")
-            wall, rss, stdout = measure(
+            wall, cpu, rss, stdout = measure(
                 [loopsim, "run", FLAGSHIP_SCENARIO, "--customers", str(size), "--out", out,
                  "--json", "--quiet"])
             summary = json.loads(stdout)
             database = os.path.getsize(os.path.join(out, "results.sqlite"))
             shutil.rmtree(out, ignore_errors=True)
             samples.append((wall, rss, summary["events"], summary["messages"]["emitted"],
-                            database))
+                            database, cpu))
         rows.append({
             "customers": size,
             "wallSeconds": summarize([s[0] for s in samples]),
+            "cpuSeconds": summarize([s[5] for s in samples]),
             "peakKiB": summarize([s[1] for s in samples]),
             "events": samples[0][2],
             "messages": samples[0][3],
@@ -229,14 +236,21 @@ def bench_flagship(options, report, scratch):
         })
         print(f"flagship {size}: done", file=sys.stderr)
     if len(rows) >= 2:
-        xs = [math.log(row["customers"]) for row in rows]
-        ys = [math.log(row["wallSeconds"]["median"]) for row in rows]
-        mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
-        slope = (sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys))
-                 / sum((x - mean_x) ** 2 for x in xs))
-        report["flagshipCostExponent"] = slope
+        report["flagshipCostExponent"] = {
+            key: log_slope([row["customers"] for row in rows],
+                           [row[key]["median"] for row in rows])
+            for key in ("wallSeconds", "cpuSeconds")}
     report["flagship"] = rows
     return True
+
+
+def log_slope(sizes, costs):
+    """Least-squares slope of log cost against log size: the exponent b of cost ∝ size^b."""
+    xs = [math.log(size) for size in sizes]
+    ys = [math.log(cost) for cost in costs]
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    return (sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys))
+            / sum((x - mean_x) ** 2 for x in xs))
 
 
 # MARK: Report
@@ -269,9 +283,11 @@ def markdown(report):
              f"at end {report.get('loadAtEnd', [0])[0]:.2f}.", ""]
     if "funnel" in report:
         lines += ["Reference funnel: median (min–max) over the runs; events per second from "
-                  "wall time of the whole process; in-loop is SimPy's rate inside env.run().", "",
-                  "| customers | program | runs | wall s | events/s | in-loop events/s "
-                  "| peak MiB | agreement |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+                  "the wall or CPU time of the whole process; in-loop is SimPy's rate per CPU second inside "
+                  "env.run().", "",
+                  "| customers | program | runs | wall s | CPU s | events/s (wall) "
+                  "| events/CPU s | in-loop events/CPU s | peak MiB | agreement |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in report["funnel"]:
             for program in ("loopsim", "simpy"):
                 if program not in row:
@@ -283,15 +299,18 @@ def markdown(report):
                 lines.append(
                     f"| {row['customers']:,} | {program} | {data['wallSeconds']['runs']} "
                     f"| {spread(data['wallSeconds'], 1, 3)} "
+                    f"| {spread(data['cpuSeconds'], 1, 3)} "
                     f"| {spread(data['eventsPerSecond'], 1, 0)} "
+                    f"| {spread(data['eventsPerCpuSecond'], 1, 0)} "
                     f"| {in_loop} "
                     f"| {spread(data['peakKiB'], 1024, 1)} | {'pass' if passed else 'FAIL'} |")
         lines.append("")
-        ratios = [f"{row['customers']:,}: {row['ratio']:.1f}×" for row in report["funnel"]
+        ratios = [f"{row['customers']:,}: {row['ratio']:.1f}× by wall time, "
+                  f"{row['cpuRatio']:.1f}× by CPU time" for row in report["funnel"]
                   if "ratio" in row]
         if ratios:
             lines += ["LoopSim ÷ SimPy events per second (medians, same run): "
-                      + ", ".join(ratios) + ".", ""]
+                      + "; ".join(ratios) + ".", ""]
         lines += ["Agreement with the model's expected values (observed, expected ± standard "
                   "error):", ""]
         for row in report["funnel"]:
@@ -304,7 +323,8 @@ def markdown(report):
                 lines.append(f"- {row['customers']:,} {program}: {checks}")
         lines.append("")
     if "calendar" in report:
-        lines += ["Calendar hold model: ns per hold (pop one, schedule one), median (min–max).",
+        lines += ["Calendar hold model: thread CPU ns per hold (pop one, schedule one), median "
+                  "(min–max).",
                   "", "| pending | holds | plain binary heap | EventCalendar | ratio |",
                   "| --- | --- | --- | --- | --- |"]
         for row in report["calendar"]:
@@ -318,17 +338,20 @@ def markdown(report):
     if "flagship" in report:
         lines += ["Flagship loop (three passes: factual and one per arm; events and messages "
                   "of the factual pass over the wall time of the whole run):", "",
-                  "| customers | runs | wall s | events/s | messages/s | peak MiB "
-                  "| results.sqlite MiB |", "| --- | --- | --- | --- | --- | --- | --- |"]
+                  "| customers | runs | wall s | CPU s | events/s | messages/s | peak MiB "
+                  "| results.sqlite MiB |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in report["flagship"]:
             lines.append(
                 f"| {row['customers']:,} | {row['wallSeconds']['runs']} "
-                f"| {spread(row['wallSeconds'], 1, 2)} | {spread(row['eventsPerSecond'], 1, 0)} "
+                f"| {spread(row['wallSeconds'], 1, 2)} | {spread(row['cpuSeconds'], 1, 2)} "
+                f"| {spread(row['eventsPerSecond'], 1, 0)} "
                 f"| {spread(row['messagesPerSecond'], 1, 0)} | {spread(row['peakKiB'], 1024, 1)} "
                 f"| {row['resultsBytes'] / 2**20:,.1f} |")
         if "flagshipCostExponent" in report:
-            lines += ["", f"Cost exponent (least-squares slope of log wall time against log "
-                      f"customers): {report['flagshipCostExponent']:.3f}."]
+            exponent = report["flagshipCostExponent"]
+            lines += ["", "Cost exponent (least-squares slope of log time against log "
+                      f"customers): {exponent['wallSeconds']:.3f} by wall time, "
+                      f"{exponent['cpuSeconds']:.3f} by CPU time."]
         lines.append("")
     return "\n".join(lines)
 
