@@ -51,7 +51,7 @@ public struct EventCalendar<Event> {
   /// Event payload by slot; nil for a free slot.
   @usableFromInline var events: [Event?] = []
   /// Heap index by slot; -1 for a free slot. 32 bits halve the memory that the sift loops
-  /// touch at random, so a calendar holds at most 2^31 − 1 pending events.
+  /// touch at random, so a calendar contains at most 2^31 − 1 pending events.
   @usableFromInline var positions: [Int32] = []
   /// Incremented each time a slot is freed, so stale handles are recognised.
   @usableFromInline var generations: [UInt32] = []
