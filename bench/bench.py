@@ -30,8 +30,9 @@ FUNNEL_SCENARIO = os.path.join(ROOT, "Scenarios", "reference-funnel.json5")
 FLAGSHIP_SCENARIO = os.path.join(ROOT, "Scenarios", "masterclass-abandoned-cart.json5")
 SIMPY_PROGRAM = os.path.join(ROOT, "bench", "simpy_funnel.py")
 
-# Agreement is checked within this many standard errors. With about a dozen checks per
-# benchmark, a correct model fails one by chance with probability about 1e-3.
+# Agreement is checked within this many standard errors. A check fails by chance with
+# probability 6.3e-5 (two-sided normal), so a correct model fails one of the benchmark's
+# 30 checks with probability about 2e-3.
 TOLERANCE_SE = 4.0
 
 

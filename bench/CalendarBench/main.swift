@@ -21,7 +21,7 @@ struct SplitMix64 {
     return z ^ (z >> 31)
   }
 
-  /// An exponential increment with mean 1,000,000 ms, rounded to whole milliseconds.
+  /// Draws an exponential increment with mean 1,000,000 ms, rounded to whole milliseconds.
   mutating func increment() -> Int64 {
     let uniform = (Double(next() >> 11) + 1) * 0x1.0p-53
     return Int64((-log(uniform) * 1_000_000).rounded())
