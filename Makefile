@@ -1,16 +1,26 @@
-# LoopSim: build, run and test. Installs the C libraries it links against (GSL, SQLite,
-# libcrypto) from Debian's packages when pkg-config cannot find them.
+# LoopSim: build, run and test. Installs what is missing from Debian's packages: the C
+# libraries it links against (GSL, SQLite, libcrypto), Chromium for the report test, and
+# Python's venv module for the notebooks.
 
 SWIFT ?= swift
 SCENARIO ?= Scenarios/masterclass-abandoned-cart.json5
 TEST_LOG := .build/test-output.txt
 BUILD_LOG := .build/build-output.txt
 
+# The notebooks run in this virtual environment, created once with the pinned packages of
+# Notebooks/requirements.txt and made again only when that file changes.
+VENV := .venv
+VENV_STAMP := $(VENV)/.requirements-installed
+NOTEBOOK_RUNS := .build/notebook-runs
+NOTEBOOK_OUTPUT := .build/notebooks
+NOTEBOOK_CUSTOMERS ?= 6000
+
+# The benchmark's SimPy runs in its own virtual environment, which only `make bench` makes.
 BENCH_VENV := bench/.venv
 BENCH_ARGS ?=
 SMOKE_LOG := .build/bench-smoke.txt
 
-.PHONY: all deps build release run test bench clean
+.PHONY: all deps build release run test notebooks bench clean
 
 all: build
 
@@ -27,28 +37,51 @@ release: deps
 run: release
 	.build/release/loopsim run $(SCENARIO)
 
-# Runs the whole test suite. The full output goes to $(TEST_LOG); failures and the
-# closing line are printed here.
-test: deps
+# Executes the notebooks, runs the benchmark driver at tiny sizes without SimPy, then runs
+# the whole test suite. The full output goes to $(TEST_LOG) and $(SMOKE_LOG); failures and
+# the closing line are printed here.
+test: deps $(VENV_STAMP)
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests > $(BUILD_LOG) 2>&1; then \
 	  grep -E "error:" $(BUILD_LOG) | head -n 40; \
 	  echo "make test: the build failed (full output in $(BUILD_LOG))" >&2; exit 1; \
 	fi
-	@smoke=0; python3 bench/bench.py --smoke --build-dir .build/debug > $(SMOKE_LOG) 2>&1 \
-	  || smoke=$$?; \
-	if [ $$smoke -ne 0 ]; then \
+	@status=0; $(MAKE) --no-print-directory notebooks-only || status=$$?; \
+	python3 bench/bench.py --smoke --build-dir .build/debug > $(SMOKE_LOG) 2>&1 || { \
 	  tail -n 20 $(SMOKE_LOG); \
 	  echo "make test: the benchmark smoke run failed (full output in $(SMOKE_LOG))" >&2; \
-	fi; \
-	status=0; $(SWIFT) test --skip-build > $(TEST_LOG) 2>&1 || status=$$?; \
+	  status=1; }; \
+	swift_status=0; $(SWIFT) test --skip-build > $(TEST_LOG) 2>&1 || swift_status=$$?; \
 	grep -E "✘|Fatal error" $(TEST_LOG) | head -n 60 || true; \
 	grep -E "Test run with" $(TEST_LOG) | tail -n 1; \
-	if [ $$status -ne 0 ]; then \
-	  echo "make test: swift test exited with $$status (full output in $(TEST_LOG))" >&2; \
+	if [ $$swift_status -ne 0 ]; then \
+	  echo "make test: swift test exited with $$swift_status (full output in $(TEST_LOG))" >&2; \
+	  status=$$swift_status; \
 	fi; \
-	if [ $$status -eq 0 ] && [ $$smoke -ne 0 ]; then status=$$smoke; fi; \
 	exit $$status
+
+# Executes every notebook against small runs made first with the debug build. Executed
+# copies, with their outputs, go to $(NOTEBOOK_OUTPUT); the committed notebooks must have
+# none.
+notebooks: deps $(VENV_STAMP)
+	$(SWIFT) build
+	@$(MAKE) --no-print-directory notebooks-only
+
+.PHONY: notebooks-only
+notebooks-only:
+	@python3 Notebooks/check_outputs_stripped.py Notebooks/*.ipynb
+	@bin=$$($(SWIFT) build --show-bin-path)/loopsim; \
+	rm -rf $(NOTEBOOK_RUNS) && mkdir -p $(NOTEBOOK_RUNS) && \
+	$$bin run Scenarios/personalization-strategies.json5 --customers $(NOTEBOOK_CUSTOMERS) \
+	  --out $(NOTEBOOK_RUNS)/personalization-strategies --quiet > /dev/null && \
+	$$bin run Scenarios/masterclass-abandoned-cart.json5 --customers $(NOTEBOOK_CUSTOMERS) \
+	  --out $(NOTEBOOK_RUNS)/masterclass-abandoned-cart --quiet > /dev/null && \
+	LOOPSIM_BINARY=$$bin \
+	LOOPSIM_PERSONALIZATION_RUN=$(CURDIR)/$(NOTEBOOK_RUNS)/personalization-strategies \
+	LOOPSIM_FLAGSHIP_RUN=$(CURDIR)/$(NOTEBOOK_RUNS)/masterclass-abandoned-cart \
+	$(VENV)/bin/python Notebooks/run_notebooks.py --out $(NOTEBOOK_OUTPUT) Notebooks/*.ipynb \
+	  2> .build/notebooks-stderr.txt || { \
+	  echo "make: a notebook failed (kernel log in .build/notebooks-stderr.txt)" >&2; exit 1; }
 
 # Runs the benchmark (docs/benchmarks.md) on a release build: LoopSim against SimPy on the
 # reference funnel, the event calendar against a plain binary heap, and the flagship at
@@ -60,8 +93,15 @@ bench: release $(BENCH_VENV)/.installed
 
 $(BENCH_VENV)/.installed: bench/requirements.txt
 	python3 -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	touch $@
+
+$(VENV_STAMP): Notebooks/requirements.txt
+	@echo "Creating $(VENV) with the packages of Notebooks/requirements.txt" >&2
+	@rm -rf $(VENV)
+	@python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Notebooks/requirements.txt
+	@touch $@
 
 clean:
 	$(SWIFT) package clean

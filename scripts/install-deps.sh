@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the C libraries LoopSim links against (GSL, SQLite, libcrypto) from Debian's
-# packages, but only those that pkg-config cannot find. Runs `apt-get update` at most once.
+# Installs what LoopSim needs from Debian's packages, but only what is missing. That is the
+# C libraries it links against (GSL, SQLite, libcrypto) when pkg-config cannot find them,
+# Chromium for the test that renders report.html, and Python's venv module for the
+# notebooks' virtual environment. Runs `apt-get update` at most once.
 set -euo pipefail
 
 declare -A package_for=(
@@ -18,6 +20,15 @@ for module in gsl sqlite3 libcrypto; do
     missing+=("${package_for[$module]}")
   fi
 done
+
+if ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+  missing+=(python3 python3-venv)
+elif ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0

@@ -29,6 +29,15 @@ extension Channel {
             + "all channels add up to 1, because each is the share of that segment's "
             + "customers who arrive through the channel")
       }
+      let visitShares = channels.reduce(0.0) { $0 + $1.visitShare }
+      if visitShares > 1 + shareSumTolerance {
+        valid = false
+        diagnostics.error(
+          "the visit shares of all channels sum to \(formatSum(visitShares)), more than 1",
+          at: node, path: path,
+          fix: "lower channels[].visitShare so that the shares add up to at most 1, because "
+            + "each is the share of repeat visits that come through the channel")
+      }
       return valid ? channels : nil
     }
   }
@@ -49,12 +58,29 @@ extension Channel {
       let clickThrough = channel.required(
         "clickThrough", PerSegment.reader(of: .probability, segmentNames: segmentNames))
       let promotes = channel.optional("promotes", promotionReader(catalog: catalog))
+      let arrivesAnyway = channel.optional(
+        "arrivesAnyway", PerSegment.reader(of: .probability, segmentNames: segmentNames),
+        default: PerSegment(0))
+      let visitShare = channel.optional("visitShare", .probability, default: 0)
+      let visitEffect = channel.optional("visitEffect", .double(in: 0...100), default: 1)
       guard let name, let kind, let reach, let clickThrough,
         channel.diagnostics.errorCount == errorsBefore
       else { return nil }
+      for segment in segmentNames {
+        let anyway = arrivesAnyway.value(forSegment: segment) ?? 0
+        let through = clickThrough.value(forSegment: segment) ?? 0
+        guard anyway > through else { continue }
+        channel.error(
+          "arrivesAnyway of segment \"\(segment)\" is \(anyway), above its clickThrough "
+            + "\(through)", key: "arrivesAnyway",
+          fix: "set arrivesAnyway to at most clickThrough, because it is the part of the "
+            + "channel's visitors who would have come without it")
+        return nil
+      }
       return Channel(
         name: name, kind: kind, source: source, medium: medium, reach: reach,
-        clickThrough: clickThrough, promotes: promotes ?? .interests)
+        clickThrough: clickThrough, promotes: promotes ?? .interests,
+        arrivesAnyway: arrivesAnyway, visitShare: visitShare, visitEffect: visitEffect)
     }
   }
 

@@ -70,11 +70,24 @@ public struct Channel: Sendable, Hashable {
   /// page for the other kinds. This is the whole effect of the ad itself.
   public let clickThrough: PerSegment<Double>
   public let promotes: Promotion
+  /// Probability that a customer whose first touch is this channel would have come to the
+  /// site anyway, as a direct visitor, had the channel been switched off. At most the
+  /// click-through; 0 makes every visit the channel brings incremental.
+  public let arrivesAnyway: PerSegment<Double>
+  /// Share of repeat visits that come through this channel (a retargeting ad, a brand
+  /// search), from 0 to 1. Over all channels the shares sum to at most 1, and the rest of
+  /// the visits are direct.
+  public let visitShare: Double
+  /// Multiplier (0 to 100) on the class-page probability of a repeat visit that comes
+  /// through this channel. At 1 the channel only labels visits that happen anyway.
+  public let visitEffect: Double
 
   /// Creates a channel; `source` and `medium` default to those of `kind`.
   public init(
     name: String, kind: Kind, source: String? = nil, medium: String? = nil,
-    reach: PerSegment<Double>, clickThrough: PerSegment<Double>, promotes: Promotion = .interests
+    reach: PerSegment<Double>, clickThrough: PerSegment<Double>, promotes: Promotion = .interests,
+    arrivesAnyway: PerSegment<Double> = PerSegment(0), visitShare: Double = 0,
+    visitEffect: Double = 1
   ) {
     self.name = name
     self.kind = kind
@@ -83,6 +96,9 @@ public struct Channel: Sendable, Hashable {
     self.reach = reach
     self.clickThrough = clickThrough
     self.promotes = promotes
+    self.arrivesAnyway = arrivesAnyway
+    self.visitShare = visitShare
+    self.visitEffect = visitEffect
   }
 }
 

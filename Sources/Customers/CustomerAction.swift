@@ -54,7 +54,9 @@ public struct CustomerAction: Sendable {
   /// The channel, indexing the scenario's channels, whose campaign context
   /// (`context.campaign`) the action's page carries. It is set on the visit that a first
   /// touch leads to: the trailer of an ad channel, or the class page that a search,
-  /// referral, organic or direct visitor landed on. Other actions have nil.
+  /// referral, organic or direct visitor landed on. It is also set on the class page of a
+  /// repeat visit that came through a channel (`Channel.visitShare`). Other actions have
+  /// nil.
   public let campaignChannel: Int?
   /// The visit the action belongs to: the first touch's journey, or a later return.
   public let session: Session

@@ -58,12 +58,24 @@ extension Channel.Promotion: ConfigEncodable {
 }
 
 extension Channel: ConfigEncodable {
+  /// The channel's fields. The attribution fields appear only when they differ from their
+  /// defaults, so scenarios without them resolve to the same text as before.
   public var configValue: JSONValue {
-    [
+    var members: [String: JSONValue] = [
       "name": .string(name), "kind": .string(kind.rawValue), "source": .string(source),
       "medium": .string(medium), "reach": reach.configValue,
       "clickThrough": clickThrough.configValue, "promotes": promotes.configValue,
     ]
+    if arrivesAnyway != PerSegment(0) {
+      members["arrivesAnyway"] = arrivesAnyway.configValue
+    }
+    if visitShare != 0 {
+      members["visitShare"] = .number(visitShare)
+    }
+    if visitEffect != 1 {
+      members["visitEffect"] = .number(visitEffect)
+    }
+    return .object(members)
   }
 }
 
@@ -187,8 +199,15 @@ extension BehaviourModel: ConfigEncodable {
 }
 
 extension TimeZoneMix.Zone: ConfigEncodable {
+  /// The zone's members; `ianaName` is left out for a zone with a fixed offset.
   public var configValue: JSONValue {
-    ["name": .string(name), "offset": .string(offsetText), "share": .number(share)]
+    var members: [String: JSONValue] = [
+      "name": .string(name), "offset": .string(offsetText), "share": .number(share),
+    ]
+    if let ianaName {
+      members["ianaName"] = .string(ianaName)
+    }
+    return .object(members)
   }
 }
 

@@ -39,6 +39,18 @@ extension Journey {
       after: gap)
   }
 
+  /// Returns the channel that repeat visit `visit` comes through, drawn from the
+  /// `visit.channel` stream at occurrence `visit` by the channels' visit shares, or nil for
+  /// a direct visit. A switched-off channel's visit is direct, with the same draw. Nothing
+  /// is drawn when no channel has a visit share.
+  func visitChannel(customer: UInt64, visit: UInt16) -> Int? {
+    guard let visitChannelTable else { return nil }
+    var stream = purposes.visitChannel.stream(customer: customer, occurrence: UInt32(visit))
+    let index = stream.discrete(visitChannelTable)
+    guard index < channels.count, channelIsOn[index] else { return nil }
+    return index
+  }
+
   /// Starts repeat visit `number`: draws its class by the segment's interests and whether
   /// and when its page is viewed, then schedules the next visit.
   func startVisit<Context: JourneyContext>(
@@ -48,8 +60,12 @@ extension Journey {
     let classPage = segmentBehaviours[state.segment].visits.classPage
     let occurrence = UInt32(number)
 
+    let effect = visitChannel(customer: customer, visit: number).map {
+      channels[$0].visitEffect
+    }
+    let probability = scaled(scaled(classPage.probability, by: effect ?? 1), by: state.engagement)
     var pageStream = purposes.visitClassPage.stream(customer: customer, occurrence: occurrence)
-    if pageStream.bernoulli(scaled(classPage.probability, by: state.engagement)) {
+    if pageStream.bernoulli(probability) {
       var classStream = purposes.visitClass.stream(customer: customer, occurrence: occurrence)
       let classIndex = classStream.discrete(population.classTables[state.segment])
       context.schedule(
@@ -77,7 +93,8 @@ extension Journey {
   ) {
     record(
       .classViewed(classIndex: classIndex), customer: customer, state: state,
-      session: .returning, context: &context)
+      campaignChannel: visitChannel(customer: customer, visit: visit), session: .returning,
+      context: &context)
     if let cartClass = state.cartClass, state.hasAbandonedCart {
       decideVisitReturn(
         cartClass, visit: visit, customer: customer, state: state, context: &context)

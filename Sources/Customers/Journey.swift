@@ -22,9 +22,13 @@ import Simulation
 ///   from 0, starts an exponential gap after visit k − 1 (after arrival for k = 0). The gap
 ///   has mean 1 week ÷ (ratePerWeek × e) and comes from `visit.gap` at occurrence k. No
 ///   visit starts after `runEnd`, and a customer makes at most `VisitModel.maximumVisits`.
-/// - With probability clamp(e × classPage.probability) (`visit.class-page`, occurrence k),
+/// - Visit k comes through a channel with the channel's `visitShare`, or is direct
+///   (`visit.channel`, occurrence k, drawn only when some channel has a visit share).
+/// - With probability clamp(e × clamp(v × classPage.probability)) (`visit.class-page`,
+///   occurrence k), where v is the visit channel's `visitEffect` (1 for a direct visit),
 ///   visit k views the page of a class drawn by the segment's interests (`visit.class`)
-///   after `classPage.delay`. The page is a `classViewed` action without a campaign.
+///   after `classPage.delay`. The page is a `classViewed` action with the visit channel's
+///   campaign, or without a campaign for a direct visit.
 /// - A class page, of the first journey or of a visit, can start a cart only when
 ///   `CustomerState.canAddToCart(_:)` holds: no class in the cart, no add pending, and the
 ///   class not yet bought. A visit's add-to-cart and checkout use the segment's steps, with
@@ -56,6 +60,14 @@ public struct Journey: Sendable {
   /// Per channel: the class indices it promotes, or nil when it promotes by interests.
   let promotedClasses: [[Int]?]
   let timeZoneTable: DiscreteDistribution
+  /// Per segment, then per channel: the probability of coming anyway when the channel is
+  /// switched off.
+  let arrivesAnyway: [[Double]]
+  /// Per channel: whether it is on. A counterfactual pass switches channels off.
+  let channelIsOn: [Bool]
+  /// The channel of a repeat visit: index i < channels.count for channel i, and
+  /// channels.count for a direct visit. Nil when no channel has a visit share.
+  let visitChannelTable: DiscreteDistribution?
   let purposes: Purposes
 
   struct Purposes: Sendable {
@@ -66,6 +78,7 @@ public struct Journey: Sendable {
     let visitGap, visitClass, visitClassPage, visitAddToCart, visitCheckoutDelay,
       visitCheckout, visitReturn: RandomPurpose
     let app, refund, passwordReset: RandomPurpose
+    let visitChannel: RandomPurpose
 
     init(_ streams: RandomStreams) throws {
       segment = try streams.purpose("customer.segment")
@@ -90,13 +103,18 @@ public struct Journey: Sendable {
       app = try streams.purpose("customer.app")
       refund = try streams.purpose("journey.refund")
       passwordReset = try streams.purpose("journey.password-reset")
+      visitChannel = try streams.purpose("visit.channel")
     }
   }
 
   /// Builds the per-segment tables from validated configuration.
   ///
-  /// - Parameter runEnd: When the run ends, so that repeat visits stop there; nil for no
-  ///   end.
+  /// - Parameters:
+  ///   - runEnd: When the run ends, so that repeat visits stop there; nil for no end.
+  ///   - switchedOff: Indices of channels switched off, for a counterfactual pass. A
+  ///     switched-off channel's first touch leads on only with its `arrivesAnyway`
+  ///     probability, as a direct landing, and its repeat visits become direct visits
+  ///     without its `visitEffect`. Every draw stays the same, so no other customer changes.
   ///
   /// - Throws: `JourneyConfigurationError` when the parts disagree, such as a channel
   ///   without a reach for some segment or a promoted class missing from the catalog. The
@@ -104,7 +122,8 @@ public struct Journey: Sendable {
   ///   or the time zone shares are all 0. `SHA256Error` when deriving a stream fails.
   public init(
     catalog: Catalog, population: Population, channels: [Channel], behaviour: BehaviourModel,
-    timeZones: TimeZoneMix = .utc, runEnd: SimTime? = nil, streams: RandomStreams
+    timeZones: TimeZoneMix = .utc, runEnd: SimTime? = nil, switchedOff: Set<Int> = [],
+    streams: RandomStreams
   ) throws {
     self.catalog = catalog
     self.population = population
@@ -120,14 +139,25 @@ public struct Journey: Sendable {
     segmentBehaviours = names.map { behaviour.resolved(forSegment: $0) }
     var tables: [DiscreteDistribution] = []
     var clickThrough: [[Double]] = []
+    var arrivesAnyway: [[Double]] = []
     for name in names {
       tables.append(
         try DiscreteDistribution(
           weights: try channels.map { try $0.resolvedReach(forSegment: name) }))
       clickThrough.append(try channels.map { try $0.resolvedClickThrough(forSegment: name) })
+      arrivesAnyway.append(channels.map { $0.arrivesAnyway.value(forSegment: name) ?? 0 })
     }
     channelTables = tables
     self.clickThrough = clickThrough
+    self.arrivesAnyway = arrivesAnyway
+    channelIsOn = channels.indices.map { !switchedOff.contains($0) }
+    let visitShares = channels.map(\.visitShare)
+    if visitShares.contains(where: { $0 > 0 }) {
+      let direct = Swift.max(0, 1 - visitShares.reduce(0, +))
+      visitChannelTable = try DiscreteDistribution(weights: visitShares + [direct])
+    } else {
+      visitChannelTable = nil
+    }
     promotedClasses = try channels.map { channel in
       guard case .classes(let ids) = channel.promotes else { return nil }
       return try ids.map { id in
@@ -145,6 +175,10 @@ public struct Journey: Sendable {
   /// first-touch channel and the class it promotes, then whether and when the touch leads
   /// on. An ad leads to the trailer after the trailer delay. The other kinds land on the
   /// class page at once. A touch that leads on also starts the repeat visits.
+  ///
+  /// When the channel is switched off, the same uniform draw u decides: the customer comes
+  /// anyway when u < min(arrivesAnyway, clickThrough), and lands on the class page without
+  /// a campaign and without the trailer.
   public func arrive<Context: JourneyContext>(
     _ customer: UInt64, state: inout CustomerState, context: inout Context
   ) {
@@ -159,10 +193,14 @@ public struct Journey: Sendable {
     state.usesApp = drawsApp(customer: customer, segment: state.segment)
 
     var stream = purposes.clickThrough.stream(customer: customer)
-    guard stream.bernoulli(scaled(clickThrough[state.segment][state.channel], by: 1)) else {
+    let isOn = channelIsOn[state.channel]
+    let through = clickThrough[state.segment][state.channel]
+    let probability =
+      isOn ? through : Swift.min(through, arrivesAnyway[state.segment][state.channel])
+    guard stream.bernoulli(scaled(probability, by: 1)) else {
       return
     }
-    if channels[state.channel].kind.isAd {
+    if isOn && channels[state.channel].kind.isAd {
       let delay = segmentBehaviours[state.segment].trailer.delay.sample(&stream)
       context.schedule(
         JourneyEvent(customer: customer, step: .trailer, classIndex: state.promotedClass),
@@ -202,7 +240,7 @@ public struct Journey: Sendable {
     case .landing:
       record(
         .classViewed(classIndex: classIndex), customer: customer, state: state,
-        campaignChannel: state.channel, context: &context)
+        campaignChannel: channelIsOn[state.channel] ? state.channel : nil, context: &context)
       continueFromClassPage(classIndex, customer: customer, state: &state, context: &context)
 
     case .browse:

@@ -4,9 +4,9 @@ import Foundation
 import Simulation
 
 extension EngageConfig {
-  /// Reads the `templates`, `experiment`, `workflows` and `email` members of a scenario's
-  /// root object, and checks the references between them: the templates that steps and
-  /// arms name, and the experiment that a split needs.
+  /// Reads the `templates`, `experiment`, `calculatedAttributes`, `workflows`, `messaging`
+  /// and `email` members of a scenario's root object, and checks the references between them: the templates that
+  /// steps and arms name, and the experiment that a split needs.
   ///
   /// A reference into a section that is itself invalid is not checked, so one mistake is
   /// reported once. Returns nil after reporting at least one error.
@@ -28,27 +28,62 @@ extension EngageConfig {
       root.diagnostics.errorCount != errorsBeforeExperiment
       ? .invalid : experiment == nil ? .absent : .valid
 
-    let workflow = root.required(
+    let errorsBeforeWorkflows = root.diagnostics.errorCount
+    let declared =
+      root.optional("calculatedAttributes", CalculatedAttribute.listReader, default: [])
+    let updated = WorkflowConfig.customAttributeNames(in: root.object["workflows"])
+    reportUpdatesOfDeclared(declared, updated: updated, root: root)
+    var kinds: [String: AttributeKind] = [:]
+    for attribute in declared {
+      kinds[attribute.name] = attribute.aggregate.kind
+    }
+    let customAttributes = ExtraAttributes(
+      names: declared.map(\.name) + updated.filter { name in
+        !declared.contains { $0.name == name }
+      },
+      kinds: kinds)
+    let workflows = root.required(
       "workflows",
-      WorkflowConfig.listReader(templates: templateNames, experiment: experimentState))
+      WorkflowConfig.listReader(
+        templates: templateNames, experiment: experimentState,
+        customAttributes: customAttributes))
+    let messaging = root.optional("messaging", MessagingRules.reader, default: .none)
     let email = root.required("email", EmailConfig.reader)
 
-    guard templateNames != nil, experimentState != .invalid, let workflow, let email else {
-      return nil
-    }
-    if experiment != nil, workflow.splitIndex == nil {
+    guard templateNames != nil, experimentState != .invalid, let workflows, let email,
+      root.diagnostics.errorCount == errorsBeforeWorkflows
+    else { return nil }
+    if experiment != nil, !workflows.contains(where: { $0.splitIndex != nil }) {
       root.warning(
         "no workflow has a split step, so the arms are unused and only globalControl applies",
-        key: "experiment", fix: "add a { split: \"experiment\" } step to the workflow")
+        key: "experiment", fix: "add a { split: \"experiment\" } step to a workflow")
     }
     return EngageConfig(
-      templates: templates, experiment: experiment, workflow: workflow, email: email)
+      templates: templates, experiment: experiment, workflows: workflows, email: email,
+      messaging: messaging, calculatedAttributes: declared)
+  }
+
+  /// Reports a declared attribute that an `updateProfile` step also sets: the engine
+  /// computes it from events, so a step must not overwrite it.
+  private static func reportUpdatesOfDeclared(
+    _ declared: [CalculatedAttribute], updated: [String], root: ObjectReader
+  ) {
+    guard let node = root.object["calculatedAttributes"], case .array(let elements) = node.value
+    else { return }
+    for (index, attribute) in declared.enumerated()
+    where updated.contains(attribute.name) && elements.indices.contains(index) {
+      root.diagnostics.error(
+        "an updateProfile step sets \"\(attribute.name)\", which is a calculated attribute",
+        at: elements[index],
+        path: root.path.appending(key: "calculatedAttributes").appending(index: index),
+        found: nil, fix: "rename the attribute the updateProfile step sets, or this one")
+    }
   }
 
   /// Reads an object that contains only the messaging engine's sections; for tests and
   /// tools that check these sections alone.
   public static var reader: ConfigReader<EngageConfig> {
-    .object("an object with templates, experiment, workflows and email") { root in
+    .object("an object with templates, experiment, workflows, messaging and email") { root in
       read(from: root)
     }
   }

@@ -11,6 +11,7 @@ extension ExperimentConfig {
   ///   `templates` section is invalid and the names are not checked.
   static func reader(templates: [String]?) -> ConfigReader<ExperimentConfig> {
     .object("an experiment section such as { arms: [ … ], holdout: 0.2 }") { experiment in
+      let name = experiment.optional("name", Names.slug)
       let arms = experiment.required(
         "arms",
         .array(
@@ -22,7 +23,8 @@ extension ExperimentConfig {
         fix: "set experiment.globalControl to a share from 0 up to but not including 1")
 
       guard let arms, let holdout else { return nil }
-      let config = ExperimentConfig(arms: arms, holdout: holdout, globalControl: globalControl)
+      let config = ExperimentConfig(
+        arms: arms, holdout: holdout, globalControl: globalControl, name: name)
       let sum = config.shareSum
       guard abs(sum - 1) <= shareSumTolerance else {
         let change = sum < 1 ? "raise" : "lower"

@@ -15,6 +15,10 @@ public struct ExperimentConfig: Sendable, Hashable {
   /// How far the holdout and arm shares may sum from 1, for rounding in decimal shares.
   public static let shareSumTolerance = 1e-9
 
+  /// The experiment's name: `experiment_id` of its `Experiment Viewed` events, and part of
+  /// the key of the split draw. `EngageConfig` sets it to the name of the first workflow
+  /// with a split when the scenario leaves it out.
+  public let name: String?
   /// The arms that receive email, in the order written.
   public let arms: [ArmConfig]
   /// The share of split customers held out.
@@ -23,10 +27,19 @@ public struct ExperimentConfig: Sendable, Hashable {
   /// email from any workflow; in [0, 1).
   public let globalControl: Double
 
-  public init(arms: [ArmConfig], holdout: Double, globalControl: Double = 0) {
+  public init(
+    arms: [ArmConfig], holdout: Double, globalControl: Double = 0, name: String? = nil
+  ) {
     self.arms = arms
     self.holdout = holdout
     self.globalControl = globalControl
+    self.name = name
+  }
+
+  /// Returns the experiment with `name` in place of a missing name.
+  func named(_ name: String) -> ExperimentConfig {
+    ExperimentConfig(
+      arms: arms, holdout: holdout, globalControl: globalControl, name: self.name ?? name)
   }
 
   /// Every arm a split can assign, in cumulative-share order: `holdout`, then the arms.

@@ -11,10 +11,10 @@ extension MessagingEngine {
     template: TemplateConfig, context: inout Context
   ) -> EmailRecord {
     let listed = listedClasses(
-      content.strategy, abandoned: enrollment.classId, profile: profile,
+      content.strategy, abandoned: content.classId, profile: profile,
       limit: content.listedClasses)
-    let listedIds = [enrollment.classId] + listed
-    let abandoned = classIndexById[enrollment.classId].map { catalog.classes[$0] }
+    let listedIds = [content.classId] + listed
+    let abandoned = classIndexById[content.classId].map { catalog.classes[$0] }
 
     var values: [String: String] = [:]
     if let abandoned {
@@ -28,12 +28,12 @@ extension MessagingEngine {
 
     return EmailRecord(
       id: "email-\(enrollment.customer)-\(number)", customer: enrollment.customer,
-      userId: enrollment.userId, workflow: workflow.name, template: template.name,
+      userId: enrollment.userId, workflow: enrollment.workflowName, template: template.name,
       arm: enrollment.arm, strategy: content.strategy,
       subject: template.subject.renderPlain(values),
       html: renderHTML(
         heading: template.heading, values: values, strategy: content.strategy, listed: listed),
-      abandonedClassId: enrollment.classId, listedClassIds: listedIds,
+      abandonedClassId: content.classId, listedClassIds: listedIds,
       relevance: context.relevance(
         of: listedIds.compactMap { classIndexById[$0] }, customer: enrollment.customer),
       sentAt: context.now, number: number)

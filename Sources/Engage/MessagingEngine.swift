@@ -2,61 +2,95 @@ import Customers
 import Pipeline
 import Simulation
 
-/// The messaging engine: profiles fed by Route, one workflow run step by step, and email
-/// delivery.
+/// The messaging engine: profiles fed by Route, workflows run step by step, messaging
+/// rules across workflows, and email delivery.
 ///
-/// A profile enrolls on the workflow's trigger event, at most once. Its steps then run in
-/// order: steps that take no simulated time run at once, and a `wait` schedules a `.wake`
-/// event that runs the next step, so nothing calls across simulated time. The engine
-/// knows only the messages its destination delivered, so a lost or late message changes
-/// what it does.
+/// A delivered message updates its profile first. Then, for every enrollment of that
+/// profile in progress, a matching goal event ends it and a matching `waitFor` event
+/// resumes it. Then each workflow, in the order written, may enroll the profile: on its
+/// trigger event, or when the profile enters its segment. Schedule and profile-date
+/// triggers come due as calendar events. Steps that take no simulated time run at once,
+/// and a wait schedules a `.wake` event, so nothing calls across simulated time. The
+/// engine knows only the messages its destination delivered, so a lost or late message
+/// changes what it does.
+///
+/// All state is per profile or per customer, except `acceptsTriggers` and `enrollsFrom`,
+/// which depend on simulated time only, so shards of customers run the same steps.
 ///
 /// Random streams, each keyed by customer:
-/// - `workflow.<name>.split`: one uniform variate per split, read by cumulative shares;
-/// - `experiment.global-control`: one Bernoulli draw at enrollment;
+/// - `workflow.<experiment name>.split`: one uniform variate, read by cumulative shares,
+///   the first time the customer reaches a split in any workflow;
+/// - `experiment.global-control`: one Bernoulli draw, the same at every enrollment;
+/// - `workflow.<name>.random-split.<step>`: one uniform variate per random split step,
+///   the same at every entry;
 /// - `email.delivery-delay`, `email.delivery`, `email.open`, `email.click`: keyed also by
 ///   the customer's email number, so every arm policy gives the same draws for the same
 ///   email.
 public struct MessagingEngine: Sendable {
+  /// The maximum number of steps an enrollment runs without waiting; a configuration that passed
+  /// `EngageConfig.validate()` has no loop without a wait, so only a very long list of
+  /// branches could reach it.
+  public static let maximumStepsPerWake = 10_000
+
   public let configuration: EngageConfig
   public let catalog: Catalog
   public let armPolicy: ArmPolicy
-  public private(set) var profiles = ProfileStore()
+  /// The zones of the scenario, by which a profile's `timeZone` name sets local times.
+  public let timeZones: TimeZoneMix
+  /// Places simulated time on the calendar, for local times of day.
+  public let clock: ScenarioClock
+  public internal(set) var profiles = ProfileStore()
   public internal(set) var enrollments: [Enrollment] = []
   public internal(set) var emails: [EmailRecord] = []
+  /// Each customer's first split, in the order they happened.
+  public internal(set) var assignments: [CustomerAssignment] = []
+  /// Sends that did not happen, in the order they were skipped.
+  public internal(set) var skippedSends: [SkippedSend] = []
+  /// Counts per workflow, in the order of `configuration.workflows`.
+  public internal(set) var workflowCounts: [WorkflowCounts]
   /// When false, delivered messages still update profiles but enter no workflow: the
   /// scenario has ended and only in-flight deliveries are landing.
   public var acceptsTriggers = true
+  /// No workflow enrolls anyone before this time: the end of the pre-period.
+  public var enrollsFrom = SimTime.zero
 
-  private var enrolledProfiles: Set<Int> = []
+  /// The engine's state of each profile, by profile index.
+  var profileStates: [ProfileState] = []
+  /// The arm of each customer who reached a split, and when.
+  var assignmentByCustomer: [UInt64: Int] = [:]
   /// The number of emails sent to each customer so far.
   var emailCount: [UInt64: UInt32] = [:]
+  /// Zones by name, resolved from `timeZones` or Foundation's IANA database.
+  var zonesByName: [String: TimeZoneMix.Zone] = [:]
   let classIndexById: [String: Int]
   /// The catalog indices of each category's classes, in catalog order, by category number.
   let classesByCategory: [[Int]]
   let templatesByName: [String: TemplateConfig]
-  private let splitPurpose, globalControlPurpose: RandomPurpose
+  let splitPurpose, globalControlPurpose: RandomPurpose
+  /// The purpose of each workflow's random split steps, by workflow and step position.
+  let randomSplitPurposes: [[Int: RandomPurpose]]
   let deliveryDelayPurpose, deliveryPurpose, openPurpose, clickPurpose: RandomPurpose
 
-  public var workflow: WorkflowConfig { configuration.workflow }
   public var emailConfig: EmailConfig { configuration.email }
+  var workflows: [WorkflowConfig] { configuration.workflows }
 
   /// Creates an engine for one pass of a run.
   ///
   /// - Throws: `EngageConfigError` when `configuration` fails `EngageConfig.validate()`
-  ///   or `armPolicy` forces an arm that the split cannot assign, and `SHA256Error` when
-  ///   a stream cannot be derived.
+  ///   or `armPolicy` forces an arm that no split can assign, and `SHA256Error` when a
+  ///   stream cannot be derived.
   public init(
     configuration: EngageConfig, catalog: Catalog, armPolicy: ArmPolicy,
-    streams: RandomStreams
+    streams: RandomStreams, timeZones: TimeZoneMix = .utc,
+    clock: ScenarioClock = ScenarioClock(startUnixMilliseconds: 0)
   ) throws {
     try configuration.validate()
     if case .forced(let name) = armPolicy {
       let names = (configuration.experiment?.armNames ?? []) + [ExperimentConfig.globalControlArm]
-      guard configuration.workflow.splitIndex != nil, names.contains(name) else {
+      guard configuration.hasSplit, names.contains(name) else {
         let reason =
-          configuration.workflow.splitIndex == nil
-          ? "the workflow has no split step"
+          !configuration.hasSplit
+          ? "no workflow has a split step"
           : "the split assigns only " + names.joined(separator: ", ")
         throw EngageConfigError("cannot force arm \"\(name)\", because \(reason)")
       }
@@ -65,6 +99,9 @@ public struct MessagingEngine: Sendable {
     self.configuration = configuration
     self.catalog = catalog
     self.armPolicy = armPolicy
+    self.timeZones = timeZones
+    self.clock = clock
+    workflowCounts = Array(repeating: WorkflowCounts(), count: configuration.workflows.count)
     classIndexById = Dictionary(
       catalog.classes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     var byCategory = Array(repeating: [Int](), count: catalog.categories.count)
@@ -74,39 +111,69 @@ public struct MessagingEngine: Sendable {
     classesByCategory = byCategory
     templatesByName = Dictionary(
       configuration.templates.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-    splitPurpose = try streams.purpose("workflow.\(configuration.workflow.name).split")
+    // The split draw keeps the purpose that the single-workflow engine used, keyed by the
+    // experiment's name, which defaults to the first workflow with a split.
+    splitPurpose = try streams.purpose(
+      "workflow.\(configuration.experimentName ?? "experiment").split")
     globalControlPurpose = try streams.purpose("experiment.global-control")
+    randomSplitPurposes = try configuration.workflows.map { workflow in
+      var purposes: [Int: RandomPurpose] = [:]
+      for (index, step) in workflow.steps.enumerated() where step.kind == .randomSplit {
+        let key = workflow.stepNames[index] ?? "\(index)"
+        purposes[index] = try streams.purpose("workflow.\(workflow.name).random-split.\(key)")
+      }
+      return purposes
+    }
     deliveryDelayPurpose = try streams.purpose("email.delivery-delay")
     deliveryPurpose = try streams.purpose("email.delivery")
     openPurpose = try streams.purpose("email.open")
     clickPurpose = try streams.purpose("email.click")
+    for zone in timeZones.zones where zonesByName[zone.name] == nil {
+      zonesByName[zone.name] = zone
+    }
   }
 
-  /// Receives a message delivered by Route: updates the profile, and on the trigger event
-  /// enrolls the profile and runs its steps up to the first wait.
+  /// Receives a message delivered by Route: updates the profile, ends or resumes the
+  /// profile's enrollments on a goal or `waitFor` event, and enrolls the profile in the
+  /// workflows the message triggers.
   public mutating func receive<Context: EngageContext>(_ message: Message, context: inout Context) {
     guard let index = profiles.receive(message) else { return }
-    guard acceptsTriggers, message.type == .track, message.event == workflow.triggerEvent,
-      !enrolledProfiles.contains(index)
-    else { return }
-    let profile = profiles[index]
-    guard let userId = profile.userId, case .string(let classId)? = message.properties["product_id"]
-    else { return }
+    ensureState(upTo: index)
+    if let merged = profiles.lastMerged {
+      mergeState(from: merged, into: index)
+      mergeCalculatedAttributes(from: merged, into: index)
+    }
+    if message.type == .track, let event = message.event {
+      updateCalculatedAttributes(of: index, with: message, event: event, now: context.now)
+    }
 
-    enrolledProfiles.insert(index)
-    enrollments.append(
-      Enrollment(
-        profile: index, customer: profile.customer, userId: userId, classId: classId,
-        triggeredAt: message.timestamp, enteredAt: context.now,
-        inGlobalControl: drawsGlobalControl(profile.customer)))
-    runSteps(enrollments.count - 1, context: &context)
+    if message.type == .track, let event = message.event {
+      resumeEnrollments(of: index, on: message, event: event, context: &context)
+      if isEnrolling(at: context.now) {
+        let trigger = TriggerOccurrence(
+          event: event, messageId: message.messageId, properties: message.properties,
+          timestamp: message.timestamp)
+        for (position, workflow) in workflows.enumerated() {
+          guard case .event(let name, let condition) = workflow.trigger, name == event else {
+            continue
+          }
+          let input = ConditionInput(
+            profile: profiles[index], properties: message.properties, now: context.now)
+          guard condition?.holds(for: input) ?? true else { continue }
+          enter(position, profile: index, trigger: trigger, context: &context)
+        }
+      }
+    }
+    profileChanged(index, context: &context)
   }
 
   public mutating func handle<Context: EngageContext>(_ event: EngageEvent, context: inout Context)
   {
     switch event {
-    case .wake(let index):
-      runSteps(index, context: &context)
+    case .wake(let index, let number):
+      wake(index, number: number, context: &context)
+    case .trigger(let workflow, let profile):
+      triggerComesDue(workflow, profile: profile, context: &context)
     case .delivery(let index):
       deliver(index, context: &context)
     case .open(let index):
@@ -116,62 +183,157 @@ public struct MessagingEngine: Sendable {
     }
   }
 
-  // MARK: Workflow
-
-  /// Runs the enrollment's steps from `nextStep` until one waits or the profile leaves.
-  private mutating func runSteps<Context: EngageContext>(_ index: Int, context: inout Context) {
-    while enrollments[index].finishedAt == nil {
-      let position = enrollments[index].nextStep
-      guard workflow.steps.indices.contains(position) else {
-        enrollments[index].finishedAt = context.now
-        return
-      }
-      enrollments[index].nextStep = position + 1
-
-      switch workflow.steps[position] {
-      case .wait(let delay):
-        context.schedule(.wake(enrollment: index), after: delay)
-        return
-      case .exitIf(let condition):
-        if isMet(condition, by: enrollments[index]) {
-          leave(index, reason: condition.exitReason, at: context.now)
-        }
-      case .split:
-        split(index, context: &context)
-      case .sendEmail(let step):
-        sendEmail(step, enrollment: index, context: &context)
-      case .exit:
-        enrollments[index].finishedAt = context.now
-      }
-    }
-  }
-
-  private mutating func leave(_ index: Int, reason: String, at time: SimTime) {
-    enrollments[index].exitReason = reason
-    enrollments[index].finishedAt = time
-  }
-
-  private func isMet(_ condition: ExitCondition, by enrollment: Enrollment) -> Bool {
-    let profile = currentProfile(of: enrollment)
-    switch condition {
-    case .purchasedTriggerClass:
-      return profile.hasPurchased(enrollment.classId)
-    case .purchasedAnything:
-      return profile.lastPurchasedAt.map { $0 >= enrollment.triggeredAt } ?? false
-    case .noEmailConsent:
-      return !profile.emailOptIn
-    }
-  }
-
   /// Returns the enrollment's profile, or the profile it was merged into.
   func currentProfile(of enrollment: Enrollment) -> Profile {
-    var index = enrollment.profile
-    // A merge chain is at most as long as the store; the bound only guards the loop.
-    for _ in 0..<profiles.profiles.count {
-      guard let next = profiles[index].mergedInto else { break }
-      index = next
+    profiles[profiles.current(enrollment.profile)]
+  }
+
+  func isEnrolling(at time: SimTime) -> Bool {
+    acceptsTriggers && time >= enrollsFrom
+  }
+
+  // MARK: Entry
+
+  /// Enrolls the profile in workflow `position` unless an entry rule stops it, and runs
+  /// the enrollment's steps up to the first wait.
+  mutating func enter<Context: EngageContext>(
+    _ position: Int, profile index: Int, trigger: TriggerOccurrence, context: inout Context
+  ) {
+    let workflow = workflows[position]
+    guard let userId = profiles[index].userId else {
+      reject(position, .noUserId)
+      return
     }
-    return profiles[index]
+    var state = profileStates[index].workflows[position]
+    if let id = trigger.messageId {
+      guard state.triggerIds.insert(id).inserted else {
+        reject(position, .duplicateTrigger)
+        return
+      }
+      profileStates[index].workflows[position].triggerIds = state.triggerIds
+    }
+    guard state.active == nil else {
+      reject(position, .alreadyEnrolled)
+      return
+    }
+    switch workflow.entry {
+    case .once where state.entries > 0:
+      reject(position, .enteredBefore)
+      return
+    case .oncePerPeriod(let period):
+      if let last = state.lastEntryAt, context.now - last < period {
+        reject(position, .withinEntryPeriod)
+        return
+      }
+    default:
+      break
+    }
+
+    let customer = profiles[index].customer
+    enrollments.append(
+      Enrollment(
+        workflow: position, workflowName: workflow.name, profile: index, customer: customer,
+        userId: userId, trigger: trigger, enteredAt: context.now,
+        inGlobalControl: drawsGlobalControl(customer)))
+    let enrollment = enrollments.count - 1
+    state.active = enrollment
+    state.entries += 1
+    state.lastEntryAt = context.now
+    profileStates[index].workflows[position] = state
+    profileStates[index].active.append(enrollment)
+    runSteps(enrollment, context: &context)
+  }
+
+  private mutating func reject(_ workflow: Int, _ reason: EntryRejection) {
+    workflowCounts[workflow].entriesRejected[reason, default: 0] += 1
+  }
+
+  /// Checks the triggers that depend on the profile's state after it changed: segments it
+  /// entered, and the schedule and profile-date triggers it became due for.
+  mutating func profileChanged<Context: EngageContext>(_ index: Int, context: inout Context) {
+    guard profiles[index].mergedInto == nil else { return }
+    for (position, workflow) in workflows.enumerated() {
+      // An enrollment of an earlier workflow may have changed the profile.
+      let profile = profiles[index]
+      switch workflow.trigger {
+      case .event:
+        break
+      case .segment(let condition):
+        let holds = condition.holds(
+          for: ConditionInput(profile: profile, properties: nil, now: context.now))
+        let wasMember = profileStates[index].workflows[position].inSegment
+        profileStates[index].workflows[position].inSegment = holds
+        if holds, !wasMember, isEnrolling(at: context.now) {
+          enter(position, profile: index, trigger: .withoutEvent, context: &context)
+        }
+      case .schedule(let time, _):
+        guard profile.userId != nil, !profileStates[index].workflows[position].isDue else {
+          continue
+        }
+        let next = zone(of: profile).nextTime(
+          atLocalMilliseconds: time.milliseconds, after: context.now, clock: clock)
+        profileStates[index].workflows[position].isDue = true
+        context.schedule(.trigger(workflow: position, profile: index), after: next - context.now)
+      case .profileDate:
+        guard !profileStates[index].workflows[position].isDue,
+          let due = dueTime(of: workflow, for: profile),
+          profile.time(of: dateAttribute(of: workflow)) != profileStates[index].workflows[position].lastDate
+        else { continue }
+        profileStates[index].workflows[position].isDue = true
+        context.schedule(
+          .trigger(workflow: position, profile: index),
+          after: max(due - context.now, .zero))
+      }
+    }
+  }
+
+  /// Enrolls the profile when a schedule or profile-date trigger comes due, and schedules
+  /// the trigger's next time.
+  private mutating func triggerComesDue<Context: EngageContext>(
+    _ position: Int, profile index: Int, context: inout Context
+  ) {
+    profileStates[index].workflows[position].isDue = false
+    let profile = profiles[index]
+    guard profile.mergedInto == nil else { return }
+    let workflow = workflows[position]
+    switch workflow.trigger {
+    case .schedule(_, let condition):
+      let input = ConditionInput(profile: profile, properties: nil, now: context.now)
+      if isEnrolling(at: context.now), condition?.holds(for: input) ?? true {
+        enter(position, profile: index, trigger: .withoutEvent, context: &context)
+      }
+    case .profileDate:
+      // The attribute may have changed since this event was scheduled: a later date
+      // reschedules below. A date that came due is used up even when no workflow enrolls
+      // (in the pre-period), so it never comes due again.
+      if let due = dueTime(of: workflow, for: profile), due <= context.now {
+        profileStates[index].workflows[position].lastDate = profile.time(
+          of: dateAttribute(of: workflow))
+        if isEnrolling(at: context.now) {
+          enter(position, profile: index, trigger: .withoutEvent, context: &context)
+        }
+      }
+    case .event, .segment:
+      return
+    }
+    profileChanged(index, context: &context)
+  }
+
+  private func dateAttribute(of workflow: WorkflowConfig) -> ProfileAttribute {
+    guard case .profileDate(let attribute, _, _) = workflow.trigger else { return .signedUpAt }
+    return attribute
+  }
+
+  /// The time a profile-date trigger is due for `profile`: the attribute plus `after`,
+  /// moved to the next local time `at`; nil when the attribute has no value.
+  private func dueTime(of workflow: WorkflowConfig, for profile: Profile) -> SimTime? {
+    guard case .profileDate(let attribute, let after, let time) = workflow.trigger,
+      let date = profile.time(of: attribute)
+    else { return nil }
+    let base = date + after
+    guard let time else { return base }
+    return zone(of: profile).nextTime(
+      atLocalMilliseconds: time.milliseconds, after: base + .milliseconds(-1), clock: clock)
   }
 
   private func drawsGlobalControl(_ customer: UInt64) -> Bool {
@@ -180,81 +342,91 @@ public struct MessagingEngine: Sendable {
     return stream.bernoulli(min(share, 1))
   }
 
-  /// Assigns the enrollment's arm and sends its `Experiment Viewed` event.
-  private mutating func split<Context: EngageContext>(_ index: Int, context: inout Context) {
-    // `EngageConfig.validate()` rejects a split without an experiment.
-    guard let experiment = configuration.experiment else { return }
-    let enrollment = enrollments[index]
-    let arm: String
-    switch armPolicy {
-    case .assigned where enrollment.inGlobalControl:
-      arm = ExperimentConfig.globalControlArm
-    case .assigned:
-      var stream = splitPurpose.stream(customer: enrollment.customer)
-      arm = experiment.armName(forDraw: stream.uniform())
-    case .forced(let name):
-      arm = name
-    }
+  // MARK: Profile state
 
-    enrollments[index].arm = arm
-    enrollments[index].assignedAt = context.now
-    context.send(
-      Message(
-        type: .track, messageId: context.nextMessageID(for: enrollment.customer),
-        userId: enrollment.userId, timestamp: context.now, event: "Experiment Viewed",
-        properties: Properties([
-          ("experiment_id", .string(workflow.name)),
-          ("experiment_name", .string(workflow.name)),
-          ("variation_name", .string(arm)),
-        ]), source: .messaging, customer: enrollment.customer))
+  /// Grows `profileStates` to cover profile `index`.
+  private mutating func ensureState(upTo index: Int) {
+    while profileStates.count <= index {
+      profileStates.append(ProfileState(workflows: workflows.count))
+    }
   }
 
-  /// Sends the step's email, unless the enrollment's arm sends nothing.
-  ///
-  /// After a split, the holdout and global control arms are sent nothing, and an arm
-  /// gives its strategy, number of listed classes and, if it has one, its own template.
-  /// Without a split, global control customers are sent nothing and everyone else gets
-  /// the step's template with the `watched-classes` strategy and
-  /// `ArmConfig.defaultListedClasses` classes. A profile without email consent leaves the
-  /// workflow with the reason `no email consent`.
-  private mutating func sendEmail<Context: EngageContext>(
-    _ step: SendEmailStep, enrollment index: Int, context: inout Context
-  ) {
-    let enrollment = enrollments[index]
-    var content = EmailContent(
-      template: step.template, strategy: .watchedClasses,
-      listedClasses: ArmConfig.defaultListedClasses)
-    if let armName = enrollment.arm {
-      guard let arm = configuration.experiment?.arm(named: armName) else { return }
-      content = EmailContent(
-        template: arm.template ?? step.template, strategy: arm.strategy,
-        listedClasses: arm.listedClasses)
-    } else if enrollment.inGlobalControl {
-      return
+  /// Folds the declared calculated attributes of a profile merged into another, in place
+  /// of `Profile.merge`, which keeps the surviving profile's value.
+  private mutating func mergeCalculatedAttributes(from merged: Int, into index: Int) {
+    for attribute in configuration.calculatedAttributes {
+      profiles[index].declaredAttributes[attribute.name] = attribute.merged(
+        profiles[index].declaredAttributes[attribute.name],
+        profiles[merged].declaredAttributes[attribute.name])
     }
-    // `EngageConfig.validate()` rejects a template name that is not defined.
-    guard let template = templatesByName[content.template] else { return }
+  }
 
-    let profile = currentProfile(of: enrollment)
-    guard profile.emailOptIn else {
-      leave(index, reason: Enrollment.noEmailConsentReason, at: context.now)
-      return
+  /// Applies a delivered track message to the declared calculated attributes whose event
+  /// and condition it matches.
+  private mutating func updateCalculatedAttributes(
+    of index: Int, with message: Message, event: String, now: SimTime
+  ) {
+    for attribute in configuration.calculatedAttributes where attribute.event == event {
+      let input = ConditionInput(profile: profiles[index], properties: message.properties, now: now)
+      guard attribute.condition?.holds(for: input) ?? true else { continue }
+      profiles[index].declaredAttributes[attribute.name] = attribute.updated(
+        profiles[index].declaredAttributes[attribute.name], properties: message.properties,
+        timestamp: message.timestamp)
     }
-    let email = composeEmail(
-      for: enrollment, profile: profile, content: content, template: template,
-      context: &context)
-    emails.append(email)
-    enrollments[index].emails.append(emails.count - 1)
-    context.send(emailEvent("Email Sent", email, context: &context))
-    var delivery = deliveryDelayPurpose.stream(customer: email.customer, occurrence: email.number)
-    context.schedule(
-      .delivery(email: emails.count - 1), after: emailConfig.deliveryDelay.sample(&delivery))
+  }
+
+  /// Moves the engine's state of a profile that was folded into another: its enrollments
+  /// in progress, entries, trigger ids and recent sends.
+  private mutating func mergeState(from merged: Int, into index: Int) {
+    let from = profileStates[merged]
+    profileStates[index].merge(from)
+    profileStates[merged] = ProfileState(workflows: workflows.count)
   }
 }
 
-/// What one email contains, as the arm or the step decides.
-struct EmailContent: Sendable, Hashable {
-  var template: String
-  var strategy: PersonalizationStrategy
-  var listedClasses: Int
+/// The engine's state of one profile.
+struct ProfileState: Sendable {
+  /// The state per workflow, in the order of `EngageConfig.workflows`.
+  var workflows: [WorkflowEntryState]
+  /// Enrollments in progress, in the order they began.
+  var active: [Int] = []
+  /// When emails were sent to the profile in the last 7 days, oldest first.
+  var recentSends: [SimTime] = []
+
+  init(workflows count: Int) {
+    workflows = Array(repeating: WorkflowEntryState(), count: count)
+  }
+
+  mutating func merge(_ other: ProfileState) {
+    for index in workflows.indices {
+      workflows[index].merge(other.workflows[index])
+    }
+    active = (active + other.active).sorted()
+    recentSends = (recentSends + other.recentSends).sorted()
+  }
+}
+
+/// A profile's state in one workflow.
+struct WorkflowEntryState: Sendable {
+  /// The enrollment in progress, if any.
+  var active: Int?
+  var entries = 0
+  var lastEntryAt: SimTime?
+  /// Whether the profile met the segment condition when it last changed.
+  var inSegment = false
+  /// The `messageId`s of the trigger messages that reached the workflow.
+  var triggerIds: Set<MessageID> = []
+  /// Whether a schedule or profile-date trigger event is on the calendar.
+  var isDue = false
+  /// The date a profile-date trigger last enrolled the profile for.
+  var lastDate: SimTime?
+
+  mutating func merge(_ other: WorkflowEntryState) {
+    if active == nil { active = other.active }
+    entries += other.entries
+    if let last = other.lastEntryAt { lastEntryAt = max(lastEntryAt ?? last, last) }
+    inSegment = inSegment || other.inSegment
+    triggerIds.formUnion(other.triggerIds)
+    if lastDate == nil { lastDate = other.lastDate }
+  }
 }

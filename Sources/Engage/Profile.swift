@@ -20,7 +20,28 @@ public struct Profile: Sendable {
   public var emailOptIn = false
   public var lastEmailOpened: SimTime?
   public var lastEmailClicked: SimTime?
+  /// The `campaign_id` (the workflow's name) of the latest email opened and clicked.
+  public var lastEmailOpenedCampaign: String?
+  public var lastEmailClickedCampaign: String?
+  /// The latest timestamp of a message from the website, app or backend.
   public var lastSeen: SimTime?
+  /// The latest timestamp of a front-end message: the customer's last visit.
+  public var lastVisit: SimTime?
+  /// The timestamp of the first `Signed Up` event.
+  public var signedUpAt: SimTime?
+  /// The latest `context.timezone` of a front-end message, such as `America/New_York`.
+  public var timeZone: String?
+  /// Suppressions, which stop every email to the profile; see `Suppression`.
+  public var unsubscribed = false
+  public var hardBounced = false
+  public var complained = false
+  /// The experiment arm the customer was assigned at their first split, in any workflow.
+  public var experimentArm: String?
+  /// Attributes set by `updateProfile` steps, by name.
+  public var customAttributes: [String: AttributeValue] = [:]
+  /// The scenario's declared calculated attributes, by name. The messaging engine updates
+  /// and merges them, because only it knows their declarations.
+  public var declaredAttributes: [String: AttributeValue] = [:]
   /// The customer the messages came from; used only to deliver email to the right person.
   public var customer: UInt64
   /// Set when this anonymous profile was folded into a user's profile.
@@ -38,6 +59,10 @@ public struct Profile: Sendable {
     }
     if message.source != .messaging {
       lastSeen = max(lastSeen ?? message.timestamp, message.timestamp)
+    }
+    if message.source == .frontEnd {
+      lastVisit = max(lastVisit ?? message.timestamp, message.timestamp)
+      if let zone = message.context.timezone { timeZone = zone }
     }
     if case .bool(let optIn)? = message.traits["email_opt_in"] {
       emailOptIn = optIn
@@ -59,10 +84,18 @@ public struct Profile: Sendable {
         lastClassEnrolled = id
         if cartClass == id { cartClass = nil }
       }
+    case "Signed Up":
+      signedUpAt = min(signedUpAt ?? message.timestamp, message.timestamp)
     case "Email Opened":
       lastEmailOpened = message.timestamp
+      if case .string(let campaign)? = message.properties["campaign_id"] {
+        lastEmailOpenedCampaign = campaign
+      }
     case "Email Link Clicked":
       lastEmailClicked = message.timestamp
+      if case .string(let campaign)? = message.properties["campaign_id"] {
+        lastEmailClickedCampaign = campaign
+      }
     default:
       break
     }
@@ -88,6 +121,14 @@ public struct Profile: Sendable {
     if firstClassEnrolled == nil { firstClassEnrolled = other.firstClassEnrolled }
     if lastClassEnrolled == nil { lastClassEnrolled = other.lastClassEnrolled }
     if let seen = other.lastSeen { lastSeen = max(lastSeen ?? seen, seen) }
+    if let visit = other.lastVisit { lastVisit = max(lastVisit ?? visit, visit) }
+    if let signedUp = other.signedUpAt { signedUpAt = min(signedUpAt ?? signedUp, signedUp) }
+    if timeZone == nil { timeZone = other.timeZone }
+    if experimentArm == nil { experimentArm = other.experimentArm }
+    unsubscribed = unsubscribed || other.unsubscribed
+    hardBounced = hardBounced || other.hardBounced
+    complained = complained || other.complained
+    customAttributes.merge(other.customAttributes) { own, _ in own }
     if let purchased = other.lastPurchasedAt {
       lastPurchasedAt = max(lastPurchasedAt ?? purchased, purchased)
     }
@@ -110,6 +151,8 @@ public struct Profile: Sendable {
 public struct ProfileStore: Sendable {
   public private(set) var profiles: [Profile] = []
   private var indexByKey: [String: Int] = [:]
+  /// The profile that the last `receive` folded into another, if it folded one.
+  public private(set) var lastMerged: Int?
 
   public init() {}
 
@@ -120,10 +163,12 @@ public struct ProfileStore: Sendable {
     let anonymousIndex = message.anonymousId.flatMap { indexByKey[$0] }
 
     let index: Int
+    lastMerged = nil
     switch (userIndex, anonymousIndex) {
     case (let user?, let anonymous?) where user != anonymous:
       profiles[user].merge(profiles[anonymous])
       profiles[anonymous].mergedInto = user
+      lastMerged = anonymous
       for key in profiles[anonymous].anonymousIds { indexByKey[key] = user }
       index = user
     case (let user?, _):
@@ -141,7 +186,22 @@ public struct ProfileStore: Sendable {
     return index
   }
 
-  public subscript(index: Int) -> Profile { profiles[index] }
+  public subscript(index: Int) -> Profile {
+    get { profiles[index] }
+    set { profiles[index] = newValue }
+  }
+
+  /// Returns the index of the profile that `index` was merged into, following the chain,
+  /// or `index` itself when it was not merged.
+  public func current(_ index: Int) -> Int {
+    var current = index
+    // A merge chain is at most as long as the store; the bound only guards the loop.
+    for _ in 0..<profiles.count {
+      guard let next = profiles[current].mergedInto else { break }
+      current = next
+    }
+    return current
+  }
 
   public func index(forKey key: String) -> Int? { indexByKey[key] }
 }

@@ -1,56 +1,58 @@
 import Config
+import Pipeline
 import Simulation
 
 extension WorkflowConfig {
   /// The maximum number of steps a workflow may have.
   public static let maximumSteps = 100
 
-  /// Reads the `workflows` section, which in this version contains exactly one workflow.
+  /// Reads the `workflows` section: 1 to `EngageConfig.maximumWorkflows` workflows with
+  /// unique names.
   ///
   /// - Parameters:
   ///   - templates: The template names that `sendEmail` steps may use, or nil when the
   ///     `templates` section is invalid and the names are not checked.
   ///   - experiment: Whether the `experiment` section that a split needs is there.
-  static func listReader(templates: [String]?, experiment: SectionState)
-    -> ConfigReader<WorkflowConfig>
-  {
-    let element = reader(templates: templates, experiment: experiment)
-    let expectation = "an array of exactly one workflow"
-    return ConfigReader<WorkflowConfig>(expecting: expectation) { node, path, diagnostics in
-      guard case .array(let nodes) = node.value else {
-        diagnostics.error(
-          "expected \(expectation)", at: node, path: path, found: node.kindAndValueDescription,
-          fix: "write workflows: [ { name: …, trigger: …, steps: [ … ] } ]")
-        return nil
-      }
-      let workflows = nodes.enumerated().map { index, workflow in
-        element.read(workflow, at: path.appending(index: index), into: diagnostics)
-      }
-      guard nodes.count == 1 else {
-        diagnostics.error(
-          "this version of LoopSim runs exactly one workflow", at: node, path: path,
-          found: nodes.count == 0 ? "no workflows" : "\(nodes.count) workflows",
-          fix: nodes.isEmpty ? "add one workflow" : "keep one workflow and remove the others")
-        return nil
-      }
-      return workflows[0]
-    }
+  ///   - customAttributes: The attributes that `updateProfile` steps set, which conditions
+  ///     may read.
+  static func listReader(
+    templates: [String]?, experiment: SectionState, customAttributes: ExtraAttributes
+  ) -> ConfigReader<[WorkflowConfig]> {
+    .array(
+      of: reader(
+        templates: templates, experiment: experiment, customAttributes: customAttributes),
+      count: 1...EngageConfig.maximumWorkflows, unique: "name", by: \.name)
   }
 
-  /// Reads one workflow: `{ name, trigger: { event }, steps: [ … ] }`.
-  static func reader(templates: [String]?, experiment: SectionState)
-    -> ConfigReader<WorkflowConfig>
-  {
-    let step = WorkflowStep.reader(templates: templates)
-    return .object("a workflow") { workflow in
+  /// Reads one workflow: `{ name, trigger, entry, entryPeriod, goal, steps }`.
+  static func reader(
+    templates: [String]?, experiment: SectionState, customAttributes: ExtraAttributes
+  ) -> ConfigReader<WorkflowConfig> {
+    .object("a workflow") { workflow in
+      let errors = workflow.diagnostics.errorCount
       let name = workflow.required("name", Names.slug)
-      let trigger = workflow.required("trigger", triggerReader)
+      let trigger = workflow.required(
+        "trigger", WorkflowTrigger.reader(customAttributes: customAttributes))
+      let entry = readEntry(workflow)
+      // Step conditions read the trigger event's properties. When the trigger is invalid
+      // its own error is reported, so properties are accepted rather than reported again.
+      let properties: ConditionScope.Properties =
+        trigger.map(\.stepProperties) ?? .event(nil)
+      let goal = workflow.optional(
+        "goal", WorkflowGoal.reader(customAttributes: customAttributes, trigger: properties))
+      let scope = ConditionScope(
+        properties: properties, customAttributes: customAttributes, trigger: properties)
       let steps = workflow.required(
-        "steps", .array(of: step, count: 1...maximumSteps))
+        "steps", .array(of: WorkflowStep.reader(templates: templates, scope: scope),
+          count: 1...maximumSteps))
       let hasRemovedFields = reportRemovedFields(workflow)
 
-      guard let name, let trigger, let steps, !hasRemovedFields else { return nil }
-      let config = WorkflowConfig(name: name, triggerEvent: trigger, steps: steps)
+      guard let name, let trigger, let entry, let steps, !hasRemovedFields,
+        workflow.diagnostics.errorCount == errors
+      else { return nil }
+      let config = WorkflowConfig(
+        name: name, trigger: trigger, entry: entry, goal: goal, steps: steps.map(\.step),
+        stepNames: steps.map(\.name))
       // When the experiment is invalid its own errors are reported, so a split is not
       // reported again for lacking one.
       let problems = config.orderProblems(hasExperiment: experiment != .absent)
@@ -59,10 +61,54 @@ extension WorkflowConfig {
     }
   }
 
-  static var triggerReader: ConfigReader<String> {
-    .object("a trigger such as { event: \"Product Added\" }") { trigger in
-      trigger.required("event", .oneOf(["Product Added"]))
+  /// Reads `entry` and, for `once-per-period`, `entryPeriod`; nil after an error.
+  private static func readEntry(_ workflow: ObjectReader) -> EntryRule? {
+    let kinds = ["once", "once-per-period", "every-time"]
+    let errors = workflow.diagnostics.errorCount
+    let kind = workflow.optional("entry", .oneOf(kinds), default: "once")
+    let period = workflow.optional("entryPeriod", .positiveDuration)
+    guard workflow.diagnostics.errorCount == errors else { return nil }
+    switch (kind, period) {
+    case ("once-per-period", let period?):
+      return .oncePerPeriod(period)
+    case ("once-per-period", nil):
+      workflow.error(
+        "entry \"once-per-period\" needs entryPeriod", key: "entry",
+        fix: "add entryPeriod, such as entryPeriod: \"7d\"")
+      return nil
+    case (_, _?):
+      workflow.error(
+        "entryPeriod applies only to entry \"once-per-period\"", key: "entryPeriod",
+        found: "entry \"\(kind)\"",
+        fix: "set entry: \"once-per-period\", or remove entryPeriod")
+      return nil
+    case ("every-time", nil):
+      return .everyTime
+    default:
+      return .once
     }
+  }
+
+  /// Returns the attribute names that `updateProfile` steps set anywhere in `workflows`,
+  /// read from the raw tree before the workflows themselves, so that conditions in any
+  /// workflow may read them. Values that are not valid names are left to the step reader.
+  static func customAttributeNames(in workflows: ConfigNode?) -> [String] {
+    guard let workflows, case .array(let list) = workflows.value else { return [] }
+    var names: [String] = []
+    for workflow in list {
+      guard case .object(let object) = workflow.value, let steps = object["steps"],
+        case .array(let stepNodes) = steps.value
+      else { continue }
+      for step in stepNodes {
+        guard case .object(let stepObject) = step.value,
+          let update = stepObject["updateProfile"], case .object(let fields) = update.value,
+          let attribute = fields["attribute"], case .string(let name) = attribute.value,
+          !names.contains(name), ProfileAttribute(rawValue: name) == nil
+        else { continue }
+        names.append(name)
+      }
+    }
+    return names
   }
 
   /// Reports the fields of the previous workflow format with where their settings went,
@@ -86,17 +132,30 @@ extension WorkflowConfig {
     return found
   }
 
-  /// Reports step order problems at the step kind's key, such as `steps[3].sendEmail`.
+  /// Reports step problems at the field they are about, such as `steps[3].sendEmail` or
+  /// `steps[2].branch[0].goTo`.
   private static func report(_ problems: [StepOrderProblem], in workflow: ObjectReader) {
     guard let stepsNode = workflow.object["steps"], case .array(let nodes) = stepsNode.value
     else { return }
     for problem in problems where nodes.indices.contains(problem.step) {
-      let node = nodes[problem.step]
       var path = workflow.path.appending(key: "steps").appending(index: problem.step)
-      var located = node
-      if case .object(let object) = node.value, let member = object.members.first {
-        path = path.appending(key: member.key)
-        located = member.value
+      var located = nodes[problem.step]
+      var components = problem.field.components
+      if components.isEmpty, case .object(let object) = located.value,
+        let member = object.members.first(where: { WorkflowStep.Kind(rawValue: $0.key) != nil })
+      {
+        components = [.key(member.key)]
+      }
+      for component in components {
+        path = path.appending(component)
+        switch (component, located.value) {
+        case (.key(let key), .object(let object)):
+          if let child = object[key] { located = child }
+        case (.index(let index), .array(let elements)) where elements.indices.contains(index):
+          located = elements[index]
+        default:
+          break
+        }
       }
       if problem.isWarning {
         workflow.diagnostics.warning(
@@ -109,67 +168,134 @@ extension WorkflowConfig {
   }
 }
 
-extension WorkflowStep {
-  /// Reads one step: an object with exactly one key, the step kind.
-  static func reader(templates: [String]?) -> ConfigReader<WorkflowStep> {
-    let kinds = Kind.allCases.map(\.rawValue)
-    let example =
-      "{ wait: \"1h\" }, { exitIf: \"purchased-trigger-class\" }, "
-      + "{ split: \"experiment\" }, { sendEmail: { template: \"…\" } } or { exit: true }"
-    return .object("a step such as \(example)") { step in
-      var present: [Kind] = []
-      var unknown = 0
-      for member in step.object.members {
-        if let kind = Kind(rawValue: member.key) {
-          present.append(kind)
-          continue
-        }
-        unknown += 1
-        step.declareKnown(member.key)
+/// Readers of event names, shared by triggers, goals and `waitFor`.
+enum EventNames {
+  /// Reads a track event name. A name that no message of LoopSim carries is a warning, not
+  /// an error, because a replayed file may carry other events.
+  static var reader: ConfigReader<String> {
+    ConfigReader<String>(expecting: "a track event name such as \"Product Added\"") {
+      node, path, diagnostics in
+      guard let name = diagnostics.read(node, at: path, as: .nonEmptyString) else { return nil }
+      if !SegmentEvents.all.contains(name) {
         let fix =
-          Suggestion.closest(to: member.key, among: kinds).map { "did you mean \"\($0)\"?" }
-          ?? "use one of the step kinds: " + kinds.joined(separator: ", ")
-        step.diagnostics.report(
-          Diagnostic(
-            severity: .error, at: member.keyLocation, path: step.path.appending(key: member.key),
-            problem: "unknown step kind", fix: fix))
+          Suggestion.closest(to: name, among: SegmentEvents.all).map { "did you mean \"\($0)\"?" }
+          ?? "LoopSim's events are: " + SegmentEvents.all.joined(separator: ", ")
+        diagnostics.warning(
+          "no message LoopSim emits has this event, so only a replayed file can send it",
+          at: node, path: path, found: node.shortDescription, fix: fix)
       }
+      return name
+    }
+  }
+}
 
-      let values = present.compactMap { read($0, from: step, templates: templates) }
-      if present.isEmpty && unknown == 0 {
-        step.error("a step needs a kind", found: "{}", fix: "write one of \(example)")
-      }
-      if present.count > 1 {
-        step.error(
-          "a step has exactly one kind",
-          found: present.map(\.rawValue).joined(separator: " and "),
-          fix: "write each kind as its own step object")
-      }
-      guard present.count == 1, unknown == 0, values.count == 1 else { return nil }
-      return values[0]
+extension WorkflowTrigger {
+  static let kinds = ["event", "segment", "schedule", "profileDate"]
+  static let example = "{ event: \"Product Added\" }"
+
+  /// The event whose properties `properties.NAME` reads in the workflow's step conditions.
+  var stepProperties: ConditionScope.Properties {
+    switch self {
+    case .event(let event, _): .event(event)
+    case .segment: .unavailable("the workflow's trigger is a segment, which has no event")
+    case .schedule: .unavailable("the workflow's trigger is a schedule, which has no event")
+    case .profileDate:
+      .unavailable("the workflow's trigger is a profile date, which has no event")
     }
   }
 
-  private static func read(
-    _ kind: Kind, from step: ObjectReader, templates: [String]?
-  ) -> WorkflowStep? {
-    switch kind {
-    case .wait:
-      return step.required("wait", .duration).map(WorkflowStep.wait)
-    case .exitIf:
-      return step.required("exitIf", .oneOf(ExitCondition.self)).map(WorkflowStep.exitIf)
-    case .split:
-      return step.required("split", .oneOf(["experiment"])).map { _ in .split }
-    case .sendEmail:
-      let reader = ConfigReader<SendEmailStep>.object(
-        "a sendEmail step such as { template: \"abandoned-cart\" }"
-      ) { send in
-        send.required("template", Names.template(among: templates)).map(SendEmailStep.init)
+  /// Reads a trigger: an object with exactly one of `event`, `segment`, `schedule` and
+  /// `profileDate`, plus `where` for an event or a schedule.
+  static func reader(customAttributes: ExtraAttributes) -> ConfigReader<WorkflowTrigger> {
+    .object("a trigger such as \(example)") { trigger in
+      let errors = trigger.diagnostics.errorCount
+      let present = kinds.filter { trigger.contains($0) }
+      trigger.declareKnown("event", "segment", "schedule", "profileDate", "where")
+      guard present.count == 1 else {
+        trigger.error(
+          present.isEmpty ? "a trigger needs a kind" : "a trigger has exactly one kind",
+          found: present.isEmpty ? nil : present.joined(separator: " and "),
+          fix: "write one of event, segment, schedule or profileDate, as in \(example)")
+        return nil
       }
-      return step.required("sendEmail", reader).map(WorkflowStep.sendEmail)
-    case .exit:
-      let reader = ConfigReader<Bool>.bool.converted(expecting: "true") { $0 ? true : nil }
-      return step.required("exit", reader).map { _ in .exit }
+      let kind = present[0]
+      let properties: ConditionScope.Properties =
+        kind == "event"
+        ? .event(trigger.object["event"].flatMap { node in
+          if case .string(let name) = node.value { return name }
+          return nil
+        })
+        : .unavailable("a \(kind) trigger has no event")
+      let scope = ConditionScope(properties: properties, customAttributes: customAttributes)
+      let condition = trigger.optional("where", Condition.reader(scope: scope))
+      if trigger.contains("where"), kind == "segment" || kind == "profileDate" {
+        trigger.error(
+          "where applies only to event and schedule triggers", key: "where",
+          fix: kind == "segment"
+            ? "put the whole condition in segment" : "remove where")
+        return nil
+      }
+
+      let value: WorkflowTrigger?
+      switch kind {
+      case "event":
+        value = trigger.required("event", EventNames.reader).map {
+          .event($0, where: condition)
+        }
+      case "segment":
+        value = trigger.required("segment", Condition.reader(scope: scope)).map(
+          WorkflowTrigger.segment)
+      case "schedule":
+        let reader = ConfigReader<TimeOfDay>.object(
+          "a schedule such as { dailyAt: \"09:00\" }"
+        ) { schedule in
+          schedule.required("dailyAt", TimeOfDay.reader)
+        }
+        value = trigger.required("schedule", reader).map {
+          .schedule(dailyAt: $0, where: condition)
+        }
+      default:
+        value = trigger.required("profileDate", profileDateReader)
+      }
+      return trigger.diagnostics.errorCount == errors ? value : nil
+    }
+  }
+
+  /// The calculated attributes that a `profileDate` trigger may count from.
+  static var dateAttributes: [ProfileAttribute] {
+    ProfileAttribute.allCases.filter { $0.kind == .time }
+  }
+
+  private static var profileDateReader: ConfigReader<WorkflowTrigger> {
+    let names = dateAttributes.map(\.rawValue)
+    return .object(
+      "a profile date such as { attribute: \"signedUpAt\", after: \"3d\", at: \"10:00\" }"
+    ) { date in
+      let attribute = date.required(
+        "attribute", ConfigReader<ProfileAttribute>.oneOf(ProfileAttribute.self).converted(
+          expecting: "one of the time attributes: " + names.joined(separator: ", ")
+        ) { $0.kind == .time ? $0 : nil })
+      let after = date.optional("after", .duration, default: .zero)
+      let at = date.optional("at", TimeOfDay.reader)
+      guard let attribute else { return nil }
+      return .profileDate(attribute, after: after, at: at)
+    }
+  }
+}
+
+extension WorkflowGoal {
+  /// Reads a goal: `{ event: "Order Completed", where: … }`.
+  static func reader(customAttributes: ExtraAttributes, trigger: ConditionScope.Properties)
+    -> ConfigReader<WorkflowGoal>
+  {
+    .object("a goal such as { event: \"Order Completed\" }") { goal in
+      let errors = goal.diagnostics.errorCount
+      let event = goal.required("event", EventNames.reader)
+      let scope = ConditionScope(
+        properties: .event(event), customAttributes: customAttributes, trigger: trigger)
+      let condition = goal.optional("where", Condition.reader(scope: scope))
+      guard let event, goal.diagnostics.errorCount == errors else { return nil }
+      return WorkflowGoal(event: event, condition: condition)
     }
   }
 }

@@ -1,100 +1,115 @@
 import Customers
 import Simulation
 
-/// A workflow: a trigger event that enrolls a profile, then steps that run in order.
+/// A workflow: a trigger that enrolls a profile, entry rules, an optional goal, and steps.
 ///
-/// The abandoned-cart workflow, for example, waits an hour, exits when the class was
-/// bought meanwhile, splits the profile into an experiment arm and sends the arm's email.
+/// The abandoned-cart workflow, for example, enrolls a profile on `Product Added`, waits an
+/// hour, exits when the class was bought meanwhile, splits the profile into an experiment
+/// arm and sends the arm's email.
 public struct WorkflowConfig: Sendable, Hashable {
-  /// The workflow's name: `experiment_id` of its `Experiment Viewed` events, `campaign_id`
-  /// of its email events, and part of the key of its split draw.
+  /// The workflow's name: `campaign_id` of its email events, and the default name of the
+  /// experiment whose split it runs first.
   public let name: String
-  /// The track event that enrolls a profile, such as `Product Added`.
-  public let triggerEvent: String
+  public let trigger: WorkflowTrigger
+  public let entry: EntryRule
+  /// The event that ends an enrollment at whatever step it is; nil for none.
+  public let goal: WorkflowGoal?
   public let steps: [WorkflowStep]
+  /// The step names by position, nil for an unnamed step; as long as `steps`.
+  public let stepNames: [String?]
 
   /// The placeholders that email templates may use.
   public static let placeholderNames: Set<String> = [
     "abandoned.title", "abandoned.instructor", "abandoned.category", "abandoned.price",
   ]
 
-  public init(name: String, triggerEvent: String, steps: [WorkflowStep]) {
+  public init(
+    name: String, trigger: WorkflowTrigger, entry: EntryRule = .once,
+    goal: WorkflowGoal? = nil, steps: [WorkflowStep], stepNames: [String?]? = nil
+  ) {
     self.name = name
-    self.triggerEvent = triggerEvent
+    self.trigger = trigger
+    self.entry = entry
+    self.goal = goal
     self.steps = steps
+    let names = stepNames ?? []
+    self.stepNames = steps.indices.map { names.indices.contains($0) ? names[$0] : nil }
+  }
+
+  /// Creates a workflow triggered by every `triggerEvent` message, entered once.
+  public init(name: String, triggerEvent: String, steps: [WorkflowStep]) {
+    self.init(name: name, trigger: .event(triggerEvent, where: nil), steps: steps)
+  }
+
+  /// The trigger's event, for an event trigger.
+  public var triggerEvent: String? {
+    guard case .event(let event, _) = trigger else { return nil }
+    return event
   }
 
   /// The position of the first split step, if there is one.
   public var splitIndex: Int? {
     steps.firstIndex { $0.kind == .split }
   }
+
+  /// Returns the position of the step named `name`.
+  public func stepIndex(named name: String) -> Int? {
+    stepNames.firstIndex { $0 == name }
+  }
 }
 
-/// One step of a workflow.
-///
-/// Each case is one step kind of the scenario format, written as an object with exactly
-/// one key, the kind's name. A new kind (a delay until a local time, a wait for an event,
-/// a branch, a frequency cap) needs a case here and a `Kind`. It also needs a branch in
-/// the step reader, in `configValue` and in `MessagingEngine.runSteps`, and a rule in
-/// `orderProblems` when its position matters. The compiler points at each switch that
-/// misses the case.
-public enum WorkflowStep: Sendable, Hashable {
-  /// Waits this long, then runs the next step. The duration may be 0.
-  case wait(SimDuration)
-  /// Leaves the workflow when the profile meets the condition.
-  case exitIf(ExitCondition)
-  /// Assigns an arm of the `experiment` section.
-  case split
-  /// Sends an email made from a template, unless the profile's arm sends nothing.
-  case sendEmail(SendEmailStep)
-  /// Leaves the workflow.
-  case exit
+/// The event or change that enrolls a profile in a workflow.
+public enum WorkflowTrigger: Sendable, Hashable {
+  /// A track event with this name reached the engine, and its properties and the profile
+  /// meet the condition.
+  case event(String, where: Condition?)
+  /// The profile enters a segment: the condition, false before, holds after a message
+  /// changed the profile or an `updateProfile` step set an attribute.
+  case segment(Condition)
+  /// Every day at this local time in the profile's time zone, every profile with a user id
+  /// that meets the condition.
+  case schedule(dailyAt: TimeOfDay, where: Condition?)
+  /// A time attribute of the profile plus `after`, moved to the next local time `at` when
+  /// one is given.
+  case profileDate(ProfileAttribute, after: SimDuration, at: TimeOfDay?)
 
-  /// A step kind: the key that names it in the scenario format.
-  public enum Kind: String, Sendable, Hashable, CaseIterable {
-    case wait, exitIf, split, sendEmail, exit
-  }
-
-  public var kind: Kind {
+  /// The trigger kind: the key that names it in the scenario format.
+  public var kind: String {
     switch self {
-    case .wait: .wait
-    case .exitIf: .exitIf
-    case .split: .split
-    case .sendEmail: .sendEmail
-    case .exit: .exit
+    case .event: "event"
+    case .segment: "segment"
+    case .schedule: "schedule"
+    case .profileDate: "profileDate"
     }
   }
 }
 
-/// A condition on which an `exitIf` step removes a profile from the workflow. The profile
-/// is built from delivered messages only, so a purchase whose message is late or lost
-/// does not count.
-public enum ExitCondition: String, Sendable, Hashable, CaseIterable {
-  /// The profile bought the class that triggered the enrollment.
-  case purchasedTriggerClass = "purchased-trigger-class"
-  /// The profile bought any class at or after the trigger event's timestamp.
-  case purchasedAnything = "purchased-anything"
-  /// The profile has no email consent (`email_opt_in` is not true).
-  case noEmailConsent = "no-email-consent"
-
-  /// The exit reason recorded on the enrollment.
-  public var exitReason: String {
-    switch self {
-    case .purchasedTriggerClass: "goal: purchased"
-    case .purchasedAnything: "goal: purchased anything"
-    case .noEmailConsent: Enrollment.noEmailConsentReason
-    }
-  }
+/// When a profile may enter a workflow again. Whatever the rule, a profile is in at most
+/// one enrollment of a workflow at a time, and one trigger message (by `messageId`)
+/// enrolls it at most once.
+public enum EntryRule: Sendable, Hashable {
+  /// At most one enrollment, ever.
+  case once
+  /// Again once the last entry is at least this long ago.
+  case oncePerPeriod(SimDuration)
+  /// On every trigger while not enrolled.
+  case everyTime
 }
 
-/// A `sendEmail` step.
-public struct SendEmailStep: Sendable, Hashable {
-  /// The name of a template in the `templates` section; an experiment arm may override it.
-  public let template: String
+/// A workflow's goal: an event that ends an enrollment at any step, with the exit reason
+/// `goal: EVENT`.
+public struct WorkflowGoal: Sendable, Hashable {
+  public let event: String
+  /// A condition on the goal event's properties and the profile; nil for none.
+  public let condition: Condition?
 
-  public init(template: String) {
-    self.template = template
+  public init(event: String, condition: Condition? = nil) {
+    self.event = event
+    self.condition = condition
   }
+
+  /// The exit reason of an enrollment that reached the goal.
+  public var exitReason: String { "goal: " + event }
 }
 
 /// A named email template from the `templates` section.

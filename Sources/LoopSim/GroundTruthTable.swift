@@ -5,8 +5,9 @@ import Simulation
 
 /// Each experiment customer's outcome in every arm, from passes that forced every customer
 /// into one arm with the same random draws. Experiment customers are those the factual
-/// pass assigned to an arm of the experiment or to the holdout (not the global control).
-/// A customer converts when a purchase counts under the measurement section.
+/// pass assigned to an arm of the experiment or to the holdout (not the global control),
+/// at their first split in any workflow. A customer converts when a purchase after that
+/// split counts under the measurement section.
 struct GroundTruthTable {
   struct Row {
     let customer: UInt64
@@ -33,13 +34,14 @@ struct GroundTruthTable {
     let factualOutcomes = Self.outcomes(factual, catalog, measurement)
     var rows: [Row] = []
     var unmatched = 0
-    for enrollment in factual.enrollments {
-      guard let arm = enrollment.arm, arm != ExperimentConfig.globalControlArm,
-        let converted = factualOutcomes[enrollment.customer]
+    for assignment in factual.assignments {
+      let arm = assignment.arm
+      guard arm != ExperimentConfig.globalControlArm,
+        let converted = factualOutcomes[assignment.customer]
       else { continue }
       var outcomes: [String: Bool] = [:]
       for (forcedArm, forcedOutcomes) in outcomesByArm {
-        outcomes[forcedArm] = forcedOutcomes[enrollment.customer]
+        outcomes[forcedArm] = forcedOutcomes[assignment.customer]
       }
       guard outcomes.count == outcomesByArm.count else {
         unmatched += 1
@@ -47,7 +49,7 @@ struct GroundTruthTable {
       }
       rows.append(
         Row(
-          customer: enrollment.customer, userId: enrollment.userId, arm: arm,
+          customer: assignment.customer, userId: assignment.userId, arm: arm,
           converted: converted, outcomes: outcomes))
     }
     self.arms = forced.map(\.arm)
@@ -65,18 +67,18 @@ struct GroundTruthTable {
       conversionsIfHeldOut: rows.lazy.filter { $0.outcomes[control] == true }.count)
   }
 
-  /// Whether each customer assigned in `pass` converted after the assignment.
+  /// Whether each customer assigned in `pass` converted after their first split, in any
+  /// workflow. The trigger class is that of the split's enrollment.
   private static func outcomes(
     _ pass: PassResult, _ catalog: Catalog, _ measurement: MeasurementConfig
   ) -> [UInt64: Bool] {
     var converted: [UInt64: Bool] = [:]
-    for enrollment in pass.enrollments {
-      guard enrollment.arm != nil, let assignedAt = enrollment.assignedAt else { continue }
-      let purchases = pass.customers[Int(enrollment.customer)].purchases
-      converted[enrollment.customer] = purchases.contains { purchase in
+    for assignment in pass.assignments {
+      let purchases = pass.customers[Int(assignment.customer)].purchases
+      converted[assignment.customer] = purchases.contains { purchase in
         measurement.counts(
           purchaseAt: purchase.time, of: catalog.classes[purchase.classIndex].id,
-          assignedAt: assignedAt, triggerClass: enrollment.classId)
+          assignedAt: assignment.assignedAt, triggerClass: assignment.classId)
       }
     }
     return converted

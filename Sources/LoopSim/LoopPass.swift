@@ -26,8 +26,9 @@ public final class CancellationFlag: Sendable {
   public var isCancelled: Bool { flag.load(ordering: .relaxed) }
 }
 
-/// Reports a pass's progress as the share of simulated time done (0–1).
-public typealias ProgressHandler = (Double) -> Void
+/// Reports a pass's progress: the share of simulated time done (0–1), the events processed
+/// and the customers arrived. The pass leaves the phase empty for its caller to name.
+public typealias ProgressHandler = (ProgressUpdate) -> Void
 
 /// Observes Collect: a message as it arrived, stamped with the time it arrived as
 /// `receivedAt`, and the verdict on it.
@@ -45,6 +46,10 @@ struct PassResult {
   var eventsCutOff: Int
   var enrollments: [Enrollment]
   var emails: [EmailRecord]
+  /// Each customer's first split, in the order they happened.
+  var assignments: [CustomerAssignment]
+  var skippedSends: [SkippedSend]
+  var workflowCounts: [WorkflowCounts]
   var customers: [CustomerState]
   var quarantine: [(message: Message, reason: String)]
   /// Identity merges and dead letters, kept only by the pass that writes the warehouse.
@@ -66,6 +71,9 @@ struct LoopPass {
   let progress: ProgressHandler?
   /// Called with every message Collect receives, as sent, and what Collect did with it.
   var collectObserver: CollectObserver? = nil
+  /// Channels switched off for a counterfactual attribution pass: indices of the
+  /// scenario's channels, and `scenario.channels.count` for the workflow's email.
+  var switchedOff: Set<Int> = []
 
   func run() throws -> PassResult {
     let streams = RandomStreams(seed: scenario.run.seed)
@@ -73,14 +81,17 @@ struct LoopPass {
     let journey = try Journey(
       catalog: scenario.catalog, population: population, channels: scenario.channels,
       behaviour: scenario.behaviour, timeZones: scenario.run.timeZones,
-      runEnd: scenario.run.end, streams: streams)
+      runEnd: scenario.run.end,
+      switchedOff: switchedOff.filter { $0 < scenario.channels.count }, streams: streams)
     var context = try LoopContext(
       scenario: scenario, journey: journey, streams: streams,
       keepsRecords: warehouse != nil)
     context.collectObserver = collectObserver
+    context.emailReachesCustomers = !switchedOff.contains(scenario.channels.count)
     var engine = try MessagingEngine(
       configuration: scenario.engage, catalog: scenario.catalog, armPolicy: armPolicy,
-      streams: streams)
+      streams: streams, timeZones: scenario.run.timeZones, clock: scenario.run.clock)
+    engine.enrollsFrom = scenario.run.experimentStart
     var analytics = AnalyticsStore()
     let destinationKinds = scenario.pipeline.destinations.map(\.kind)
 
@@ -94,9 +105,12 @@ struct LoopPass {
     let end = scenario.run.end
     let experimentStart = scenario.run.experimentStart
     var sinceCheck = 0
+    var arrived = 0
+    let customerCount = scenario.run.customers
     while let event = context.simulator.step(until: end) {
       switch event {
       case .arrival(let arrival):
+        arrived += 1
         if let next = arrivals.next() {
           context.simulator.schedule(.arrival(next), at: next.time)
         }
@@ -128,7 +142,11 @@ struct LoopPass {
       if sinceCheck == 8_192 {
         sinceCheck = 0
         if cancellation?.isCancelled == true { throw Interrupted() }
-        progress?(Double(context.simulator.now.milliseconds) / Double(end.milliseconds))
+        progress?(
+          ProgressUpdate(
+            fraction: Double(context.simulator.now.milliseconds) / Double(end.milliseconds),
+            events: context.simulator.eventsProcessed, customersArrived: arrived,
+            customers: customerCount))
       }
     }
 
@@ -149,7 +167,10 @@ struct LoopPass {
         cutOff += 1
       }
     }
-    progress?(1)
+    progress?(
+      ProgressUpdate(
+        fraction: 1, events: context.simulator.eventsProcessed,
+        customersArrived: arrived, customers: customerCount))
     try warehouse?.stitch(context.collector.identities)
 
     guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles)
@@ -162,7 +183,9 @@ struct LoopPass {
       collect: context.collector.counts, destinations: context.router.counts,
       destinationKinds: destinationKinds, funnel: analytics.funnel(),
       eventsProcessed: context.simulator.eventsProcessed, eventsCutOff: cutOff,
-      enrollments: engine.enrollments, emails: engine.emails, customers: context.customers,
+      enrollments: engine.enrollments, emails: engine.emails, assignments: engine.assignments,
+      skippedSends: engine.skippedSends, workflowCounts: engine.workflowCounts,
+      customers: context.customers,
       quarantine: context.quarantine, merges: context.collector.identities.merges,
       deadLetters: context.router.deadLetters,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count)
@@ -195,6 +218,9 @@ struct LoopContext: JourneyContext, EngageContext {
   var router: Router
   var quarantine: [(message: Message, reason: String)] = []
   var collectObserver: CollectObserver?
+  /// Whether customers react to the emails they open and click. A pass that switches the
+  /// email channel off still runs the workflow, with its draws, but no customer reacts.
+  var emailReachesCustomers = true
   /// Whether the pass keeps the quarantined messages, merges and dead letters for the
   /// results tables.
   let keepsRecords: Bool
@@ -264,12 +290,14 @@ struct LoopContext: JourneyContext, EngageContext {
   }
 
   mutating func customerOpened(email: EmailRecord) {
+    guard emailReachesCustomers else { return }
     guard let classIndex = journey.catalog.index(ofClassID: email.abandonedClassId) else { return }
     journey.emailOpened(
       aboutClass: classIndex, relevance: email.relevance, state: &customers[Int(email.customer)])
   }
 
   mutating func customerClicked(email: EmailRecord) {
+    guard emailReachesCustomers else { return }
     guard let classIndex = journey.catalog.index(ofClassID: email.abandonedClassId) else { return }
     let index = Int(email.customer)
     var state = customers[index]

@@ -56,7 +56,7 @@ public struct MeasurementConfig: Sendable, Equatable {
   /// Whether a purchase at `time` of `classId` converts a customer assigned at
   /// `assignedAt` whose workflow was triggered by `triggerClass`.
   public func counts(
-    purchaseAt time: SimTime, of classId: String, assignedAt: SimTime, triggerClass: String
+    purchaseAt time: SimTime, of classId: String, assignedAt: SimTime, triggerClass: String?
   ) -> Bool {
     guard time >= assignedAt else { return false }
     if let window, time >= assignedAt + window { return false }
@@ -76,8 +76,9 @@ public struct MeasurementConfig: Sendable, Equatable {
         "attribution", attributionReader, default: (.days(30), []))
       if !attribution.models.isEmpty {
         section.warning(
-          "attribution models are checked but not computed in this version", key: "attribution",
-          fix: "leave attribution.models empty until attribution is available")
+          "measurement.attribution.models are checked but not computed", key: "attribution",
+          fix: "use the top-level attribution section, which scores the models against the "
+            + "counterfactual truth")
       }
       if metrics.count != Set(metrics).count {
         section.error("a metric is listed twice", key: "metrics", fix: "list each metric once")

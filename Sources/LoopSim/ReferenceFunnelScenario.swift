@@ -100,7 +100,7 @@ extension ScenarioLoader {
   /// because it runs without the pipeline, warehouse and messaging engine.
   static let loopSections = [
     "catalog", "population", "channels", "behaviour", "pipeline", "templates", "experiment",
-    "workflows", "email", "measurement",
+    "workflows", "calculatedAttributes", "messaging", "email", "measurement", "attribution",
   ]
 
   static var funnelScenarioReader: ConfigReader<ReferenceFunnelScenario> {

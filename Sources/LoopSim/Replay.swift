@@ -10,12 +10,12 @@ public struct ReplayOptions {
   /// The folder that contains `Results/runs/` when `outputDirectory` is nil.
   public var resultsRoot: String
   public var cancellation: CancellationFlag?
-  /// Called with the phase name and the share of it done.
-  public var progress: ((String, Double) -> Void)?
+  /// Called with the replay's progress, in the phase `replay`.
+  public var progress: ((ProgressUpdate) -> Void)?
 
   public init(
     outputDirectory: String? = nil, resultsRoot: String = "Results",
-    cancellation: CancellationFlag? = nil, progress: ((String, Double) -> Void)? = nil
+    cancellation: CancellationFlag? = nil, progress: ((ProgressUpdate) -> Void)? = nil
   ) {
     self.outputDirectory = outputDirectory
     self.resultsRoot = resultsRoot
@@ -51,7 +51,7 @@ public enum Replay {
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
       scenarioName: scenario.name + "-replay")
-    let reader = SegmentMessageReader(clock: scenario.run.clock, end: scenario.run.end)
+    let reader = SegmentMessageReader(clock: scenario.run.clock)
     let input = try ReplayInput.read(
       path: file, reader: reader, cancellation: options.cancellation)
     logger.info(
@@ -85,7 +85,7 @@ public enum Replay {
         scenario: scenario, input: input,
         warehouse: WarehouseDestination(database: database, clock: clock),
         cancellation: options.cancellation,
-        progress: options.progress.map { report in { report("replay", $0) } }
+        progress: options.progress.map { report in { report($0.named("replay")) } }
       ).run()
     }
     let summary = ReplaySummary(scenario: scenario, input: input, result: result)

@@ -137,7 +137,10 @@ struct ReplayInput {
     case .skipped(let reason):
       skipReasons[reason, default: 0] += 1
     case .rejected(let rejection):
+      // SQLite's text functions stop at a NUL, so NULs are stored as U+FFFD, as invalid
+      // UTF-8 is.
       let text = String(decoding: bytes.prefix(Self.storedLineBytes), as: UTF8.self)
+        .replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
       rejected.append(RejectedLine(line: line, rejection: rejection, text: text))
     case .empty:
       emptyLines += 1

@@ -49,8 +49,13 @@ struct ReplayResult {
   var funnel: [(event: String, people: Int)]
   var eventsProcessed: Int
   var eventsCutOff: Int
+  /// Lines that reached the collector after the end of the run.
+  var collectedAfterEnd: Int
   var enrollments: [Enrollment]
   var emails: [EmailRecord]
+  var assignments: [CustomerAssignment]
+  var skippedSends: [SkippedSend]
+  var workflowCounts: [WorkflowCounts]
   /// In order: the reader's rejections by line, then Collect's quarantines as they happened.
   var quarantine: [ReplayQuarantineRow]
   var profiles: Int
@@ -79,7 +84,8 @@ struct ReplayPass {
     var context = try ReplayContext(scenario: scenario, streams: streams, ids: input.messageIDs)
     var engine = try MessagingEngine(
       configuration: scenario.engage, catalog: scenario.catalog, armPolicy: .assigned,
-      streams: streams)
+      streams: streams, timeZones: scenario.run.timeZones, clock: scenario.run.clock)
+    engine.enrollsFrom = scenario.run.experimentStart
     var analytics = AnalyticsStore()
     let destinationKinds = scenario.pipeline.destinations.map(\.kind)
 
@@ -91,17 +97,21 @@ struct ReplayPass {
       context.simulator.schedule(.collect(0), at: arrivals[first])
     }
 
+    func collect(_ position: Int) {
+      if position + 1 < order.count {
+        context.simulator.schedule(.collect(position + 1), at: arrivals[order[position + 1]])
+      }
+      let (line, message) = input.messages[order[position]]
+      context.collectAndRoute(message, line: line)
+    }
+
     let end = scenario.run.end
     let experimentStart = scenario.run.experimentStart
     var sinceCheck = 0
     while let event = context.simulator.step(until: end) {
       switch event {
       case .collect(let position):
-        if position + 1 < order.count {
-          context.simulator.schedule(.collect(position + 1), at: arrivals[order[position + 1]])
-        }
-        let (line, message) = input.messages[order[position]]
-        context.collectAndRoute(message, line: line)
+        collect(position)
 
       case .delivery(let destination, let message):
         engine.acceptsTriggers = context.simulator.now >= experimentStart
@@ -117,24 +127,33 @@ struct ReplayPass {
       if sinceCheck == 8_192 {
         sinceCheck = 0
         if cancellation?.isCancelled == true { throw Interrupted() }
-        progress?(Double(context.simulator.now.milliseconds) / Double(max(1, end.milliseconds)))
+        progress?(
+          ProgressUpdate(
+            fraction: Double(context.simulator.now.milliseconds)
+              / Double(max(1, end.milliseconds)),
+            events: context.simulator.eventsProcessed))
       }
     }
 
-    // As in a run: deliveries in flight still land, and the workflow takes no more steps.
+    // As in a run: messages that reach the collector after the end are still collected,
+    // deliveries in flight still land, and the workflow takes no more steps.
     engine.acceptsTriggers = false
     var cutOff = 0
+    var collectedAfterEnd = 0
     while let event = context.simulator.step() {
       switch event {
+      case .collect(let position):
+        collectedAfterEnd += 1
+        collect(position)
       case .delivery(let destination, let message):
         try deliver(
           message, to: destination, kinds: destinationKinds, context: &context,
           engine: &engine, analytics: &analytics)
-      case .collect, .engage:
+      case .engage:
         cutOff += 1
       }
     }
-    progress?(1)
+    progress?(ProgressUpdate(fraction: 1, events: context.simulator.eventsProcessed))
     try warehouse?.stitch(context.collector.identities)
 
     guard context.collector.counts.reconciles, context.router.counts.allSatisfy(\.reconciles),
@@ -167,7 +186,10 @@ struct ReplayPass {
       collect: collect, fromFile: fromFile, fromEngine: context.fromEngine,
       destinations: context.router.counts, destinationKinds: destinationKinds,
       funnel: analytics.funnel(), eventsProcessed: context.simulator.eventsProcessed,
-      eventsCutOff: cutOff, enrollments: engine.enrollments, emails: engine.emails,
+      eventsCutOff: cutOff, collectedAfterEnd: collectedAfterEnd,
+      enrollments: engine.enrollments, emails: engine.emails,
+      assignments: engine.assignments, skippedSends: engine.skippedSends,
+      workflowCounts: engine.workflowCounts,
       quarantine: quarantine + context.quarantine,
       profiles: engine.profiles.profiles.lazy.filter { $0.mergedInto == nil }.count,
       merges: context.collector.identities.merges, deadLetters: context.router.deadLetters)

@@ -19,8 +19,9 @@ struct ReplayResultsWriter {
     let shared = ResultsWriter(database: database, clock: clock)
     try shared.writeMerges(result.merges)
     try shared.writeDeadLetters(result.deadLetters)
-    try writeAssignments(result.enrollments, emails: result.emails, workflow: summary.workflow)
+    try writeAssignments(result.enrollments, emails: result.emails)
     try writeEmails(result.emails)
+    try SkippedSendsWriter(database: database, clock: clock).write(result.skippedSends)
     try writeCounts(summary)
   }
 
@@ -70,7 +71,7 @@ struct ReplayResultsWriter {
   }
 
   private func writeAssignments(
-    _ enrollments: [Enrollment], emails: [EmailRecord], workflow: String
+    _ enrollments: [Enrollment], emails: [EmailRecord]
   ) throws {
     for enrollment in enrollments {
       try database.run(
@@ -80,7 +81,8 @@ struct ReplayResultsWriter {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         binding: [
-          enrollment.userId, workflow, enrollment.classId, clock.iso8601(enrollment.enteredAt),
+          enrollment.userId, enrollment.workflowName, enrollment.classId,
+          clock.iso8601(enrollment.enteredAt),
           enrollment.arm, enrollment.assignedAt.map(clock.iso8601),
           enrollment.exitReason, enrollment.finishedAt.map(clock.iso8601),
           enrollment.email.map { emails[$0].id },
@@ -124,6 +126,7 @@ struct ReplayResultsWriter {
     try row("replay", nil, "lines", summary.lines)
     try row("replay", nil, "emptyLines", summary.emptyLines)
     try row("replay", nil, "skipped", summary.skipped)
+    try row("replay", nil, "linesAfterEnd", summary.linesAfterEnd)
     let collect = summary.collect
     for (counter, value) in [
       ("emitted", collect.emitted), ("accepted", collect.accepted),

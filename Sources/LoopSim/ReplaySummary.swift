@@ -22,15 +22,23 @@ public struct ReplaySummary: Sendable {
   public let skipReasons: [String: Int]
   public let events: Int
   public let eventsCutOff: Int
-  public let workflow: String
+  /// Lines that reached the collector after the end of the run, collected when the
+  /// workflow had stopped.
+  public let linesAfterEnd: Int
+  /// The workflows' names, in the order written.
+  public let workflows: [String]
   public let collect: CollectCounts
   public let fromFile: OriginCounts
   public let fromEngine: OriginCounts
   public let destinations: [(kind: DestinationKind, counts: DestinationCounts)]
-  /// Enrolled users per arm, in the order of `armNames`.
+  /// Users per arm at their first split, in the order of `armNames`.
   public let assignments: [(arm: String, customers: Int)]
+  /// Enrollments in every workflow.
   public let enrolled: Int
+  /// Finished enrollments of every workflow by exit reason, with `completed` for those
+  /// that ran past the last step.
   public let exitReasons: [String: Int]
+  public let sends: SendCounts
   public let funnel: [(event: String, people: Int)]
   public let emails: RunSummary.EmailCounts
   public let profiles: Int
@@ -48,7 +56,8 @@ public struct ReplaySummary: Sendable {
     skipReasons = input.skipReasons
     events = result.eventsProcessed
     eventsCutOff = result.eventsCutOff
-    workflow = scenario.workflow.name
+    linesAfterEnd = result.collectedAfterEnd
+    workflows = scenario.workflows.map(\.name)
     collect = result.collect
     fromFile = result.fromFile
     fromEngine = result.fromEngine
@@ -57,7 +66,7 @@ public struct ReplaySummary: Sendable {
     // The arms the split can assign, in the order of a run's `arms`: the experiment's arms,
     // the holdout, then the global control when it has a share.
     var armNames: [String] = []
-    if scenario.workflow.splitIndex != nil, let experiment = scenario.engage.experiment {
+    if scenario.engage.hasSplit, let experiment = scenario.engage.experiment {
       armNames = experiment.arms.map(\.name) + [ExperimentConfig.holdoutArm]
       if experiment.globalControl > 0 {
         armNames.append(ExperimentConfig.globalControlArm)
@@ -65,10 +74,14 @@ public struct ReplaySummary: Sendable {
     }
     var perArm: [String: Int] = [:]
     var exits: [String: Int] = [:]
-    for enrollment in result.enrollments {
-      if let arm = enrollment.arm { perArm[arm, default: 0] += 1 }
-      if let reason = enrollment.exitReason { exits[reason, default: 0] += 1 }
+    for assignment in result.assignments {
+      perArm[assignment.arm, default: 0] += 1
     }
+    for enrollment in result.enrollments where enrollment.finishedAt != nil {
+      exits[enrollment.exitReason ?? WorkflowSummary.completed, default: 0] += 1
+    }
+    sends = SendCounts(
+      result.skippedSends, sent: result.emails.count, counts: result.workflowCounts)
     assignments = armNames.map { ($0, perArm[$0] ?? 0) }
     enrolled = result.enrollments.count
     exitReasons = exits
@@ -100,11 +113,15 @@ public struct ReplaySummary: Sendable {
     writer.member("fileSha256", fileSHA256)
     writer.member("lines", lines)
     writer.member("emptyLines", emptyLines)
+    writer.member("linesAfterEnd", linesAfterEnd)
     writer.endObject()
 
     writer.member("events", events)
     writer.member("eventsCutOffAtEnd", eventsCutOff)
-    writer.member("workflow", workflow)
+    writer.key("workflows")
+    writer.beginArray()
+    for name in workflows { writer.string(name) }
+    writer.endArray()
     writeMessages(to: &writer)
 
     writer.key("assignments")
@@ -136,6 +153,7 @@ public struct ReplaySummary: Sendable {
     writer.member("opened", emails.opened)
     writer.member("clicked", emails.clicked)
     writer.endObject()
+    sends.write(to: &writer)
     writer.member("profiles", profiles)
     writer.endObject()
     return writer.text + "\n"
@@ -210,6 +228,9 @@ public struct ReplaySummary: Sendable {
           + "emitted \(counts.emitted) = accepted \(counts.accepted) + quarantined "
           + "\(counts.quarantined) + dropped \(counts.dropped); flagged \(counts.flagged)")
     }
+    lines.append(
+      "  accepted: late \(collect.late); identity merges \(collect.merges); properties "
+        + "removed \(collect.propertiesDropped); collected after the end \(linesAfterEnd)")
     for reason in collect.quarantineReasons.keys.sorted() {
       lines.append("  quarantined \(collect.quarantineReasons[reason] ?? 0): \(reason)")
     }
@@ -223,10 +244,10 @@ public struct ReplaySummary: Sendable {
       lines.append(
         "  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) routed "
           + "\(counts.routed) = delivered \(counts.delivered) + filtered \(counts.filtered) + "
-          + "dead-lettered \(counts.deadLettered)")
+          + "dead-lettered \(counts.deadLettered); retries \(counts.retries)")
     }
     lines.append("")
-    var workflowLine = "Workflow   \(workflow): \(enrolled) enrolled"
+    var workflowLine = "Workflows  \(workflows.joined(separator: ", ")): \(enrolled) enrolled"
     if !assignments.isEmpty {
       workflowLine +=
         "; "

@@ -92,7 +92,7 @@ public enum ReplicateRun {
   /// order the threads finish in.
   static func runReplicates(
     _ scenario: Scenario, count: Int, jobs: Int, cancellation: CancellationFlag?,
-    progress: (@Sendable (String, Double) -> Void)?
+    progress: (@Sendable (ProgressUpdate) -> Void)?
   ) throws -> [ReplicateResult] {
     let slots = Mutex<[Result<[ReplicateResult], any Error>?]>(Array(repeating: nil, count: count))
     let next = Atomic<Int>(0)
@@ -107,7 +107,10 @@ public enum ReplicateRun {
         slots.withLock { $0[index] = outcome }
         let finished = done.wrappingAdd(1, ordering: .relaxed).newValue
         if let progress {
-          slots.withLock { _ in progress("replicates", Double(finished) / Double(count)) }
+          slots.withLock { _ in
+            progress(
+              ProgressUpdate(phase: "replicates", fraction: Double(finished) / Double(count)))
+          }
         }
         if case .failure = outcome { cancellation?.cancel() }
       }
@@ -131,6 +134,8 @@ public enum ReplicateRun {
     var variant = scenario
     let seed = scenario.run.seed &+ UInt64(index)
     variant.run.seed = seed
+    // Replicates report the lift's calibration only, so they skip the attribution passes.
+    variant.attribution = nil
     let database = try Database.inMemory()
     try database.execute(ResultsSchema.sql)
     let computation = try LoopRun.compute(

@@ -19,8 +19,9 @@ struct ResultsWriter {
     try writeQuarantine(pass.quarantine)
     try writeMerges(pass.merges)
     try writeDeadLetters(pass.deadLetters)
-    try writeAssignments(pass.enrollments, emails: pass.emails, workflow: scenario.workflow.name)
+    try writeAssignments(pass.enrollments, emails: pass.emails)
     try writeEmails(pass.emails)
+    try SkippedSendsWriter(database: database, clock: clock).write(pass.skippedSends)
     try writeGroundTruth(truth)
     try writeCounts(pass)
     try writeMetrics(summary)
@@ -95,7 +96,7 @@ struct ResultsWriter {
   }
 
   private func writeAssignments(
-    _ enrollments: [Enrollment], emails: [EmailRecord], workflow: String
+    _ enrollments: [Enrollment], emails: [EmailRecord]
   ) throws {
     for enrollment in enrollments {
       try database.run(
@@ -105,7 +106,8 @@ struct ResultsWriter {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         binding: [
-          enrollment.userId, workflow, enrollment.classId, clock.iso8601(enrollment.enteredAt),
+          enrollment.userId, enrollment.workflowName, enrollment.classId,
+          clock.iso8601(enrollment.enteredAt),
           enrollment.arm, enrollment.assignedAt.map(clock.iso8601),
           enrollment.exitReason, enrollment.finishedAt.map(clock.iso8601),
           enrollment.email.map { emails[$0].id },
@@ -219,6 +221,27 @@ struct ResultsWriter {
           "\(prefix).trueRelative", truth.relativeLift.value,
           note: truth.relativeLift.undefinedReason?.rawValue)
       }
+    }
+  }
+}
+
+/// Writes the `skipped_sends` table, in the order the sends were skipped.
+struct SkippedSendsWriter {
+  let database: Database
+  let clock: ScenarioClock
+
+  func write(_ skippedSends: [SkippedSend]) throws {
+    for skip in skippedSends {
+      try database.run(
+        """
+        INSERT INTO skipped_sends (user_id, workflow, step, template, arm, reason, detail,
+                                   skipped_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        binding: [
+          skip.userId, skip.workflow, skip.step, skip.template, skip.arm, skip.reason.rawValue,
+          skip.detail, clock.iso8601(skip.time),
+        ])
     }
   }
 }

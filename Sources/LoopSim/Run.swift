@@ -12,9 +12,9 @@ public struct RunOptions {
   /// The folder that contains `Results/runs/` when `outputDirectory` is nil.
   public var resultsRoot: String
   public var cancellation: CancellationFlag?
-  /// Called with the pass name and the share of simulated time done. Calls never
-  /// overlap, even when replicates run on several threads.
-  public var progress: (@Sendable (String, Double) -> Void)?
+  /// Called with each pass's progress, named by the pass. Calls never overlap, even when
+  /// replicates run on several threads.
+  public var progress: (@Sendable (ProgressUpdate) -> Void)?
   /// The JSON Lines file that receives every message of the factual pass as Collect
   /// received it (`--export-messages`), or nil. Single runs only.
   public var exportMessages: String?
@@ -22,7 +22,7 @@ public struct RunOptions {
   public init(
     outputDirectory: String? = nil, resultsRoot: String = "Results",
     cancellation: CancellationFlag? = nil,
-    progress: (@Sendable (String, Double) -> Void)? = nil, exportMessages: String? = nil
+    progress: (@Sendable (ProgressUpdate) -> Void)? = nil, exportMessages: String? = nil
   ) {
     self.outputDirectory = outputDirectory
     self.resultsRoot = resultsRoot
@@ -42,6 +42,19 @@ public struct RunOutcome {
 public enum LoopRun {
   private static let logger = Logger(label: "run")
 
+  /// Rejects an export path that is the results folder or lies inside it: the folder is
+  /// published by renaming a new one into place, which the export would be in the way of.
+  static func checkExportOutsideResults(_ exportPath: String, results: String) throws {
+    let export = URL(fileURLWithPath: exportPath).standardizedFileURL.path
+    let folder = URL(fileURLWithPath: results).standardizedFileURL.path
+    if export == folder || export.hasPrefix(folder + "/") {
+      throw InputError(
+        "--export-messages \(exportPath) lies in the results folder \(results), which the run "
+          + "writes as a whole. Fix: write the export outside the results folder, such as "
+          + "beside it.")
+    }
+  }
+
   /// Runs `scenario`: the factual pass writes the warehouse, one pass per experiment arm
   /// (holdout included) forces every customer into that arm and gives the ground truth,
   /// then lift is measured from the warehouse.
@@ -53,6 +66,9 @@ public enum LoopRun {
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
       scenarioName: scenario.name)
+    if let exportPath = options.exportMessages {
+      try checkExportOutsideResults(exportPath, results: destination)
+    }
     let export = try options.exportMessages.map {
       try MessageExport(path: $0, clock: scenario.run.clock)
     }
@@ -89,7 +105,13 @@ public enum LoopRun {
         summary: computation.summary)
     }
     let summary = computation.summary
+    if let attribution = summary.attribution {
+      try database.transaction { database in try attribution.insertRows(into: database) }
+      try Data(attribution.paths.csv.utf8).write(
+        to: URL(fileURLWithPath: directory + "/" + AttributionScore.pathFileName))
+    }
     try Data(summary.json.utf8).write(to: URL(fileURLWithPath: directory + "/summary.json"))
+    try RunReport.write(directory: directory)
     return summary
   }
 
@@ -106,26 +128,26 @@ public enum LoopRun {
   /// go to `export`.
   static func compute(
     _ scenario: Scenario, database: Database, cancellation: CancellationFlag?,
-    progress: ((String, Double) -> Void)?, export: MessageExport? = nil
+    progress: ((ProgressUpdate) -> Void)?, export: MessageExport? = nil
   ) throws -> Computation {
     let factual = try database.transaction { database in
       try LoopPass(
         scenario: scenario, armPolicy: .assigned,
         warehouse: WarehouseDestination(database: database, clock: scenario.run.clock),
         cancellation: cancellation,
-        progress: progress.map { report in { report("factual pass", $0) } },
+        progress: progress.map { report in { report($0.named("factual pass")) } },
         collectObserver: export.map { export in { message, _ in export.append(message) } }
       ).run()
     }
     logger.debug("factual pass done: \(factual.eventsProcessed) events")
 
     var forced: [(arm: String, pass: PassResult)] = []
-    if scenario.workflow.splitIndex != nil, let experiment = scenario.engage.experiment {
+    if scenario.engage.hasSplit, let experiment = scenario.engage.experiment {
       for arm in experiment.armNames {
         let pass = try LoopPass(
           scenario: scenario, armPolicy: .forced(arm), warehouse: nil,
           cancellation: cancellation,
-          progress: progress.map { report in { report("pass forcing \(arm)", $0) } }
+          progress: progress.map { report in { report($0.named("pass forcing \(arm)")) } }
         ).run()
         logger.debug("pass forcing \(arm) done: \(pass.eventsProcessed) events")
         forced.append((arm, pass))
@@ -142,7 +164,7 @@ public enum LoopRun {
     }
     let summary = try database.transaction { database in
       let measured = try WarehouseLift.measure(
-        database: database, workflow: scenario.workflow.name,
+        database: database, experiment: scenario.engage.experimentName ?? "",
         measurement: scenario.measurement)
       let covariates =
         scenario.run.prePeriod > .zero
@@ -152,6 +174,12 @@ public enum LoopRun {
         scenario: scenario, pass: factual, measured: measured, truth: truth,
         covariates: covariates)
     }
-    return Computation(factual: factual, truth: truth, summary: summary)
+    var scored = summary
+    if let attribution = scenario.attribution, attribution.enabled {
+      scored.attribution = try scoreAttribution(
+        scenario, attribution: attribution, factual: factual, database: database,
+        cancellation: cancellation)
+    }
+    return Computation(factual: factual, truth: truth, summary: scored)
   }
 }

@@ -7,7 +7,12 @@ extension RunSummary {
     var lines: [String] = []
     lines.append(
       "Scenario   \(scenarioName)  (seed \(seed), \(customers) customers, \(events) events)")
-    lines.append("Workflow   \(workflow)")
+    for workflow in workflows {
+      let exits = workflow.exits.keys.sorted().map { "\($0) \(workflow.exits[$0] ?? 0)" }
+      lines.append(
+        "Workflow   \(workflow.name): \(workflow.enrollments) enrolled, \(workflow.active) "
+          + "active" + (exits.isEmpty ? "" : "; exits: " + exits.joined(separator: ", ")))
+    }
     lines.append("")
     let showRevenue = metrics.contains(.revenuePerCustomer)
     lines.append(
@@ -37,6 +42,8 @@ extension RunSummary {
           .joined(separator: ", ")
           + ": chi-square p = \(formatP(sampleRatio.pValue))"
           + (sampleRatio.isMismatch ? " (sample ratio mismatch)" : ""))
+    } else if sampleRatioUndefinedReason == "noAssignments" {
+      lines.append("Split      undefined: no customer was assigned to an arm")
     }
     for warning in warnings {
       lines.append("Warning    \(warning)")
@@ -57,6 +64,16 @@ extension RunSummary {
     lines.append(
       "Emails     sent \(emails.sent), delivered \(emails.delivered), bounced \(emails.bounced), "
         + "opened \(emails.opened), clicked \(emails.clicked)")
+    let skipped = sends.skippedReasons.filter { $0.count > 0 }.map { "\($0.reason.rawValue) \($0.count)" }
+    lines.append(
+      "Sends      attempts \(sends.attempts) = sent \(sends.sent) + skipped \(sends.skipped)"
+        + (skipped.isEmpty ? "" : " (" + skipped.joined(separator: ", ") + ")")
+        + (sends.delayedByQuietHours > 0
+          ? "; delayed by quiet hours \(sends.delayedByQuietHours)" : ""))
+    if let attribution {
+      lines.append("")
+      lines += attribution.tableLines
+    }
     return lines.joined(separator: "\n") + "\n"
   }
 

@@ -7,7 +7,7 @@ import Pipeline
 /// The headline results of a run, rendered as `summary.json` and as a terminal table.
 /// docs/results-schema.md documents every key.
 public struct RunSummary: Sendable {
-  public static let schemaVersion = 2
+  public static let schemaVersion = 3
 
   /// One arm as measured from the warehouse, with its Wilson interval.
   public struct ArmSummary: Sendable {
@@ -17,6 +17,9 @@ public struct RunSummary: Sendable {
     public let revenues: [Double]
     /// Hours from assignment to the first counted order, per converter, sorted.
     public let hoursToConversion: [Double]
+    /// Emails sent after a split to customers of this arm, by every workflow, from the
+    /// engine's records.
+    public let emailsSent: Int
 
     /// Mean hours to the first conversion; nil with no converter.
     public var meanHoursToConversion: Double? {
@@ -44,7 +47,12 @@ public struct RunSummary: Sendable {
   public let customers: Int
   public let events: Int
   public let eventsCutOff: Int
-  public let workflow: String
+  /// The experiment's name (`experiment_id`); nil without a split.
+  public let experiment: String?
+  /// Each workflow's enrollments, exits and sends, in the order written.
+  public let workflows: [WorkflowSummary]
+  /// The sends of all workflows.
+  public let sends: SendCounts
   public let metrics: [MeasurementConfig.Metric]
   /// Arms in the order the experiment lists them, then the holdout, then the global
   /// control when it has a share.
@@ -58,6 +66,8 @@ public struct RunSummary: Sendable {
   /// The arm counts against the designed split; nil without an experiment.
   public let sampleRatio: SampleRatioMismatch?
   public let sampleRatioArms: [String]
+  /// Why `sampleRatio` is nil: `noExperiment`, `singleDesignedArm` or `noAssignments`.
+  public let sampleRatioUndefinedReason: String?
   /// Plain-language warnings about the measurement, such as a small arm or a broken split.
   public let warnings: [String]
   public let collect: CollectCounts
@@ -65,6 +75,9 @@ public struct RunSummary: Sendable {
   public let funnel: [(event: String, people: Int)]
   public let emails: EmailCounts
   public let profiles: Int
+  /// The attribution models scored against the counterfactual truth; nil unless the
+  /// scenario's attribution section is enabled.
+  public internal(set) var attribution: AttributionScore? = nil
 
   /// The primary comparison: the experiment's first arm against the holdout.
   public var lift: LiftMeasurement? { comparisons.first }
@@ -80,10 +93,12 @@ public struct RunSummary: Sendable {
     customers = scenario.run.customers
     events = pass.eventsProcessed
     eventsCutOff = pass.eventsCutOff
-    workflow = scenario.workflow.name
     metrics = scenario.measurement.metrics
+    workflows = WorkflowSummary.make(scenario.workflows, pass: pass)
+    sends = SendCounts(pass.skippedSends, sent: pass.emails.count, counts: pass.workflowCounts)
 
-    let experiment = scenario.workflow.splitIndex == nil ? nil : scenario.engage.experiment
+    let experiment = scenario.engage.hasSplit ? scenario.engage.experiment : nil
+    self.experiment = experiment?.name
     var names = (experiment?.arms.map(\.name) ?? [])
     if experiment != nil {
       names.append(ExperimentConfig.holdoutArm)
@@ -101,7 +116,8 @@ public struct RunSummary: Sendable {
       let data = armData[name]
       return ArmSummary(
         outcome: outcome, interval: interval, revenues: data?.revenues ?? [],
-        hoursToConversion: (data?.timesToConversion ?? []).map { $0 / 3_600_000 }.sorted())
+        hoursToConversion: (data?.timesToConversion ?? []).map { $0 / 3_600_000 }.sorted(),
+        emailsSent: pass.emails.lazy.filter { $0.arm == name }.count)
     }
 
     let control = measured[ExperimentConfig.holdoutArm]
@@ -148,11 +164,14 @@ public struct RunSummary: Sendable {
       let positive = designed.filter { $0.1 > 0 }
       let total = positive.reduce(0) { $0 + $1.1 }
       sampleRatioArms = positive.map(\.0)
+      let counts = positive.map { measured[$0.0]?.customers ?? 0 }
+      // Without an assigned customer there is no split to test, rather than a perfect one.
       sampleRatio =
-        positive.count >= 2
-        ? try? SampleRatioMismatch(
-          counts: positive.map { measured[$0.0]?.customers ?? 0 },
-          expectedShares: positive.map { $0.1 / total }) : nil
+        positive.count >= 2 && counts.contains(where: { $0 > 0 })
+        ? try? SampleRatioMismatch(counts: counts, expectedShares: positive.map { $0.1 / total })
+        : nil
+      sampleRatioUndefinedReason =
+        sampleRatio != nil ? nil : positive.count < 2 ? "singleDesignedArm" : "noAssignments"
       if sampleRatio?.isMismatch == true {
         notes.append(
           "sample ratio mismatch: the arm counts do not fit the designed split "
@@ -161,6 +180,7 @@ public struct RunSummary: Sendable {
     } else {
       sampleRatio = nil
       sampleRatioArms = []
+      sampleRatioUndefinedReason = "noExperiment"
     }
     warnings = notes
 
@@ -191,7 +211,10 @@ public struct RunSummary: Sendable {
     writer.member("customers", customers)
     writer.member("events", events)
     writer.member("eventsCutOffAtEnd", eventsCutOff)
-    writer.member("workflow", workflow)
+    writer.member("experiment", experiment)
+    if experiment == nil {
+      writer.member("experimentUndefinedReason", UndefinedReason.noExperiment.rawValue)
+    }
 
     writer.key("arms")
     writer.beginArray()
@@ -242,7 +265,18 @@ public struct RunSummary: Sendable {
     writer.member("opened", emails.opened)
     writer.member("clicked", emails.clicked)
     writer.endObject()
+    sends.write(to: &writer)
+    writer.key("workflows")
+    writer.beginArray()
+    for workflow in workflows {
+      workflow.write(to: &writer)
+    }
+    writer.endArray()
     writer.member("profiles", profiles)
+    if let attribution {
+      writer.key("attribution")
+      attribution.write(to: &writer)
+    }
     writer.endObject()
     return writer.text + "\n"
   }
@@ -258,6 +292,7 @@ public struct RunSummary: Sendable {
       writer.member("conversionRateUndefinedReason", UndefinedReason.emptyArm.rawValue)
     }
     writeInterval("ci95", arm.interval, undefined: .emptyArm, to: &writer)
+    writer.member("emailsSent", arm.emailsSent)
     writer.member("meanHoursToConversion", arm.meanHoursToConversion)
     writer.member("medianHoursToConversion", arm.medianHoursToConversion)
     if arm.meanHoursToConversion == nil {
@@ -387,9 +422,7 @@ public struct RunSummary: Sendable {
     writer.key("sampleRatio")
     guard let sampleRatio else {
       writer.null()
-      writer.member(
-        "sampleRatioUndefinedReason",
-        comparisonsUndefinedReason == .noExperiment ? "noExperiment" : "singleDesignedArm")
+      writer.member("sampleRatioUndefinedReason", sampleRatioUndefinedReason ?? "noExperiment")
       return
     }
     writer.beginObject()

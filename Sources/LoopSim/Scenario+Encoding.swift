@@ -36,6 +36,9 @@ extension Scenario: ConfigEncodable {
       "pipeline": pipeline.configValue,
       "measurement": measurement.configValue,
     ]
+    if let attribution {
+      root["attribution"] = attribution.configValue
+    }
     if case .object(let sections) = engage.configValue {
       root.merge(sections) { current, _ in current }
     }

@@ -54,6 +54,8 @@ public struct Scenario: Sendable {
   /// The messaging engine's sections: templates, experiment, workflows and email.
   public var engage: EngageConfig
   public var measurement: MeasurementConfig
+  /// The `attribution` section, or nil when the scenario has none.
+  public var attribution: AttributionConfig? = nil
   /// The scenario after `extends` and `--set`, as canonical JSON: what was run.
   public private(set) var resolvedJSON: String
   /// SHA-256 of `resolvedJSON`, recorded with every run.
@@ -85,7 +87,8 @@ public struct Scenario: Sendable {
     self.sha256 = try SHA256.hash(resolvedJSON).hexString
   }
 
-  public var workflow: WorkflowConfig { engage.workflow }
+  /// The workflows the messaging engine runs, in the order written.
+  public var workflows: [WorkflowConfig] { engage.workflows }
 
   /// Records the resolved scenario text and its hash.
   mutating func setResolvedJSON(_ json: String) throws {

@@ -168,11 +168,26 @@ public enum ScenarioLoader {
       let engage = EngageConfig.read(from: root)
       let measurement = root.optional(
         "measurement", MeasurementConfig.reader, default: MeasurementConfig())
+      let attribution = root.optional("attribution", AttributionConfig.reader)
+      if let attribution, let channels, let engage {
+        AttributionConfig.check(
+          attribution, channels: channels, workflow: engage.workflow.name, root: root)
+      }
 
       if let pipeline, let engage {
-        checkMessagingFilter(pipeline, workflow: engage.workflow, root: root)
+        checkMessagingFilter(pipeline, workflows: engage.workflows, root: root)
       }
       if let pipeline { checkWarehouseMappings(pipeline, root: root) }
+      if let pipeline, let segments, pipeline.client.offlineRate > 0,
+        segments.allSatisfy({ $0.appShare == 0 })
+      {
+        root.warning(
+          "pipeline.client.offlineRate has no effect, because only the app goes offline and "
+            + "every segment's appShare is 0",
+          key: "pipeline",
+          fix: "give some segments an appShare above 0 in population.segments, or remove "
+            + "offlineRate")
+      }
       if let version, version != formatVersion {
         root.error(
           "unsupported format version", key: "formatVersion", found: "\(version)",
@@ -187,10 +202,12 @@ public enum ScenarioLoader {
         let behaviour, let pipeline, let engage
       else { return nil }
       do {
-        return try Scenario(
+        var scenario = try Scenario(
           formatVersion: version, name: name, description: description, run: run,
           catalog: catalog, segments: segments, channels: channels, behaviour: behaviour,
           pipeline: pipeline, engage: engage, measurement: measurement, resolvedJSON: "")
+        scenario.attribution = attribution
+        return scenario
       } catch {
         root.error("could not hash the resolved scenario: \(error)")
         return nil
@@ -198,18 +215,15 @@ public enum ScenarioLoader {
     }
   }
 
-  /// Warns when the messaging destination filters out an event the workflow needs, or
+  /// Warns when the messaging destination filters out an event a workflow needs, or
   /// renames a property the messaging engine reads. The scenario may model a broken
   /// pipeline on purpose, but usually it is a mistake.
   static func checkMessagingFilter(
-    _ pipeline: PipelineConfig, workflow: WorkflowConfig, root: ObjectReader
+    _ pipeline: PipelineConfig, workflows: [WorkflowConfig], root: ObjectReader
   ) {
     guard let messaging = pipeline.destinations.first(where: { $0.kind == .messaging })
     else { return }
-    for (event, consequence) in [
-      (workflow.triggerEvent, "no one can enter the workflow"),
-      ("Order Completed", "the workflow cannot see purchases and never exits on its goal"),
-    ] where !messaging.events.passes(event: event) {
+    for (event, consequence) in neededEvents(workflows) where !messaging.events.passes(event: event) {
       root.warning(
         "the messaging destination filters out \"\(event)\", so \(consequence)",
         key: "pipeline",
@@ -223,6 +237,31 @@ public enum ScenarioLoader {
         key: "pipeline",
         fix: "remove \"\(property)\" from pipeline.destinations.messaging.mappings")
     }
+  }
+
+  /// The events the workflows react to, each once in the order first needed, with what
+  /// is lost without them: trigger events, `Order Completed` for purchase exits, goal
+  /// events and the events `waitFor` steps wait for.
+  private static func neededEvents(_ workflows: [WorkflowConfig]) -> [(String, String)] {
+    var needed: [(String, String)] = []
+    func add(_ event: String, _ consequence: String) {
+      if !needed.contains(where: { $0.0 == event }) { needed.append((event, consequence)) }
+    }
+    for workflow in workflows {
+      if let event = workflow.triggerEvent {
+        add(event, "no one can enter the workflow \"\(workflow.name)\"")
+      }
+    }
+    add("Order Completed", "the workflows cannot see purchases and never exit on them")
+    for workflow in workflows {
+      if let goal = workflow.goal {
+        add(goal.event, "the workflow \"\(workflow.name)\" never reaches its goal")
+      }
+      for case .waitFor(let wait) in workflow.steps {
+        add(wait.event, "the workflow \"\(workflow.name)\" always times out waiting for it")
+      }
+    }
+    return needed
   }
 
   /// Reports an error when the warehouse destination renames a property that the lift

@@ -3,11 +3,12 @@ import Measure
 import Simulation
 import Warehouse
 
-/// Measures a workflow's arms and conversions from the warehouse alone: what an analyst
+/// Measures an experiment's arms and conversions from the warehouse alone: what an analyst
 /// with SQL access would compute, after every loss and delay of the pipeline.
 ///
-/// Arms come from the `Experiment Viewed` events the messaging engine sent (the first one
-/// per user). A user converts with an `Order Completed` in the warehouse that the
+/// Arms come from the `Experiment Viewed` events the messaging engine sent for the
+/// experiment: the first one per user, which marks the user's first split in any
+/// workflow. A user converts with an `Order Completed` in the warehouse that the
 /// measurement section counts: at or after the assignment, within the window, and for the
 /// class in the cart when the conversion product is `trigger-class`. That class is the
 /// product of the user's last `Product Added` in the warehouse before the assignment.
@@ -29,7 +30,7 @@ enum WarehouseLift {
                  MIN(timestamp) AS assigned_at
           FROM messages
           WHERE type = 'track' AND event = 'Experiment Viewed'
-            AND json_extract(properties, '$.experiment_id') = :workflow
+            AND json_extract(properties, '$.experiment_id') = :experiment
             AND user_id IS NOT NULL
           GROUP BY user_id) a
     """
@@ -63,10 +64,10 @@ enum WarehouseLift {
   /// Measures every arm: customers, converters, revenue and time to conversion, and fills
   /// the `conversions` table. Returns the arms by name.
   static func measure(
-    database: Database, workflow: String, measurement: MeasurementConfig
+    database: Database, experiment: String, measurement: MeasurementConfig
   ) throws -> [String: ArmData] {
     let parameters: [String: (any SQLiteBindable)?] = [
-      ":workflow": workflow,
+      ":experiment": experiment,
       ":event": measurement.conversionEvent,
       ":window": measurement.window?.milliseconds,
       ":product": measurement.conversionProduct.rawValue,

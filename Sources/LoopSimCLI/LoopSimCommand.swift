@@ -14,7 +14,7 @@ enum LoopSimCommand {
   static var verbs: [Verb] {
     [
       RunVerb.verb, ValidateVerb.verb, ResolveVerb.verb, LiftVerb.verb, PowerVerb.verb,
-      ReplayVerb.verb, AttributeVerb.verb,
+      ReplayVerb.verb, AttributeVerb.verb, ReportVerb.verb,
     ]
   }
 

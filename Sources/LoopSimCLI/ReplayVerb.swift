@@ -73,7 +73,7 @@ enum ReplayVerb {
     let progress = ProgressReporter(enabled: !arguments.flag("--quiet"))
     let options = ReplayOptions(
       outputDirectory: arguments.value("--out"), cancellation: cancellation,
-      progress: { phase, fraction in progress.report(phase: phase, fraction: fraction) })
+      progress: { progress.report($0) })
 
     let outcome: ReplayOutcome
     do {

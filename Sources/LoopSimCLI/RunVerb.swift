@@ -13,8 +13,8 @@ enum RunVerb {
     discussion: """
       Simulates the scenario's customers, the pipeline and the messaging engine, then
       measures the workflow's lift against its holdout, beside the true lift. Writes
-      results.sqlite and summary.json into DIR (default: a new folder under Results/runs/)
-      and prints the summary. Progress and logs go to standard error.
+      results.sqlite, summary.json and report.html into DIR (default: a new folder under
+      Results/runs/) and prints the summary. Progress and logs go to standard error.
 
       With --replicates R, runs R replicates with seeds S, S+1, …, S+R−1 in parallel and
       reports, per arm, the mean estimate of the absolute lift, its bias against the true
@@ -69,7 +69,7 @@ enum RunVerb {
     let progress = ProgressReporter(enabled: !arguments.flag("--quiet"))
     let options = RunOptions(
       outputDirectory: arguments.value("--out"), cancellation: cancellation,
-      progress: { phase, fraction in progress.report(phase: phase, fraction: fraction) },
+      progress: { progress.report($0) },
       exportMessages: arguments.value("--export-messages"))
 
     if let replicates = try integerOption(arguments, "--replicates", in: 1...10_000) {

@@ -225,8 +225,11 @@ extension PipelineConfig {
       let end = outage.required("end", .duration)
       guard let start, let end else { return nil }
       guard start < end else {
+        let problem =
+          start == end
+          ? "outage ends when it starts, so it covers no time" : "outage ends before it starts"
         outage.error(
-          "outage ends before it starts", key: "end", found: "start \(start), end \(end)",
+          problem, key: "end", found: "start \(start), end \(end)",
           fix: "make end later than start")
         return nil
       }

@@ -104,7 +104,8 @@ public struct Router: Sendable {
           deadLetters.append(
             DeadLetter(
               messageId: message.messageId, destination: destination.kind, attempts: attempts,
-              reason: "outage: \(attempts) attempts failed", lastAttempt: attempt))
+              reason: "outage: \(attempts) attempt\(attempts == 1 ? "" : "s") failed",
+              lastAttempt: attempt))
         }
       }
     }

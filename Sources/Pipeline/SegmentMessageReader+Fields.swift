@@ -23,7 +23,7 @@ struct SegmentFields {
   /// Checks and converts the members of a message object.
   ///
   /// - Throws: the first problem, as `SegmentMessageReader` lists them.
-  init(_ members: [JSONLineMember], clock: ScenarioClock, end: SimTime)
+  init(_ members: [JSONLineMember], clock: ScenarioClock)
     throws(SegmentLineRejection)
   {
     guard let typeValue = members[key: "type"], typeValue != .null else {
@@ -39,11 +39,12 @@ struct SegmentFields {
     self.type = type
 
     messageId = try Self.string("messageId", in: members)
-    anonymousId = try Self.string("anonymousId", in: members)
-    userId = try Self.string("userId", in: members)
+    // An empty id names no one, so it counts as absent everywhere downstream.
+    anonymousId = try Self.string("anonymousId", in: members).flatMap { $0.isEmpty ? nil : $0 }
+    userId = try Self.string("userId", in: members).flatMap { $0.isEmpty ? nil : $0 }
     event = try Self.string("event", in: members)
     name = try Self.string("name", in: members)
-    previousId = try Self.string("previousId", in: members)
+    previousId = try Self.string("previousId", in: members).flatMap { $0.isEmpty ? nil : $0 }
     groupId = try Self.string("groupId", in: members)
     let propertyMembers = try Self.object("properties", in: members)
     let traitMembers = try Self.object("traits", in: members)
@@ -86,11 +87,6 @@ struct SegmentFields {
       throw SegmentLineRejection(
         "timestamp before the scenario start",
         "\(field) is \(clock.iso8601(arrival)), before run.start \(clock.iso8601(.zero))")
-    }
-    if arrival > end {
-      throw SegmentLineRejection(
-        "timestamp after the scenario end",
-        "\(field) is \(clock.iso8601(arrival)), after the end of the run \(clock.iso8601(end))")
     }
     self.receivedAt = received
     self.timestamp = timestamp

@@ -34,7 +34,7 @@ public struct SegmentLineRejection: Error, Sendable, Equatable {
 }
 
 /// Reads Segment Spec messages, one JSON object per line, into `Message` values for a
-/// replay of the scenario whose clock and end it is given.
+/// replay of the scenario whose clock it is given.
 ///
 /// Each line is checked in this order, and the first problem quarantines it:
 /// `line over 4 MiB`, `invalid UTF-8`, `invalid JSON`, `not a JSON object`, `missing type`,
@@ -45,16 +45,16 @@ public struct SegmentLineRejection: Error, Sendable, Equatable {
 /// `properties`, `traits` or `context`), `more than 10,000 properties` (in one of those
 /// three objects), `invalid timestamp` (`timestamp`, `sentAt` or
 /// `receivedAt`), `missing timestamp` (neither `timestamp` nor `sentAt`),
-/// `timestamp before the scenario start`, `timestamp after the scenario end`,
-/// `alias without previousId`, `group without groupId`. Collect then applies its own
+/// `timestamp before the scenario start`, `alias without previousId`, `group without groupId`. Collect then applies its own
 /// checks, such as `missing userId and anonymousId`, to the messages.
 ///
 /// Conversions:
-/// - Times: `timestamp` falls back to `sentAt`, and `sentAt` to `timestamp`. Both must lie
-///   A device's clock may put them anywhere, but the time the message reached the collector
-///   (`receivedAt`, or `sentAt` without it) must lie within the simulated window, from
-///   `run.start` to the end of the run, both included. The replay delivers the message to
-///   Collect at that time; Collect then stamps its own `receivedAt`.
+/// - Times: `timestamp` falls back to `sentAt`, and `sentAt` to `timestamp`. A device's
+///   clock may put them anywhere, but the time the message reached the collector
+///   (`receivedAt`, or `sentAt` without it) may not precede `run.start`. The replay
+///   delivers the message to Collect at that time, after the end of the run too, as a run
+///   collects what an offline app sends late. Collect then stamps its own `receivedAt`.
+/// - Ids: an empty `userId`, `anonymousId` or `previousId` counts as absent.
 /// - Values: strings, booleans, integers (no fraction or exponent, within 64 bits) and other
 ///   numbers map to the same `PropertyValue`; an array of strings to `.strings`; `null`,
 ///   objects and other arrays to `.json` with their compact text.
@@ -94,15 +94,12 @@ public struct SegmentMessageReader {
   public static let unmarkedEngineEventSkipReason = "unmarked messaging engine event"
 
   public let clock: ScenarioClock
-  /// The end of the simulated window: the last simulated time a message may carry.
-  public let end: SimTime
   /// The ids given to the spellings of `messageId` read so far.
   public private(set) var messageIDs = MessageIDTable()
   private var customersByIdentity: [String: UInt64] = [:]
 
-  public init(clock: ScenarioClock, end: SimTime) {
+  public init(clock: ScenarioClock) {
     self.clock = clock
-    self.end = end
   }
 
   /// Reads one line, without its line break.
@@ -135,7 +132,7 @@ public struct SegmentMessageReader {
 
     let fields: SegmentFields
     do {
-      fields = try SegmentFields(members, clock: clock, end: end)
+      fields = try SegmentFields(members, clock: clock)
     } catch {
       return .rejected(error)
     }

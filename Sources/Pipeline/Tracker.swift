@@ -95,7 +95,8 @@ public struct Tracker: Sendable {
     case .classViewed(let classIndex):
       let item = catalog.classes[classIndex]
       // A visitor from search, referral, organic or direct lands here first, and the
-      // landing carries the channel's campaign, as its URL's UTM parameters would.
+      // landing carries the channel's campaign, as its URL's UTM parameters would. So does
+      // the page of a repeat visit that came through a channel.
       let campaign = action.campaignChannel.map {
         self.campaign(channel: $0, classIndex: classIndex)
       }

@@ -180,6 +180,25 @@ public struct TrackingPlanReference: Sendable, Hashable {
       let folder = baseFolder(writtenIn: node.location.file, scenarioFile: scenarioFile)
       let resolved = resolve(written, writtenIn: node.location.file, scenarioFile: scenarioFile)
 
+      // A plan is a JSON5 file, so a device, a folder or a file of another kind is rejected
+      // before it is read, and none of its contents is echoed in an error.
+      guard resolved.hasSuffix(".json5") || resolved.hasSuffix(".json") else {
+        diagnostics.error(
+          "the tracking plan is not a .json5 or .json file", at: node, path: path,
+          found: "\"\(written)\"", fix: "give the path of a .json5 or .json tracking plan file")
+        return nil
+      }
+      let target = URL(fileURLWithPath: resolved).resolvingSymlinksInPath().path
+      if let type = try? FileManager.default.attributesOfItem(atPath: target)[.type]
+        as? FileAttributeType, type != .typeRegular
+      {
+        diagnostics.error(
+          "the tracking plan is not a regular file", at: node, path: path,
+          found: "\"\(written)\", resolved to \(resolved)",
+          fix: "give the path of a .json5 or .json tracking plan file")
+        return nil
+      }
+
       let tree: ConfigNode
       do throws(ConfigFileError) {
         tree = try JSON5.parse(contentsOfFile: resolved)

@@ -7,12 +7,12 @@
 /// no customer's interests.
 public enum ReplaySchema {
   /// Version of this schema, stored in `run_metadata` as `schemaVersion`.
-  public static let version = 2
+  public static let version = 3
 
   public static var sql: String {
     [
       ResultsSchema.runMetadata, ResultsSchema.messages, quarantine, ResultsSchema.assignments,
-      emails, ResultsSchema.merges, ResultsSchema.deadLetters, ResultsSchema.pipelineCounts,
+      emails, ResultsSchema.skippedSends, ResultsSchema.merges, ResultsSchema.deadLetters, ResultsSchema.pipelineCounts,
       ResultsSchema.funnel,
     ].joined(separator: "\n")
   }

@@ -4,13 +4,14 @@
 /// replay's) reuse the same layout instead of repeating it.
 public enum ResultsSchema {
   /// Version of this schema, stored in `run_metadata` as `schemaVersion`.
-  public static let version = 3
+  public static let version = 5
 
   /// Every table of a run, in the order they are created.
   public static var sql: String {
     [
-      runMetadata, messages, quarantine, assignments, emails, conversions, groundTruth,
-      potentialOutcomes, merges, deadLetters, pipelineCounts, funnel, metrics,
+      runMetadata, messages, quarantine, assignments, emails, skippedSends, conversions,
+      groundTruth, potentialOutcomes, merges, deadLetters, pipelineCounts, funnel, metrics,
+      attributions, attributionScores, attributionTruth, attributionCustomers,
     ].joined(separator: "\n")
   }
 
@@ -60,7 +61,7 @@ public enum ResultsSchema {
     CREATE TABLE assignments (
       user_id TEXT NOT NULL,
       workflow TEXT NOT NULL,
-      class_id TEXT NOT NULL,
+      class_id TEXT,
       entered_at TEXT NOT NULL,
       arm TEXT,
       assigned_at TEXT,
@@ -88,6 +89,19 @@ public enum ResultsSchema {
       bounced_at TEXT,
       opened_at TEXT,
       clicked_at TEXT
+    );
+    """
+
+  public static let skippedSends = """
+    CREATE TABLE skipped_sends (
+      user_id TEXT NOT NULL,
+      workflow TEXT NOT NULL,
+      step INTEGER NOT NULL,
+      template TEXT NOT NULL,
+      arm TEXT,
+      reason TEXT NOT NULL,
+      detail TEXT,
+      skipped_at TEXT NOT NULL
     );
     """
 

@@ -217,3 +217,18 @@ func badInputWarehouseRenamesMeasuredProperty(property: String) throws {
   #expect(message.contains("pipeline.destinations.warehouse.mappings"))
   #expect(message.contains("Fix:"))
 }
+
+/// The results folder is published whole, so an export inside it is rejected before the run.
+@Test(arguments: ["", "/messages.jsonl"])
+func badInputExportInsideResults(suffix: String) throws {
+  let parent = try TestSupport.temporaryDirectory()
+  let output = parent.appendingPathComponent("run")
+  let result = try TestSupport.runLoopSim([
+    "run", TestSupport.flagshipScenario, "--customers", "100", "--out", output.path,
+    "--export-messages", output.path + suffix, "--quiet",
+  ])
+  #expect(result.status == 2, "\(result.standardError)")
+  #expect(result.standardError.contains("lies in the results folder"), "\(result.standardError)")
+  #expect(result.standardError.contains("Fix:"))
+  #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+}

@@ -57,3 +57,25 @@ func commandUsageErrors(arguments: [String], fragment: String) throws {
   #expect(result.status == 0)
   #expect(result.standardOutput.contains("1234 customers"))
 }
+
+/// Standard error is a pipe here, so progress comes as plain lines, one per tenth, with
+/// the customers simulated; `--quiet` shows none.
+@Test func commandProgressLines() throws {
+  let folder = try TestSupport.temporaryDirectory()
+  let shown = try TestSupport.runLoopSim([
+    "run", TestSupport.flagshipScenario, "--customers", "2000",
+    "--out", folder.appendingPathComponent("shown").path,
+  ])
+  #expect(shown.status == 0, "\(shown.standardError)")
+  let lines = shown.standardError.split(separator: "\n").filter { $0.hasPrefix("loopsim: ") }
+  #expect(lines.contains { $0.hasPrefix("loopsim: factual pass 100% · 2,000 of 2,000 customers") })
+  #expect(lines.contains { $0.hasPrefix("loopsim: pass forcing holdout 100%") })
+  #expect(!shown.standardError.contains("\r"), "no bar is drawn when stderr is not a terminal")
+
+  let quiet = try TestSupport.runLoopSim([
+    "run", TestSupport.flagshipScenario, "--customers", "2000",
+    "--out", folder.appendingPathComponent("quiet").path, "--quiet",
+  ])
+  #expect(quiet.status == 0)
+  #expect(quiet.standardError.isEmpty)
+}

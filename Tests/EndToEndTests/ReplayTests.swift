@@ -76,9 +76,8 @@ struct ReplayTests {
       line(
         track("E", id: "m-2", user: "u", time: "2025-12-31T23:00:00Z"),
         "timestamp before the scenario start"),
-      line(
-        track("E", id: "m-3", user: "u", time: "2027-01-01T00:00:00Z"),
-        "timestamp after the scenario end"),
+      // 14: accepted, collected after the end of the run as an offline app's late message
+      line(track("E", id: "m-3", user: "u", time: "2027-01-01T00:00:00Z")),
       line(#"{"type":"alias",\#(valid)}"#, "alias without previousId"),  // 15
       line(#"{"type":"group",\#(valid)}"#, "group without groupId"),
       line(
@@ -130,7 +129,8 @@ struct ReplayTests {
     let fromFile = try #require(messages["fromFile"] as? [String: Int])
     let expectedQuarantine = Self.mixedLines.compactMap(\.reason)
     #expect(fromFile["emitted"] == Self.mixedLines.count - 4)
-    #expect(fromFile["accepted"] == 3)
+    #expect(fromFile["accepted"] == 4)
+    #expect(replay["linesAfterEnd"] as? Int == 1)
     #expect(fromFile["dropped"] == 1)
     #expect(fromFile["quarantined"] == expectedQuarantine.count)
     #expect(messages["quarantined"] as? Int == expectedQuarantine.count)
@@ -169,8 +169,9 @@ struct ReplayTests {
     let ids = try Self.database(in: output).mapRows(
       "SELECT message_id, source FROM messages ORDER BY message_id"
     ) { "\(try $0.string(at: 0)) \(try $0.string(at: 1))" }
-    #expect(ids == ["m-1 back-end", "m-10 front-end", "m-8 back-end"])
-    #expect(result.standardOutput.contains("From file    emitted 22 = accepted 3"))
+    #expect(ids == ["m-1 back-end", "m-10 front-end", "m-3 back-end", "m-8 back-end"])
+    #expect(result.standardOutput.contains("From file    emitted 22 = accepted 4"))
+    #expect(result.standardOutput.contains("collected after the end 1"))
   }
 
   @Test func replayEmptyFileHasNoMessages() throws {

@@ -57,6 +57,15 @@ private let invalidCases: [InvalidCase] = [
     override: "pipeline.trackingPlan=plans/missing.json5", path: "pipeline.trackingPlan",
     fragment: "No such file or directory"),
   InvalidCase(
+    override: "pipeline.trackingPlan=/dev/zero", path: "pipeline.trackingPlan",
+    fragment: "not a .json5 or .json file"),
+  InvalidCase(
+    override: "pipeline.trackingPlan=plans", path: "pipeline.trackingPlan",
+    fragment: "not a .json5 or .json file"),
+  InvalidCase(
+    override: "pipeline.trackingPlan=plans.json5", path: "pipeline.trackingPlan",
+    fragment: "No such file or directory"),
+  InvalidCase(
     override: #"measurement.metrics=["conversion"]"#, path: "measurement.metrics[0]",
     fragment: "found \"conversion\""),
   InvalidCase(

@@ -82,10 +82,10 @@ struct EngageConfigTests {
 
     #expect(config.templates.map(\.name) == ["abandoned-cart", "plain"])
     #expect(config.templates[0].subject.source == "Still thinking about {{ abandoned.title }}?")
-    #expect(config.workflow.name == "abandoned-cart")
-    #expect(config.workflow.triggerEvent == "Product Added")
+    #expect(config.workflows[0].name == "abandoned-cart")
+    #expect(config.workflows[0].triggerEvent == "Product Added")
     #expect(
-      config.workflow.steps == [
+      config.workflows[0].steps == [
         .wait(.hours(1)), .exitIf(.purchasedTriggerClass), .split,
         .sendEmail(SendEmailStep(template: "abandoned-cart")), .exit,
       ])
@@ -137,7 +137,7 @@ struct EngageConfigTests {
     #expect(diagnostics.all.isEmpty, "\(diagnostics.all)")
     let config = try #require(read)
     #expect(config.experiment == nil)
-    #expect(config.workflow.steps.first == .wait(.zero))
+    #expect(config.workflows[0].steps.first == .wait(.zero))
   }
 
   /// One invalid variant of the valid sections and the one error it must cause.
@@ -204,14 +204,14 @@ struct EngageConfigTests {
       name: "globalControl 1", change: { $0.globalControl = "1" },
       path: "experiment.globalControl", fix: "from 0 up to but not including 1"),
     InvalidCase(
-      name: "two workflows",
+      name: "two workflows with one name",
       change: {
         let workflow =
           #"{ name: "w", trigger: { event: "Product Added" }, steps: [{ exit: true }] }"#
         $0.experiment = "null"
         $0.workflows = "[\(workflow), \(workflow)]"
       },
-      path: "workflows", fix: "keep one workflow and remove the others"),
+      path: "workflows[1].name", fix: "give every element its own name"),
     InvalidCase(
       name: "step with two kinds",
       change: {
@@ -375,13 +375,13 @@ struct EngageConfigTests {
     }
   }
 
-  @Test func singleWorkflowErrorSaysWhy() throws {
+  @Test func emptyWorkflowListIsAnError() throws {
     var sections = Sections()
     sections.workflows = "[]"
     let (_, diagnostics) = try read(sections.text)
     let error = try #require(diagnostics.errors.first)
-    #expect(error.problem == "this version of LoopSim runs exactly one workflow")
-    #expect(error.found == "no workflows")
+    #expect("\(error.path)" == "workflows")
+    #expect(error.problem == "expected an array of 1 to 50 elements")
   }
 
   @Test func stepsAfterExitAreAWarning() throws {
@@ -443,7 +443,7 @@ struct EngageConfigTests {
               "listedClasses": .integer(3),
             ]
           ],
-          "holdout": .number(0), "globalControl": .number(0),
+          "holdout": .number(0), "globalControl": .number(0), "name": "abandoned-cart",
         ])
   }
 
@@ -456,9 +456,11 @@ struct EngageConfigTests {
     let text = step.configValue.canonicalText()
     let node = try JSON5.parse(text, file: "step.json5")
     let diagnostics = Diagnostics()
-    let read = diagnostics.read(node, as: WorkflowStep.reader(templates: ["plain"]))
+    let scope = ConditionScope(properties: .event("Product Added"), customAttributes: [])
+    let read = diagnostics.read(
+      node, as: WorkflowStep.reader(templates: ["plain"], scope: scope))
     #expect(diagnostics.all.isEmpty, "\(diagnostics.all)")
-    #expect(read == step)
+    #expect(read?.step == step)
   }
 
   @Test func workflowWithoutExperimentRoundTrips() throws {

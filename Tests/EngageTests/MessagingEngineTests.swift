@@ -199,7 +199,7 @@ struct MessagingEngineTests {
     context.run(&engine)
     #expect(engine.emails.isEmpty)
     #expect(engine.enrollments.first?.finishedAt == .zero)
-    #expect(engine.enrollments.first?.exitReason == nil)
+    #expect(engine.enrollments.first?.exitReason == Enrollment.exitStepReason)
   }
 
   @Test func profileEnrollsOnce() throws {
