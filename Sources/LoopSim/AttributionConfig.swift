@@ -109,14 +109,16 @@ public struct AttributionConfig: Sendable, Equatable {
   /// disagree: too many channels for the Shapley truth or model, or a channel name that the
   /// path format cannot carry.
   static func check(
-    _ attribution: AttributionConfig, channels: [Channel], workflow: String, root: ObjectReader
+    _ attribution: AttributionConfig, channels: [Channel], workflows: [String],
+    root: ObjectReader
   ) {
     guard attribution.enabled else { return }
-    let count = channels.count + 1
+    let count = channels.count + workflows.count
     if count > attribution.shapleyLimit {
       root.error(
         "the Shapley truth needs 2^\(count) counterfactual passes for \(channels.count) "
-          + "channels and the workflow's email, more than attribution.shapleyLimit allows "
+          + "channels and \(workflows.count) workflows' email, more than "
+          + "attribution.shapleyLimit allows "
           + "(\(attribution.shapleyLimit))",
         key: "attribution", found: "\(count) channels",
         fix: "raise attribution.shapleyLimit to \(count) (at most \(maximumShapleyLimit)), "
@@ -134,7 +136,7 @@ public struct AttributionConfig: Sendable, Equatable {
           "channel \"\(channel.name)\" contains '>' or '\"', which the path format cannot "
             + "carry", key: "channels", fix: "rename the channel without '>' and '\"'")
       }
-      if channel.name == workflow {
+      if workflows.contains(channel.name) {
         root.error(
           "channel \"\(channel.name)\" has the workflow's name, so paths could not tell its "
             + "touches from email clicks", key: "channels",

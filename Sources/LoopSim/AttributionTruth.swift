@@ -3,7 +3,7 @@ import Measure
 import Simulation
 
 /// The true contribution of each channel, from counterfactual passes with the same keyed
-/// draws: the channels are the scenario's channels, in order, then the workflow's email.
+/// draws: the channels are the scenario's channels, in order, then each workflow's email.
 ///
 /// A pass switches a set of channels off (see `Journey.init` and `LoopContext`) and counts
 /// every customer's purchases during the run. Because every draw is keyed by customer and
@@ -126,7 +126,7 @@ struct AttributionTruth: Sendable {
   static func compute(
     _ scenario: Scenario, factual: PassResult, cancellation: CancellationFlag?
   ) throws -> AttributionTruth {
-    let channels = scenario.channels.map(\.name) + [scenario.workflow.name]
+    let channels = scenario.channels.map(\.name) + scenario.workflows.map(\.name)
     let count = channels.count
     let full = (1 << count) - 1
     let removalMasks = Set((0..<count).map { full ^ (1 << $0) })

@@ -72,7 +72,7 @@ struct LoopPass {
   /// Called with every message Collect receives, as sent, and what Collect did with it.
   var collectObserver: CollectObserver? = nil
   /// Channels switched off for a counterfactual attribution pass: indices of the
-  /// scenario's channels, and `scenario.channels.count` for the workflow's email.
+  /// scenario's channels, then `scenario.channels.count + i` for the email of workflow i.
   var switchedOff: Set<Int> = []
 
   func run() throws -> PassResult {
@@ -87,7 +87,9 @@ struct LoopPass {
       scenario: scenario, journey: journey, streams: streams,
       keepsRecords: warehouse != nil)
     context.collectObserver = collectObserver
-    context.emailReachesCustomers = !switchedOff.contains(scenario.channels.count)
+    context.silencedWorkflows = Set(
+      scenario.workflows.indices.filter { switchedOff.contains(scenario.channels.count + $0) }
+        .map { scenario.workflows[$0].name })
     var engine = try MessagingEngine(
       configuration: scenario.engage, catalog: scenario.catalog, armPolicy: armPolicy,
       streams: streams, timeZones: scenario.run.timeZones, clock: scenario.run.clock)
@@ -220,7 +222,9 @@ struct LoopContext: JourneyContext, EngageContext {
   var collectObserver: CollectObserver?
   /// Whether customers react to the emails they open and click. A pass that switches the
   /// email channel off still runs the workflow, with its draws, but no customer reacts.
-  var emailReachesCustomers = true
+  /// Workflows whose emails the customers ignore, in a counterfactual attribution pass:
+  /// the emails are still sent and counted, but no open or click changes a journey.
+  var silencedWorkflows: Set<String> = []
   /// Whether the pass keeps the quarantined messages, merges and dead letters for the
   /// results tables.
   let keepsRecords: Bool
@@ -290,14 +294,14 @@ struct LoopContext: JourneyContext, EngageContext {
   }
 
   mutating func customerOpened(email: EmailRecord) {
-    guard emailReachesCustomers else { return }
+    guard !silencedWorkflows.contains(email.workflow) else { return }
     guard let classIndex = journey.catalog.index(ofClassID: email.abandonedClassId) else { return }
     journey.emailOpened(
       aboutClass: classIndex, relevance: email.relevance, state: &customers[Int(email.customer)])
   }
 
   mutating func customerClicked(email: EmailRecord) {
-    guard emailReachesCustomers else { return }
+    guard !silencedWorkflows.contains(email.workflow) else { return }
     guard let classIndex = journey.catalog.index(ofClassID: email.abandonedClassId) else { return }
     let index = Int(email.customer)
     var state = customers[index]

@@ -171,7 +171,7 @@ public enum ScenarioLoader {
       let attribution = root.optional("attribution", AttributionConfig.reader)
       if let attribution, let channels, let engage {
         AttributionConfig.check(
-          attribution, channels: channels, workflow: engage.workflow.name, root: root)
+          attribution, channels: channels, workflows: engage.workflows.map(\.name), root: root)
       }
 
       if let pipeline, let engage {
