@@ -15,7 +15,12 @@ NOTEBOOK_RUNS := .build/notebook-runs
 NOTEBOOK_OUTPUT := .build/notebooks
 NOTEBOOK_CUSTOMERS ?= 6000
 
-.PHONY: all deps build release run test notebooks baselines clean
+# The benchmark's SimPy runs in its own virtual environment, which only `make bench` makes.
+BENCH_VENV := bench/.venv
+BENCH_ARGS ?=
+SMOKE_LOG := .build/bench-smoke.txt
+
+.PHONY: all deps build release run test notebooks baselines bench clean
 
 all: build
 
@@ -32,8 +37,9 @@ release: deps
 run: release
 	.build/release/loopsim run $(SCENARIO)
 
-# Runs the whole test suite, then executes the notebooks. The full output goes to
-# $(TEST_LOG); failures and the closing line are printed here.
+# Executes the notebooks, runs the benchmark driver at tiny sizes without SimPy, then runs
+# the whole test suite. The full output goes to $(TEST_LOG) and $(SMOKE_LOG); failures and
+# the closing line are printed here.
 test: deps $(VENV_STAMP)
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests > $(BUILD_LOG) 2>&1; then \
@@ -41,6 +47,10 @@ test: deps $(VENV_STAMP)
 	  echo "make test: the build failed (full output in $(BUILD_LOG))" >&2; exit 1; \
 	fi
 	@status=0; $(MAKE) --no-print-directory notebooks-only || status=$$?; \
+	python3 bench/bench.py --smoke --build-dir .build/debug > $(SMOKE_LOG) 2>&1 || { \
+	  tail -n 20 $(SMOKE_LOG); \
+	  echo "make test: the benchmark smoke run failed (full output in $(SMOKE_LOG))" >&2; \
+	  status=1; }; \
 	swift_status=0; $(SWIFT) test --skip-build > $(TEST_LOG) 2>&1 || swift_status=$$?; \
 	grep -E "✘|Fatal error" $(TEST_LOG) | head -n 60 || true; \
 	grep -E "Test run with" $(TEST_LOG) | tail -n 1; \
@@ -78,6 +88,19 @@ notebooks-only:
 	$(VENV)/bin/python Notebooks/run_notebooks.py --out $(NOTEBOOK_OUTPUT) Notebooks/*.ipynb \
 	  2> .build/notebooks-stderr.txt || { \
 	  echo "make: a notebook failed (kernel log in .build/notebooks-stderr.txt)" >&2; exit 1; }
+
+# Runs the benchmark (docs/benchmarks.md) on a release build: LoopSim against SimPy on the
+# reference funnel, the event calendar against a plain binary heap, and the flagship at
+# 10k, 100k and 1M customers. SimPy comes from PyPI into $(BENCH_VENV), with the versions
+# pinned in bench/requirements.txt. Pass driver options in BENCH_ARGS, for example
+# BENCH_ARGS="--sections funnel --runs 3".
+bench: release $(BENCH_VENV)/.installed
+	python3 bench/bench.py --python $(BENCH_VENV)/bin/python $(BENCH_ARGS)
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
 
 $(VENV_STAMP): Notebooks/requirements.txt
 	@echo "Creating $(VENV) with the packages of Notebooks/requirements.txt" >&2

@@ -8,6 +8,7 @@ let package = Package(
   name: "LoopSim",
   products: [
     .executable(name: "loopsim", targets: ["LoopSimCLI"]),
+    .executable(name: "calendar-bench", targets: ["CalendarBench"]),
   ],
   targets: [
     // C libraries from Debian's -dev packages.
@@ -38,6 +39,10 @@ let package = Package(
       ]),
     .executableTarget(
       name: "LoopSimCLI", dependencies: ["LoopSim", "Config", "Simulation", "Warehouse"]),
+
+    // The benchmark's hold model of the event calendar against a plain binary heap.
+    .executableTarget(
+      name: "CalendarBench", dependencies: ["Simulation"], path: "bench/CalendarBench"),
 
     // Tests.
     .target(name: "TestSupport", dependencies: ["LoopSim"], path: "Tests/TestSupport"),

@@ -86,6 +86,7 @@ public struct CanonicalJSONError: Error, Hashable, Sendable, CustomStringConvert
 /// use the short escapes where JSON has them and `\u00XX` otherwise, and every other character
 /// is kept as is.
 func jsonQuoted(_ text: String) -> String {
+  guard needsEscaping(text) else { return "\"" + text + "\"" }
   var quoted = "\""
   for scalar in text.unicodeScalars {
     switch scalar {
@@ -104,4 +105,12 @@ func jsonQuoted(_ text: String) -> String {
     }
   }
   return quoted + "\""
+}
+
+/// Returns whether `jsonQuoted(_:)` escapes any character of `text`. Only `"`, `\` and the
+/// control characters below U+0020 are escaped, and in UTF-8 their bytes never occur inside
+/// the encoding of another character, so scanning the bytes is exact.
+@inline(__always)
+func needsEscaping(_ text: String) -> Bool {
+  text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
 }

@@ -128,6 +128,12 @@ public struct JSONWriter {
   /// Appends `value` as a JSON string literal, escaping quotes, backslashes and control
   /// characters.
   public static func appendQuoted(_ value: String, to output: inout String) {
+    guard needsEscaping(value) else {
+      output += "\""
+      output += value
+      output += "\""
+      return
+    }
     output += jsonQuoted(value)
   }
 

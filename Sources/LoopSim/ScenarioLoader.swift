@@ -140,6 +140,12 @@ public enum ScenarioLoader {
       let version = root.required("formatVersion", .int)
       let name = root.required("name", nameReader)
       let description = root.optional("description", .string, default: "")
+      if root.optional("model", .oneOf(ScenarioModel.self), default: .loop) != .loop {
+        root.error(
+          "this command needs a scenario of the whole loop", key: "model",
+          found: "\"\(ScenarioModel.referenceFunnel.rawValue)\"",
+          fix: "run a reference-funnel scenario with loopsim run, or remove the model field")
+      }
       let run = root.required("run", runReader)
       let catalog = root.required("catalog", Catalog.reader)
       var segments: [Segment]?

@@ -21,8 +21,18 @@ enum ResolveVerb {
   static var verb: Verb { Verb(spec: spec, run: run) }
 
   static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
-    let scenario = try ScenarioLoader.load(
-      path: arguments.positionals[0], overrides: RunVerb.overrides(arguments, verb: spec.name))
+    let path = arguments.positionals[0]
+    let tree = try ScenarioLoader.resolve(
+      path: path, overrides: RunVerb.overrides(arguments, verb: spec.name))
+    if try ScenarioLoader.model(of: tree, file: path) == .referenceFunnel {
+      let funnel = try ScenarioLoader.validateFunnel(tree, file: path)
+      for warning in funnel.warnings {
+        writeStandardError(warning + "\n")
+      }
+      writeOutput(funnel.resolvedJSON + "\n")
+      return .success
+    }
+    let scenario = try ScenarioLoader.validate(tree, file: path)
     RunVerb.printWarnings(scenario)
     writeOutput(scenario.resolvedJSON + "\n")
     return .success

@@ -56,8 +56,12 @@ enum RunVerb {
 
   static func run(_ arguments: ParsedArguments) throws -> ExitStatus {
     let path = arguments.positionals[0]
-    let scenario = try ScenarioLoader.load(
+    let tree = try ScenarioLoader.resolve(
       path: path, overrides: overrides(arguments, verb: spec.name))
+    if try ScenarioLoader.model(of: tree, file: path) == .referenceFunnel {
+      return try runFunnel(ScenarioLoader.validateFunnel(tree, file: path), arguments)
+    }
+    let scenario = try ScenarioLoader.validate(tree, file: path)
     printWarnings(scenario)
 
     let cancellation = InterruptHandler.cancellation
@@ -104,6 +108,35 @@ enum RunVerb {
       throw error
     }
     progress.finishLine()
+    if arguments.flag("--json") {
+      writeOutput(outcome.summary.json)
+    } else {
+      writeOutput(outcome.summary.table)
+      writeOutput("Results    \(outcome.directory)\n")
+    }
+    return .success
+  }
+
+  /// Runs a reference-funnel scenario once; replicates and the message export apply only
+  /// to scenarios of the whole loop.
+  static func runFunnel(_ scenario: ReferenceFunnelScenario, _ arguments: ParsedArguments)
+    throws -> ExitStatus
+  {
+    for option in ["--replicates", "--jobs", "--export-messages"]
+    where arguments.value(option) != nil {
+      throw UsageError(
+        message: "\(option) applies only to scenarios of the whole loop, not to the "
+          + "reference funnel.",
+        verb: spec.name)
+    }
+    for warning in scenario.warnings {
+      writeStandardError(warning + "\n")
+    }
+    let cancellation = InterruptHandler.cancellation
+    if cancellation.isCancelled { throw Interrupted() }
+    let outcome = try ReferenceFunnelRun.execute(
+      scenario,
+      options: RunOptions(outputDirectory: arguments.value("--out"), cancellation: cancellation))
     if arguments.flag("--json") {
       writeOutput(outcome.summary.json)
     } else {
@@ -190,7 +223,16 @@ enum ValidateVerb {
 
     for path in arguments.positionals {
       do {
-        let scenario = try ScenarioLoader.load(path: path, overrides: overrides)
+        let tree = try ScenarioLoader.resolve(path: path, overrides: overrides)
+        if try ScenarioLoader.model(of: tree, file: path) == .referenceFunnel {
+          let funnel = try ScenarioLoader.validateFunnel(tree, file: path)
+          report(
+            path: path, name: funnel.name, customers: funnel.run.customers,
+            sha256: funnel.sha256, warnings: funnel.warningDiagnostics, json: json,
+            into: &reports)
+          continue
+        }
+        let scenario = try ScenarioLoader.validate(tree, file: path)
         if json {
           reports.append([
             "file": .string(path), "valid": true, "scenario": .string(scenario.name),
@@ -227,5 +269,29 @@ enum ValidateVerb {
       writeOutput(JSONValue.object(["valid": .bool(valid), "files": .array(reports)]).canonicalText() + "\n")
     }
     return status
+  }
+}
+
+extension ValidateVerb {
+  /// Reports a valid file: as a JSON report appended to `reports`, or as a line of text with
+  /// its warnings on standard error.
+  static func report(
+    path: String, name: String, customers: Int, sha256: String, warnings: [Diagnostic],
+    json: Bool, into reports: inout [JSONValue]
+  ) {
+    if json {
+      reports.append([
+        "file": .string(path), "valid": true, "scenario": .string(name),
+        "sha256": .string(sha256), "errors": [],
+        "warnings": .array(warnings.map(\.configValue)),
+      ])
+      return
+    }
+    for warning in warnings {
+      writeStandardError(warning.description + "\n")
+    }
+    writeOutput(
+      "\(path): valid (scenario \(name), \(customers) "
+        + (customers == 1 ? "customer" : "customers") + ", sha256 \(sha256.prefix(12)))\n")
   }
 }

@@ -50,8 +50,9 @@ public struct EventCalendar<Event> {
   @usableFromInline var heap: [Entry] = []
   /// Event payload by slot; nil for a free slot.
   @usableFromInline var events: [Event?] = []
-  /// Heap index by slot; -1 for a free slot.
-  @usableFromInline var positions: [Int] = []
+  /// Heap index by slot; -1 for a free slot. 32 bits halve the memory that the sift loops
+  /// touch at random, so a calendar contains at most 2^31 − 1 pending events.
+  @usableFromInline var positions: [Int32] = []
   /// Incremented each time a slot is freed, so stale handles are recognised.
   @usableFromInline var generations: [UInt32] = []
   @usableFromInline var freeSlots: [UInt32] = []
@@ -97,7 +98,7 @@ public struct EventCalendar<Event> {
     let entry = Entry(time: time.milliseconds, sequence: nextSequence, slot: slot)
     nextSequence &+= 1
     heap.append(entry)
-    positions[Int(slot)] = heap.count - 1
+    positions[Int(slot)] = Int32(heap.count - 1)
     siftUp(heap.count - 1)
     return EventHandle(slot: slot, generation: generations[Int(slot)])
   }
@@ -116,7 +117,7 @@ public struct EventCalendar<Event> {
   @discardableResult
   public mutating func cancel(_ handle: EventHandle) -> Event? {
     guard contains(handle) else { return nil }
-    let index = positions[Int(handle.slot)]
+    let index = Int(positions[Int(handle.slot)])
     let removed = removeEntry(at: index)
     return releaseSlot(removed.slot)
   }
@@ -142,7 +143,7 @@ public struct EventCalendar<Event> {
   /// Checks the heap order and the slot tables in O(n). For tests and debugging.
   public func invariantsHold() -> Bool {
     for index in heap.indices {
-      if positions[Int(heap[index].slot)] != index { return false }
+      if positions[Int(heap[index].slot)] != Int32(index) { return false }
       if events[Int(heap[index].slot)] == nil { return false }
       if index > 0 && heap[index].precedes(heap[(index - 1) / Self.arity]) { return false }
     }
@@ -158,7 +159,7 @@ public struct EventCalendar<Event> {
     let last = heap.removeLast()
     if index < heap.count {
       heap[index] = last
-      positions[Int(last.slot)] = index
+      positions[Int(last.slot)] = Int32(index)
       if index > 0 && last.precedes(heap[(index - 1) / Self.arity]) {
         siftUp(index)
       } else {
@@ -179,43 +180,54 @@ public struct EventCalendar<Event> {
     return event
   }
 
+  // The sift loops work on buffer pointers: indexing the arrays directly makes every store
+  // check that the array is uniquely referenced, which costs more than the comparison.
+
   @inlinable
   mutating func siftUp(_ start: Int) {
-    let moving = heap[start]
-    var index = start
-    while index > 0 {
-      let parent = (index - 1) / Self.arity
-      guard moving.precedes(heap[parent]) else { break }
-      heap[index] = heap[parent]
-      positions[Int(heap[index].slot)] = index
-      index = parent
+    heap.withUnsafeMutableBufferPointer { heap in
+      positions.withUnsafeMutableBufferPointer { positions in
+        let moving = heap[start]
+        var index = start
+        while index > 0 {
+          let parent = (index - 1) / Self.arity
+          guard moving.precedes(heap[parent]) else { break }
+          heap[index] = heap[parent]
+          positions[Int(heap[index].slot)] = Int32(truncatingIfNeeded: index)
+          index = parent
+        }
+        heap[index] = moving
+        positions[Int(moving.slot)] = Int32(truncatingIfNeeded: index)
+      }
     }
-    heap[index] = moving
-    positions[Int(moving.slot)] = index
   }
 
   @inlinable
   mutating func siftDown(_ start: Int) {
-    let moving = heap[start]
-    let count = heap.count
-    var index = start
-    while true {
-      let firstChild = index * Self.arity + 1
-      if firstChild >= count { break }
-      var best = firstChild
-      let lastChild = Swift.min(firstChild + Self.arity, count)
-      var child = firstChild + 1
-      while child < lastChild {
-        if heap[child].precedes(heap[best]) { best = child }
-        child += 1
+    heap.withUnsafeMutableBufferPointer { heap in
+      positions.withUnsafeMutableBufferPointer { positions in
+        let moving = heap[start]
+        let count = heap.count
+        var index = start
+        while true {
+          let firstChild = index * Self.arity + 1
+          if firstChild >= count { break }
+          var best = firstChild
+          let lastChild = Swift.min(firstChild + Self.arity, count)
+          var child = firstChild + 1
+          while child < lastChild {
+            if heap[child].precedes(heap[best]) { best = child }
+            child += 1
+          }
+          guard heap[best].precedes(moving) else { break }
+          heap[index] = heap[best]
+          positions[Int(heap[index].slot)] = Int32(truncatingIfNeeded: index)
+          index = best
+        }
+        heap[index] = moving
+        positions[Int(moving.slot)] = Int32(truncatingIfNeeded: index)
       }
-      guard heap[best].precedes(moving) else { break }
-      heap[index] = heap[best]
-      positions[Int(heap[index].slot)] = index
-      index = best
     }
-    heap[index] = moving
-    positions[Int(moving.slot)] = index
   }
 }
 

@@ -1,0 +1,139 @@
+import Foundation
+import Simulation
+
+// The hold model: fill a calendar with n pending events, then repeatedly pop the earliest
+// event and schedule one new event an exponential increment later, so n stays constant.
+// Both calendars see the same increments. Times are the thread's CPU time. Prints one JSON
+// object per line and size.
+//
+// Usage: calendar-bench [--sizes 1000,100000,1000000] [--holds H] [--repeats R]
+
+/// SplitMix64: a small deterministic generator for the increments, the same for both
+/// calendars, so neither pays for random numbers that the other does not.
+struct SplitMix64 {
+  var state: UInt64
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// Draws an exponential increment with mean 1,000,000 ms, rounded to whole milliseconds.
+  mutating func increment() -> Int64 {
+    let uniform = (Double(next() >> 11) + 1) * 0x1.0p-53
+    return Int64((-log(uniform) * 1_000_000).rounded())
+  }
+}
+
+/// Pre-draws the increments, so the timed loop does only calendar work.
+func increments(count: Int, seed: UInt64) -> [Int64] {
+  var generator = SplitMix64(state: seed)
+  return (0..<count).map { _ in generator.increment() }
+}
+
+/// Returns the CPU time of the calling thread in seconds. CPU time rather than wall time,
+/// so that other processes on a busy machine inflate the figures less.
+func threadCPUSeconds() -> Double {
+  var now = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+  return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+}
+
+/// Returns the thread CPU seconds that `body` takes.
+func measureCPU(_ body: () -> Void) -> Double {
+  let start = threadCPUSeconds()
+  body()
+  return threadCPUSeconds() - start
+}
+
+/// Returns the seconds for `holds` holds on the plain heap, and a checksum of the payloads.
+func holdHeap(size: Int, holds: Int, steps: [Int64]) -> (Double, UInt64) {
+  var heap = BinaryHeap()
+  for index in 0..<size { heap.push(UInt64(index), at: steps[index]) }
+  var checksum: UInt64 = 0
+  let elapsed = measureCPU {
+    for hold in 0..<holds {
+      let entry = heap.popMin()!
+      checksum &+= entry.payload
+      heap.push(entry.payload, at: entry.time + steps[size + hold])
+    }
+  }
+  return (elapsed, checksum)
+}
+
+/// Returns the seconds for `holds` holds on `EventCalendar`, and a checksum of the payloads.
+func holdCalendar(size: Int, holds: Int, steps: [Int64]) -> (Double, UInt64) {
+  var calendar = EventCalendar<UInt64>()
+  for index in 0..<size {
+    calendar.schedule(UInt64(index), at: SimTime(milliseconds: steps[index]))
+  }
+  var checksum: UInt64 = 0
+  let elapsed = measureCPU {
+    for hold in 0..<holds {
+      let (time, payload) = calendar.popNext()!
+      checksum &+= payload
+      calendar.schedule(payload, at: time + SimDuration(milliseconds: steps[size + hold]))
+    }
+  }
+  return (elapsed, checksum)
+}
+
+func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted()
+  let middle = sorted.count / 2
+  return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+func option(_ name: String) -> String? {
+  let arguments = CommandLine.arguments
+  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else {
+    return nil
+  }
+  return arguments[index + 1]
+}
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("calendar-bench: \(message)\n".utf8))
+  exit(2)
+}
+
+let sizeText = option("--sizes") ?? "1000,100000,1000000"
+let sizes = sizeText.split(separator: ",").map { Int($0) }
+guard sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
+  fail("invalid --sizes '\(sizeText)': expected positive integers separated by commas")
+}
+guard let holds = Int(option("--holds") ?? "2000000"), holds > 0 else {
+  fail("invalid --holds: expected a positive integer")
+}
+guard let repeats = Int(option("--repeats") ?? "5"), repeats > 0 else {
+  fail("invalid --repeats: expected a positive integer")
+}
+
+for size in sizes.compactMap({ $0 }) {
+  let steps = increments(count: size + holds, seed: UInt64(size))
+  var heapTimes: [Double] = []
+  var calendarTimes: [Double] = []
+  for _ in 0..<repeats {
+    let (heapSeconds, heapSum) = holdHeap(size: size, holds: holds, steps: steps)
+    let (calendarSeconds, calendarSum) = holdCalendar(size: size, holds: holds, steps: steps)
+    guard heapSum == calendarSum else {
+      fail("the calendars popped different events at size \(size)")
+    }
+    heapTimes.append(heapSeconds)
+    calendarTimes.append(calendarSeconds)
+  }
+  let nanoseconds = { (times: [Double]) in times.map { $0 / Double(holds) * 1e9 } }
+  let heapNs = nanoseconds(heapTimes)
+  let calendarNs = nanoseconds(calendarTimes)
+  let record: [String: Any] = [
+    "pending": size, "holds": holds, "repeats": repeats,
+    "heapNsPerHold": heapNs, "calendarNsPerHold": calendarNs,
+    "heapMedianNs": median(heapNs), "calendarMedianNs": median(calendarNs),
+    "ratio": median(calendarNs) / median(heapNs),
+  ]
+  let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+  print(String(decoding: data, as: UTF8.self))
+}

@@ -1,0 +1,434 @@
+"""Benchmark driver: LoopSim against SimPy on the reference funnel, the event calendar
+against a plain binary heap, and the full flagship loop at growing sizes.
+
+Uses the Python standard library only; SimPy runs in the interpreter given by --python
+(the virtual environment that `make bench` creates). Without --python the SimPy runs are
+skipped. Each run is a separate process: wall time from the driver's clock, peak memory
+from the kernel's accounting of that process (wait4, ru_maxrss).
+
+Exit status: 0 when every run succeeded and every agreement check passed, 1 otherwise.
+
+    python3 bench/bench.py --python bench/.venv/bin/python           # the full benchmark
+    python3 bench/bench.py --smoke --build-dir .build/debug           # tiny sizes, no SimPy
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FUNNEL_SCENARIO = os.path.join(ROOT, "Scenarios", "reference-funnel.json5")
+FLAGSHIP_SCENARIO = os.path.join(ROOT, "Scenarios", "masterclass-abandoned-cart.json5")
+SIMPY_PROGRAM = os.path.join(ROOT, "bench", "simpy_funnel.py")
+
+# Agreement is checked within this many standard errors. A check fails by chance with
+# probability 6.3e-5 (two-sided normal), so a correct model fails one of the benchmark's
+# 30 checks with probability about 2e-3.
+TOLERANCE_SE = 4.0
+
+
+# MARK: The reference funnel's expected values
+
+
+def funnel_outcomes():
+    """Lists (probability, events, abandoned arm or None, converted after abandoning) for
+    every path one customer can take through the reference funnel."""
+    outcomes = [(0.70, 1, None, False), (0.30 * 0.50, 2, None, False),
+                (0.30 * 0.50 * 0.60, 3, None, False)]
+    carts = 0.30 * 0.50 * 0.40
+    outcomes.append((carts * 0.35, 5, None, False))
+    abandoned = carts * 0.65
+    for organic, organic_p in ((True, 0.05), (False, 0.95)):
+        extra = 1 if organic else 0
+        holdout = abandoned * 0.10 * organic_p
+        outcomes.append((holdout, 5 + extra, "holdout", organic))
+        treatment = abandoned * 0.90 * organic_p
+        # Email sent, then opened (0.25), clicked (0.30) and followed by a purchase (0.20).
+        for events, email_p, email_converts in (
+            (1, 0.75, False), (2, 0.25 * 0.70, False), (3, 0.25 * 0.30 * 0.80, False),
+            (4, 0.25 * 0.30 * 0.20, True),
+        ):
+            outcomes.append(
+                (treatment * email_p, 5 + extra + events, "treatment", organic or email_converts))
+    return outcomes
+
+
+def funnel_expectations():
+    outcomes = funnel_outcomes()
+    mean = sum(p * events for p, events, _, _ in outcomes)
+    second = sum(p * events * events for p, events, _, _ in outcomes)
+    rates = {}
+    for arm in ("treatment", "holdout"):
+        share = sum(p for p, _, a, _ in outcomes if a == arm)
+        rates[arm] = sum(p for p, _, a, c in outcomes if a == arm and c) / share
+    return {
+        "eventsPerCustomer": mean,
+        "eventsVariance": second - mean * mean,
+        "treatmentRate": rates["treatment"],
+        "holdoutRate": rates["holdout"],
+        "relativeLift": rates["treatment"] / rates["holdout"] - 1,
+    }
+
+
+EXPECTED = funnel_expectations()
+
+
+def agreement(result):
+    """Checks one funnel result against the expected values. Returns a list of
+    (name, observed, expected, standard error, passed); a check without data is left out."""
+    checks = []
+    customers = result["customers"]
+    per_customer = result["events"] / customers
+    se = math.sqrt(EXPECTED["eventsVariance"] / customers)
+    checks.append(("events per customer", per_customer, EXPECTED["eventsPerCustomer"], se))
+    arms = {arm["name"]: arm for arm in result["arms"]}
+    for arm, key in (("treatment", "treatmentRate"), ("holdout", "holdoutRate")):
+        n = arms[arm]["abandoners"]
+        if n == 0:
+            continue
+        p = EXPECTED[key]
+        checks.append((f"{arm} rate", arms[arm]["conversions"] / n, p, math.sqrt(p * (1 - p) / n)))
+    n_t, n_h = arms["treatment"]["abandoners"], arms["holdout"]["abandoners"]
+    if n_t and n_h and arms["holdout"]["conversions"] and result.get("relativeLift") is not None:
+        p_t, p_h = EXPECTED["treatmentRate"], EXPECTED["holdoutRate"]
+        # Delta method for the ratio of two independent proportions.
+        se = (p_t / p_h) * math.sqrt((1 - p_t) / (p_t * n_t) + (1 - p_h) / (p_h * n_h))
+        checks.append(("relative lift", result["relativeLift"], EXPECTED["relativeLift"], se))
+    if n_t + n_h:
+        checks.append(("holdout share", n_h / (n_t + n_h), 0.10,
+                       math.sqrt(0.09 / (n_t + n_h))))
+    return [(name, observed, expected, se, abs(observed - expected) <= TOLERANCE_SE * se)
+            for name, observed, expected, se in checks]
+
+
+# MARK: Running and measuring processes
+
+
+def measure(command, cwd=ROOT):
+    """Runs `command` and returns (wall seconds, CPU seconds, peak resident KiB, stdout), or
+    raises RuntimeError when it fails."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(command)} exited with {process.returncode}: "
+                + err.read().decode(errors="replace")[-2000:])
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out.read().decode()
+
+
+def summarize(values):
+    """Median and spread (min to max) of a list of numbers."""
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "runs": len(values)}
+
+
+def runs_for(size, options):
+    return options.large_runs if size >= 1_000_000 else options.runs
+
+
+# MARK: Sections
+
+
+def bench_funnel(options, report, scratch):
+    loopsim = os.path.join(options.build_dir, "loopsim")
+    rows = []
+    failed = False
+    for size in options.funnel_sizes:
+        samples = {"loopsim": [], "simpy": []}
+        first = {}
+        for run in range(runs_for(size, options)):
+            out = os.path.join(scratch, f"funnel-{size}-{run}")
+            wall, cpu, rss, stdout = measure(
+                [loopsim, "run", FUNNEL_SCENARIO, "--customers", str(size), "--out", out,
+                 "--json", "--quiet"])
+            result = json.loads(stdout)
+            shutil.rmtree(out, ignore_errors=True)
+            samples["loopsim"].append((wall, rss, result["events"], None, cpu))
+            first.setdefault("loopsim", result)
+            if options.python:
+                wall, cpu, rss, stdout = measure(
+                    [options.python, SIMPY_PROGRAM, "--customers", str(size)])
+                result = json.loads(stdout)
+                samples["simpy"].append((wall, rss, result["events"],
+                                         result["simulationCpuSeconds"], cpu))
+                first.setdefault("simpy", result)
+        row = {"customers": size}
+        for program, values in samples.items():
+            if not values:
+                continue
+            row[program] = {
+                "wallSeconds": summarize([v[0] for v in values]),
+                "cpuSeconds": summarize([v[4] for v in values]),
+                "eventsPerSecond": summarize([v[2] / v[0] for v in values]),
+                "eventsPerCpuSecond": summarize([v[2] / v[4] for v in values]),
+                # SimPy's rate per CPU second inside env.run(), without interpreter start-up
+                # and imports.
+                "loopEventsPerSecond": (summarize([v[2] / v[3] for v in values])
+                                        if values[0][3] else None),
+                "peakKiB": summarize([v[1] for v in values]),
+                "events": values[0][2],
+                "agreement": [
+                    {"check": name, "observed": observed, "expected": expected, "se": se,
+                     "passed": passed}
+                    for name, observed, expected, se, passed in agreement(first[program])],
+            }
+            failed |= not all(check["passed"] for check in row[program]["agreement"])
+        if "simpy" in row:
+            row["ratio"] = (row["loopsim"]["eventsPerSecond"]["median"]
+                            / row["simpy"]["eventsPerSecond"]["median"])
+            row["cpuRatio"] = (row["loopsim"]["eventsPerCpuSecond"]["median"]
+                               / row["simpy"]["eventsPerCpuSecond"]["median"])
+        rows.append(row)
+        print(f"funnel {size}: done", file=sys.stderr)
+    report["funnel"] = rows
+    return not failed
+
+
+def bench_calendar(options, report):
+    binary = os.path.join(options.build_dir, "calendar-bench")
+    _, _, _, stdout = measure(
+        [binary, "--sizes", ",".join(map(str, options.calendar_sizes)),
+         "--holds", str(options.holds), "--repeats", str(options.runs)])
+    report["calendar"] = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    print("calendar: done", file=sys.stderr)
+    return True
+
+
+def bench_flagship(options, report, scratch):
+    loopsim = os.path.join(options.build_dir, "loopsim")
+    rows = []
+    for size in options.flagship_sizes:
+        samples = []
+        for run in range(runs_for(size, options)):
+            out = os.path.join(scratch, f"flagship-{size}-{run}")
+            wall, cpu, rss, stdout = measure(
+                [loopsim, "run", FLAGSHIP_SCENARIO, "--customers", str(size), "--out", out,
+                 "--json", "--quiet"])
+            summary = json.loads(stdout)
+            database = os.path.getsize(os.path.join(out, "results.sqlite"))
+            shutil.rmtree(out, ignore_errors=True)
+            samples.append((wall, rss, summary["events"], summary["messages"]["emitted"],
+                            database, cpu))
+        rows.append({
+            "customers": size,
+            "wallSeconds": summarize([s[0] for s in samples]),
+            "cpuSeconds": summarize([s[5] for s in samples]),
+            "peakKiB": summarize([s[1] for s in samples]),
+            "events": samples[0][2],
+            "messages": samples[0][3],
+            "eventsPerSecond": summarize([s[2] / s[0] for s in samples]),
+            "messagesPerSecond": summarize([s[3] / s[0] for s in samples]),
+            "resultsBytes": samples[0][4],
+        })
+        print(f"flagship {size}: done", file=sys.stderr)
+    if len(rows) >= 2:
+        report["flagshipCostExponent"] = {
+            key: log_slope([row["customers"] for row in rows],
+                           [row[key]["median"] for row in rows])
+            for key in ("wallSeconds", "cpuSeconds")}
+    report["flagship"] = rows
+    return True
+
+
+def log_slope(sizes, costs):
+    """Least-squares slope of log cost against log size: the exponent b of cost ∝ size^b."""
+    xs = [math.log(size) for size in sizes]
+    ys = [math.log(cost) for cost in costs]
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    return (sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys))
+            / sum((x - mean_x) ** 2 for x in xs))
+
+
+# MARK: Report
+
+
+def machine():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": model, "cores": os.cpu_count(), "memoryGiB": round(memory, 1),
+            "system": platform.platform(), "loadAverage": os.getloadavg()}
+
+
+def spread(stat, scale=1.0, digits=2):
+    return (f"{stat['median'] / scale:,.{digits}f} "
+            f"({stat['min'] / scale:,.{digits}f}–{stat['max'] / scale:,.{digits}f})")
+
+
+def markdown(report):
+    lines = [f"Benchmark of {report['started']} UTC on {report['machine']['cpu']}, "
+             f"{report['machine']['cores']} cores, {report['machine']['memoryGiB']} GiB; "
+             f"load average at start {report['machine']['loadAverage'][0]:.2f}, "
+             f"at end {report.get('loadAtEnd', [0])[0]:.2f}.", ""]
+    if "funnel" in report:
+        lines += ["Reference funnel: median (min–max) over the runs; events per second from "
+                  "the wall or CPU time of the whole process; in-loop is SimPy's rate per CPU second inside "
+                  "env.run().", "",
+                  "| customers | program | runs | wall s | CPU s | events/s (wall) "
+                  "| events/CPU s | in-loop events/CPU s | peak MiB | agreement |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for row in report["funnel"]:
+            for program in ("loopsim", "simpy"):
+                if program not in row:
+                    continue
+                data = row[program]
+                passed = all(c["passed"] for c in data["agreement"])
+                in_loop = (f"{data['loopEventsPerSecond']['median']:,.0f}"
+                           if data["loopEventsPerSecond"] else "—")
+                lines.append(
+                    f"| {row['customers']:,} | {program} | {data['wallSeconds']['runs']} "
+                    f"| {spread(data['wallSeconds'], 1, 3)} "
+                    f"| {spread(data['cpuSeconds'], 1, 3)} "
+                    f"| {spread(data['eventsPerSecond'], 1, 0)} "
+                    f"| {spread(data['eventsPerCpuSecond'], 1, 0)} "
+                    f"| {in_loop} "
+                    f"| {spread(data['peakKiB'], 1024, 1)} | {'pass' if passed else 'FAIL'} |")
+        lines.append("")
+        ratios = [f"{row['customers']:,}: {row['ratio']:.1f}× by wall time, "
+                  f"{row['cpuRatio']:.1f}× by CPU time" for row in report["funnel"]
+                  if "ratio" in row]
+        if ratios:
+            lines += ["LoopSim ÷ SimPy events per second (medians, same run): "
+                      + "; ".join(ratios) + ".", ""]
+        lines += ["Agreement with the model's expected values (observed, expected ± standard "
+                  "error):", ""]
+        for row in report["funnel"]:
+            for program in ("loopsim", "simpy"):
+                if program not in row:
+                    continue
+                checks = "; ".join(
+                    f"{c['check']} {c['observed']:.4f} vs {c['expected']:.4f} ± {c['se']:.4f}"
+                    + ("" if c["passed"] else " FAIL") for c in row[program]["agreement"])
+                lines.append(f"- {row['customers']:,} {program}: {checks}")
+        lines.append("")
+    if "calendar" in report:
+        lines += ["Calendar hold model: thread CPU ns per hold (pop one, schedule one), median "
+                  "(min–max).",
+                  "", "| pending | holds | plain binary heap | EventCalendar | ratio |",
+                  "| --- | --- | --- | --- | --- |"]
+        for row in report["calendar"]:
+            heap = {"median": row["heapMedianNs"], "min": min(row["heapNsPerHold"]),
+                    "max": max(row["heapNsPerHold"])}
+            calendar = {"median": row["calendarMedianNs"], "min": min(row["calendarNsPerHold"]),
+                        "max": max(row["calendarNsPerHold"])}
+            lines.append(f"| {row['pending']:,} | {row['holds']:,} | {spread(heap, 1, 1)} "
+                         f"| {spread(calendar, 1, 1)} | {row['ratio']:.2f} |")
+        lines.append("")
+    if "flagship" in report:
+        lines += ["Flagship loop (three passes: factual and one per arm; events and messages "
+                  "of the factual pass over the wall time of the whole run):", "",
+                  "| customers | runs | wall s | CPU s | events/s | messages/s | peak MiB "
+                  "| results.sqlite MiB |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for row in report["flagship"]:
+            lines.append(
+                f"| {row['customers']:,} | {row['wallSeconds']['runs']} "
+                f"| {spread(row['wallSeconds'], 1, 2)} | {spread(row['cpuSeconds'], 1, 2)} "
+                f"| {spread(row['eventsPerSecond'], 1, 0)} "
+                f"| {spread(row['messagesPerSecond'], 1, 0)} | {spread(row['peakKiB'], 1024, 1)} "
+                f"| {row['resultsBytes'] / 2**20:,.1f} |")
+        if "flagshipCostExponent" in report:
+            exponent = report["flagshipCostExponent"]
+            lines += ["", "Cost exponent (least-squares slope of log time against log "
+                      f"customers): {exponent['wallSeconds']:.3f} by wall time, "
+                      f"{exponent['cpuSeconds']:.3f} by CPU time."]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def sizes(text):
+    values = [int(part) for part in text.split(",") if part]
+    if not values or any(value <= 0 for value in values):
+        raise argparse.ArgumentTypeError(f"expected positive integers, found {text!r}")
+    return values
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] + " " + __doc__.splitlines()[1])
+    parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "release"),
+                        help="folder with the loopsim and calendar-bench binaries")
+    parser.add_argument("--python", help="interpreter with SimPy; without it SimPy is skipped")
+    parser.add_argument("--runs", type=int, default=5, help="runs per size (default 5)")
+    parser.add_argument("--large-runs", type=int, default=5,
+                        help="runs per size at 1,000,000 customers or more (default 5)")
+    parser.add_argument("--funnel-sizes", type=sizes, default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--calendar-sizes", type=sizes, default=[1_000, 100_000, 1_000_000])
+    parser.add_argument("--holds", type=int, default=2_000_000,
+                        help="holds timed per calendar size and repeat")
+    parser.add_argument("--flagship-sizes", type=sizes, default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sections", default="funnel,calendar,flagship",
+                        help="comma-separated: funnel, calendar, flagship")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes and one run each, to check that the driver works")
+    parser.add_argument("--report", help="Markdown report file (default: under .build/bench/)")
+    options = parser.parse_args()
+    if options.smoke:
+        options.runs = options.large_runs = 1
+        options.funnel_sizes = [3_000]
+        options.calendar_sizes = [1_000]
+        options.holds = 20_000
+        options.flagship_sizes = [300, 600]
+    sections = set(options.sections.split(","))
+    unknown = sections - {"funnel", "calendar", "flagship"}
+    if unknown:
+        parser.error(f"unknown section {sorted(unknown)[0]!r}: use funnel, calendar, flagship")
+
+    started = datetime.datetime.now(datetime.timezone.utc)
+    report = {"started": started.strftime("%Y-%m-%d %H:%M"), "machine": machine(),
+              "options": {key: value for key, value in vars(options).items()}}
+    success = True
+    with tempfile.TemporaryDirectory(prefix="loopsim-bench-") as scratch:
+        try:
+            if "funnel" in sections:
+                success &= bench_funnel(options, report, scratch)
+            if "calendar" in sections:
+                success &= bench_calendar(options, report)
+            if "flagship" in sections:
+                success &= bench_flagship(options, report, scratch)
+        except (RuntimeError, OSError, ValueError, KeyError) as error:
+            print(f"bench: {error}", file=sys.stderr)
+            return 1
+    report["loadAtEnd"] = os.getloadavg()
+
+    text = markdown(report)
+    print(text)
+    path = options.report
+    if path is None and not options.smoke:
+        folder = os.path.join(ROOT, ".build", "bench")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "report-" + started.strftime("%Y%m%d-%H%M%S") + ".md")
+    if path:
+        with open(path, "w") as file:
+            file.write(text + "\n")
+        with open(os.path.splitext(path)[0] + ".json", "w") as file:
+            json.dump(report, file, indent=2)
+        print(f"report written to {path}", file=sys.stderr)
+    if not success:
+        print("bench: an agreement check failed", file=sys.stderr)
+    return 0 if success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
