@@ -107,11 +107,12 @@ public struct Baseline: Sendable {
           fix: "set value to the metric's value, or null when it is undefined")
         return nil
       }
+      // Counts above 2^53 lose integer precision in a Double, so they are rejected too.
       if kind == .binomialCount || kind == .poissonCount, let count = value,
-        count < 0 || count != count.rounded()
+        count < 0 || count != count.rounded() || count > 9_007_199_254_740_992
       {
         object.error(
-          "expected a count (an integer of at least 0) for a \(kind.rawValue)",
+          "expected a count (an integer from 0 to 2^53) for a \(kind.rawValue)",
           key: "value", found: valueNode.shortDescription, fix: "set value to a count")
         return nil
       }

@@ -178,7 +178,9 @@ public struct MetricVerdict: Hashable, Sendable {
   static func format(_ value: Double, _ kind: HeadlineMetric.Kind) -> String {
     switch kind {
     case .binomialCount, .poissonCount:
-      value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+      // Beyond 2^53 a Double holds no fractional part, and Int(value) could trap.
+      value == value.rounded() && abs(value) < 9_007_199_254_740_992
+        ? String(Int(value)) : String(format: "%.1f", value)
     case .estimate, .proportion:
       String(format: "%.6g", value)
     }

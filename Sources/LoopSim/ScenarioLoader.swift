@@ -261,6 +261,15 @@ public enum ScenarioLoader {
         add(wait.event, "the workflow \"\(workflow.name)\" always times out waiting for it")
       }
     }
+    let sendsEmail = workflows.contains { workflow in
+      workflow.steps.contains { if case .sendEmail = $0 { true } else { false } }
+    }
+    if sendsEmail {
+      // Suppression learns of these events only through the messaging destination.
+      add("Unsubscribed", "profiles that unsubscribe are still sent email")
+      add("Email Marked as Spam", "profiles that complain are still sent email")
+      add("Email Bounced", "hard-bounced addresses are still sent email")
+    }
     return needed
   }
 

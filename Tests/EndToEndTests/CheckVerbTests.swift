@@ -107,6 +107,10 @@ let badCheckInputs: [BadCheckInput] = [
     baseline: "{\(validHeader),\n\"metrics\": [{\"name\": \"a\", \"kind\": \"binomialCount\", \"value\": 3}]}",
     extraArguments: [], expected: ["metrics[0].trials", "trials"]),
   BadCheckInput(
+    label: "count beyond 2^53",
+    baseline: "{\(validHeader),\n\"metrics\": [{\"name\": \"a\", \"kind\": \"poissonCount\", \"value\": 1e19}]}",
+    extraArguments: [], expected: ["metrics[0].value", "from 0 to 2^53"]),
+  BadCheckInput(
     label: "missing customers",
     baseline: "{\"schemaVersion\": 1, \"scenario\": \"x\", \"scenarioSha256\": \"\", \"loopsimVersion\": \"\", \"seed\": 1, \"metrics\": []}",
     extraArguments: [], expected: ["customers", "missing required field"]),

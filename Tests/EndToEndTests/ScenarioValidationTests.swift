@@ -101,3 +101,22 @@ func invalidScenarioReportsPathAndFix(_ invalid: InvalidCase) throws {
     #expect(match?.location != nil, "every error carries a location")
   }
 }
+
+/// Suppression learns of unsubscribes, complaints and hard bounces only through the
+/// messaging destination, so filtering one out of a scenario that sends email warns.
+@Test(arguments: ["Unsubscribed", "Email Marked as Spam", "Email Bounced"])
+func filteredSuppressionEventWarns(event: String) throws {
+  let allowed = [
+    "Video Playback Started", "Product Viewed", "Product Added", "Order Completed",
+    "Email Opened", "Email Link Clicked", "Unsubscribed", "Email Marked as Spam",
+    "Email Bounced",
+  ].filter { $0 != event }
+  let list = allowed.map { "\"\($0)\"" }.joined(separator: ",")
+  let override = try ConfigOverride(
+    parsing: "pipeline.destinations.messaging.events=[\(list)]")
+  let scenario = try ScenarioLoader.load(
+    path: TestSupport.flagshipScenario, overrides: [override])
+  #expect(scenario.warnings.contains { $0.contains("filters out \"\(event)\"") }, "\(scenario.warnings)")
+  let flagship = try ScenarioLoader.load(path: TestSupport.flagshipScenario)
+  #expect(flagship.warnings.isEmpty, "\(flagship.warnings)")
+}
