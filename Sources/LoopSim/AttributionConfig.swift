@@ -79,8 +79,10 @@ public struct AttributionConfig: Sendable, Equatable {
         "markovOrder", .int(in: 1...MarkovModel.maximumOrder), default: 1)
       let limit = section.optional(
         "shapleyLimit", .int(in: 1...maximumShapleyLimit), default: defaultShapleyLimit)
-      if models.count != Set(models).count {
-        section.error("a model is listed twice", key: "models", fix: "list each model once")
+      if let repeated = models.indices.first(where: { models[..<$0].contains(models[$0]) }) {
+        section.error(
+          "a model is listed twice", key: "models", found: "\"\(models[repeated].rawValue)\"",
+          fix: "list each model once")
         return nil
       }
       if weights.first + weights.last > 1 {
@@ -117,7 +119,8 @@ public struct AttributionConfig: Sendable, Equatable {
     if count > attribution.shapleyLimit {
       root.error(
         "the Shapley truth needs 2^\(count) counterfactual passes for \(channels.count) "
-          + "channels and \(workflows.count) workflows' email, more than "
+          + "channels and the email of \(workflows.count) "
+          + (workflows.count == 1 ? "workflow" : "workflows") + ", more than "
           + "attribution.shapleyLimit allows "
           + "(\(attribution.shapleyLimit))",
         key: "attribution", found: "\(count) channels",
