@@ -63,7 +63,10 @@ public struct Baseline: Sendable {
       let scenario = object.required("scenario", .nonEmptyString)
       let sha256 = object.required("scenarioSha256", .string)
       let loopsimVersion = object.required("loopsimVersion", .string)
-      let customers = object.required("customers", .int(in: 1...))
+      // The same limit as run.customers, so a bad count is reported here and not as an
+      // override of the scenario.
+      let customers = object.required(
+        "customers", .int(in: 1...ScenarioLoader.maximumCustomers))
       let seed = object.required("seed", .uint64)
       let metrics = object.required(
         "metrics",
@@ -206,7 +209,8 @@ public struct BaselineFileError: ReportableError {
 public enum AtomicFile {
   /// Writes `text` to `path` through `.NAME.partial-PID` in the same folder and rename(2).
   ///
-  /// - Throws: `InputError` when the folder does not exist. `RuntimeFailure` when writing or
+  /// - Throws: `InputError` when the folder does not exist or the file is marked read-only
+  ///   (no write permission for anyone). `RuntimeFailure` when writing or
   ///   renaming fails (a full disk, no permission), after removing the temporary file.
   public static func write(_ text: String, to path: String) throws {
     let url = URL(fileURLWithPath: path)
@@ -218,6 +222,14 @@ public enum AtomicFile {
       throw InputError(
         "cannot write \(path): the folder \(folder) does not exist. Fix: create the folder "
           + "or give another path.")
+    }
+    // A file marked read-only is not replaced, even by root, who could rename over it.
+    if let permissions = try? FileManager.default.attributesOfItem(atPath: path)[
+      .posixPermissions] as? Int, permissions & 0o222 == 0
+    {
+      throw InputError(
+        "cannot replace \(path): the file is read-only. Fix: make it writable "
+          + "(chmod u+w) if it should be replaced, or give another path.")
     }
     let temporary = "\(folder)/.\(url.lastPathComponent).partial-\(getpid())"
     do {

@@ -55,6 +55,22 @@ private func smallBaseline() throws -> (folder: URL, path: String) {
   #expect(leftovers == ["flagship.json"], "no temporary file is left behind")
 }
 
+/// A baseline marked read-only is not replaced: exit status 2 and the file unchanged.
+@Test func checkKeepsReadOnlyBaseline() throws {
+  let (folder, path) = try smallBaseline()
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let before = try String(contentsOfFile: path, encoding: .utf8)
+  try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
+  let result = try TestSupport.runLoopSim([
+    "check", TestSupport.flagshipScenario, "--baseline", path, "--update-baseline", "--quiet",
+  ])
+  #expect(result.status == 2, "\(result.standardError)")
+  #expect(result.standardError.contains("the file is read-only"), "\(result.standardError)")
+  #expect(try String(contentsOfFile: path, encoding: .utf8) == before)
+  let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+  #expect(leftovers == ["flagship.json"], "no temporary file is left behind")
+}
+
 /// A baseline whose numbers were edited makes the check fail with exit status 1.
 @Test func checkFailsOnEditedBaseline() throws {
   let (folder, path) = try smallBaseline()
@@ -110,6 +126,10 @@ let badCheckInputs: [BadCheckInput] = [
     label: "count beyond 2^53",
     baseline: "{\(validHeader),\n\"metrics\": [{\"name\": \"a\", \"kind\": \"poissonCount\", \"value\": 1e19}]}",
     extraArguments: [], expected: ["metrics[0].value", "from 0 to 2^53"]),
+  BadCheckInput(
+    label: "customers beyond the run limit",
+    baseline: "{\"schemaVersion\": 1, \"scenario\": \"masterclass-abandoned-cart\", \"scenarioSha256\": \"\", \"loopsimVersion\": \"\", \"customers\": 1000000000000, \"seed\": 1, \"metrics\": []}",
+    extraArguments: [], expected: ["baseline.json:1:", "customers"]),
   BadCheckInput(
     label: "missing customers",
     baseline: "{\"schemaVersion\": 1, \"scenario\": \"x\", \"scenarioSha256\": \"\", \"loopsimVersion\": \"\", \"seed\": 1, \"metrics\": []}",
