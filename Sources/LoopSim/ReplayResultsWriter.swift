@@ -19,7 +19,7 @@ struct ReplayResultsWriter {
     let shared = ResultsWriter(database: database, clock: clock)
     try shared.writeMerges(result.merges)
     try shared.writeDeadLetters(result.deadLetters)
-    try writeAssignments(result.enrollments, emails: result.emails)
+    try shared.writeAssignments(result.enrollments, emails: result.emails)
     try EmailTables.write(
       result.emails, skipped: result.skippedEmails, relevanceKnown: false, clock: clock,
       into: database)
@@ -68,26 +68,6 @@ struct ReplayResultsWriter {
           row.line, message?.messageId?.description, message?.type.rawValue, message?.event,
           row.reason, row.detail, message.map { clock.iso8601($0.timestamp) },
           message?.segmentJSON(clock: clock) ?? row.text ?? "",
-        ])
-    }
-  }
-
-  private func writeAssignments(
-    _ enrollments: [Enrollment], emails: [EmailRecord]
-  ) throws {
-    for enrollment in enrollments {
-      try database.run(
-        """
-        INSERT INTO assignments (user_id, workflow, class_id, entered_at, arm, assigned_at,
-                                 exit_reason, finished_at, email_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        binding: [
-          enrollment.userId, enrollment.workflowName, enrollment.classId,
-          clock.iso8601(enrollment.enteredAt),
-          enrollment.arm, enrollment.assignedAt.map(clock.iso8601),
-          enrollment.exitReason, enrollment.finishedAt.map(clock.iso8601),
-          enrollment.email.map { emails[$0].id },
         ])
     }
   }

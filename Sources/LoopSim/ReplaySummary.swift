@@ -175,30 +175,12 @@ public struct ReplaySummary: Sendable {
       writer.endObject()
     }
 
-    writer.key("destinations")
-    writer.beginObject()
-    for (kind, counts) in destinations {
-      writer.key(kind.rawValue)
-      writer.beginObject()
-      writer.member("routed", counts.routed)
-      writer.member("delivered", counts.delivered)
-      writer.member("filtered", counts.filtered)
-      writer.member("deadLettered", counts.deadLettered)
-      writer.member("retries", counts.retries)
-      writer.endObject()
-    }
-    writer.endObject()
+    writer.destinations(destinations)
     writer.endObject()
   }
 
-  /// Writes counts by reason as an object with sorted keys.
   private func writeCounts(_ key: String, _ counts: [String: Int], to writer: inout JSONWriter) {
-    writer.key(key)
-    writer.beginObject()
-    for reason in counts.keys.sorted() {
-      writer.member(reason, counts[reason] ?? 0)
-    }
-    writer.endObject()
+    writer.counts(key, counts)
   }
 
   /// The summary as plain text for a terminal.

@@ -97,7 +97,7 @@ struct ResultsWriter {
     }
   }
 
-  private func writeAssignments(
+  func writeAssignments(
     _ enrollments: [Enrollment], emails: [EmailRecord]
   ) throws {
     for enrollment in enrollments {

@@ -526,29 +526,12 @@ public struct RunSummary: Sendable {
     writer.member("late", collect.late)
     writer.member("duplicatesOutsideWindow", collect.duplicatesOutsideWindow)
     writer.member("merges", collect.merges)
-    writer.key("destinations")
-    writer.beginObject()
-    for (kind, counts) in destinations {
-      writer.key(kind.rawValue)
-      writer.beginObject()
-      writer.member("routed", counts.routed)
-      writer.member("delivered", counts.delivered)
-      writer.member("filtered", counts.filtered)
-      writer.member("deadLettered", counts.deadLettered)
-      writer.member("retries", counts.retries)
-      writer.endObject()
-    }
-    writer.endObject()
+    writer.destinations(destinations)
     writer.endObject()
   }
 
   private func writeReasons(_ key: String, _ reasons: [String: Int], to writer: inout JSONWriter) {
-    writer.key(key)
-    writer.beginObject()
-    for reason in reasons.keys.sorted() {
-      writer.member(reason, reasons[reason] ?? 0)
-    }
-    writer.endObject()
+    writer.counts(key, reasons)
   }
 
   private func writeMaybe(_ key: String, _ value: MaybeDefined<Double>, to writer: inout JSONWriter) {
@@ -577,5 +560,34 @@ public struct RunSummary: Sendable {
 
   private func rate(_ count: Int, _ total: Int) -> Double? {
     total > 0 ? Double(count) / Double(total) : nil
+  }
+}
+
+extension JSONWriter {
+  /// Writes counts by reason as an object with sorted keys.
+  mutating func counts(_ key: String, _ counts: [String: Int]) {
+    self.key(key)
+    beginObject()
+    for reason in counts.keys.sorted() {
+      member(reason, counts[reason] ?? 0)
+    }
+    endObject()
+  }
+
+  /// Writes the `destinations` object of `summary.json`: each destination's counts.
+  mutating func destinations(_ destinations: [(kind: DestinationKind, counts: DestinationCounts)]) {
+    key("destinations")
+    beginObject()
+    for (kind, counts) in destinations {
+      key(kind.rawValue)
+      beginObject()
+      member("routed", counts.routed)
+      member("delivered", counts.delivered)
+      member("filtered", counts.filtered)
+      member("deadLettered", counts.deadLettered)
+      member("retries", counts.retries)
+      endObject()
+    }
+    endObject()
   }
 }
