@@ -92,7 +92,7 @@ public struct FunnelEvent: Sendable {
   }
 }
 
-/// What a run of the reference funnel counted.
+/// The counts of one run of the reference funnel.
 public struct FunnelCounts: Sendable, Equatable {
   /// Events handled, by `FunnelEvent.Step` raw value.
   public var events: [Int] = Array(repeating: 0, count: FunnelEvent.Step.allCases.count)

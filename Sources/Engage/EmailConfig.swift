@@ -21,7 +21,8 @@ public struct EmailConfig: Sendable, Hashable {
   /// The share of customers whose mail goes through a privacy proxy, which loads every
   /// delivered email at once and so reports an open that no person made.
   public let privacyProxyShare: Double
-  /// How failed delivery attempts split into soft and hard bounces, and soft ones retry.
+  /// The split of failed delivery attempts into soft and hard bounces, and the retries of
+  /// soft ones.
   public let bounce: BouncePolicy
   /// The start of class links in email, without a trailing slash: a class's `url` is
   /// siteURL + `/classes/` + its id.
@@ -43,7 +44,7 @@ public struct EmailConfig: Sendable, Hashable {
   }
 }
 
-/// What happens to a delivery attempt that fails.
+/// The handling of a delivery attempt that fails.
 ///
 /// A failed attempt is a soft bounce (a full mailbox, a server that is busy) with
 /// probability `softShare`, and a hard bounce (no such address) otherwise. A soft bounce

@@ -641,7 +641,7 @@ struct TemplateParser {
       fix: "use one of: " + known.joined(separator: ", "))
   }
 
-  /// The paths of an object type's fields, nested objects included.
+  /// Returns the paths of an object type's fields, nested objects included.
   private static func fieldPaths(_ type: TemplateFieldType, prefix: String = "") -> [String] {
     guard case .object(let fields) = type else { return [] }
     var paths: [String] = []
@@ -668,7 +668,7 @@ struct TemplateParser {
       || ["_", "-", ".", "@", "/"].contains(scalar)
   }
 
-  /// The run of ASCII letters, digits and `_` at `start`.
+  /// Returns the run of ASCII letters, digits and `_` at `start`.
   private static func word(in scalars: [Unicode.Scalar], from start: Int) -> String {
     var end = start
     while end < scalars.count, scalars[end].isASCII,
@@ -707,7 +707,7 @@ struct TemplateParser {
     String(String.UnicodeScalarView(scalars[range]))
   }
 
-  /// The 1-based line and column of `offset`.
+  /// Returns the 1-based line and column of `offset`.
   private func location(of offset: Int) -> (line: Int, column: Int) {
     var low = 0
     var high = lineStarts.count - 1

@@ -5,7 +5,7 @@ extension MessagingEngine {
   /// never from the customer's true interests, which marketing cannot see.
   ///
   /// The strategy decides which fields have values (`PersonalizationStrategy`). A list
-  /// holds at most `content.listedClasses` classes, leaves out the abandoned class and the
+  /// contains at most `content.listedClasses` classes, leaves out the abandoned class and the
   /// classes the profile bought, and may be empty. `recommendedClasses` also leaves out
   /// the classes in `watchedClasses`, so no class is listed twice.
   ///

@@ -11,7 +11,7 @@ import Simulation
 /// trigger event, or when the profile enters its segment. Schedule and profile-date
 /// triggers come due as calendar events. Steps that take no simulated time run at once,
 /// and a wait schedules a `.wake` event, so nothing calls across simulated time. The
-/// engine knows only the messages its destination delivered, so a lost or late message
+/// engine sees only the messages its destination delivered, so a lost or late message
 /// changes what it does.
 ///
 /// All state is per profile or per customer, except `acceptsTriggers` and `enrollsFrom`,
@@ -258,11 +258,11 @@ public struct MessagingEngine: Sendable {
       case .event:
         break
       case .segment(let condition):
-        let holds = condition.holds(
+        let isMember = condition.holds(
           for: ConditionInput(profile: profile, properties: nil, now: context.now))
         let wasMember = profileStates[index].workflows[position].inSegment
-        profileStates[index].workflows[position].inSegment = holds
-        if holds, !wasMember, isEnrolling(at: context.now) {
+        profileStates[index].workflows[position].inSegment = isMember
+        if isMember, !wasMember, isEnrolling(at: context.now) {
           enter(position, profile: index, trigger: .withoutEvent, context: &context)
         }
       case .schedule(let time, _):

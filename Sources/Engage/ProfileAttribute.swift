@@ -12,7 +12,7 @@ public enum AttributeValue: Sendable, Hashable {
   /// A list of strings, such as class ids.
   case list([String])
 
-  /// The value as text for an email: a time in ISO 8601 UTC with milliseconds, a number in
+  /// Returns the value as text for an email: a time in ISO 8601 UTC with milliseconds, a number in
   /// its shortest form (`3`, `0.5`), a list joined with `", "`.
   public func text(clock: ScenarioClock) -> String {
     switch self {
@@ -159,7 +159,7 @@ extension Profile {
     return customAttributes[name] ?? declaredAttributes[name]
   }
 
-  /// The time of `attribute` when it is a time attribute with a value.
+  /// Returns the time of `attribute` when it is a time attribute with a value.
   func time(of attribute: ProfileAttribute) -> SimTime? {
     guard case .time(let time)? = value(of: attribute, at: .zero) else { return nil }
     return time

@@ -62,7 +62,8 @@ public struct TemplateConfig: Sendable, Hashable {
   }
 }
 
-/// What a template does when a field it writes without a `default` has no value.
+/// The policy of a template for a field it writes without a `default` and that has no
+/// value.
 public enum MissingFieldPolicy: String, Sendable, Hashable, CaseIterable {
   /// Send nothing, and count the email as skipped.
   case skip

@@ -12,7 +12,7 @@ public indirect enum TemplateFieldType: Sendable, Hashable {
   /// A list that `{{#each}}` walks, each element of the given type.
   case list(TemplateFieldType)
 
-  /// The field named `name` of an object type, or nil.
+  /// Returns the field named `name` of an object type, or nil.
   func field(named name: String) -> TemplateField? {
     guard case .object(let fields) = self else { return nil }
     return fields.first { $0.name == name }
@@ -49,7 +49,7 @@ public struct TemplateField: Sendable, Hashable {
 ///
 /// The classes come from the scenario's catalog and the profile's attributes from the
 /// messages the messaging engine received. The customer's name is not simulated, so no
-/// field holds personal data.
+/// field contains personal data.
 public enum EmailTemplateSchema {
   /// The fields of one class.
   public static let classFields: [TemplateField] = [

@@ -13,7 +13,7 @@ import Warehouse
 /// value. Messages belong to the person in `resolved_user_id`, else `user_id`, else their
 /// anonymous id, and are ordered by `timestamp_ms` and then by load order.
 ///
-/// For each person, a conversion at time t ends a path. The path holds the touches since
+/// For each person, a conversion at time t ends a path. The path contains the touches since
 /// the person's previous conversion that are at most `lookback` older than t. When its last
 /// touch is at most `conversionWindow` before t, the path has the conversion. Otherwise the
 /// conversion is unattributed (a path without touches) and the touches, if any, form a path

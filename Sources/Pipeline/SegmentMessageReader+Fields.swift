@@ -17,7 +17,7 @@ struct SegmentFields {
   let marker: MessageSource?
   let timestamp: SimTime
   let sentAt: SimTime
-  /// When the collector received the message, when the line says.
+  /// The time the collector received the message, when the line gives one.
   let receivedAt: SimTime?
 
   /// Checks and converts the members of a message object.

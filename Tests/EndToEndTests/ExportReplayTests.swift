@@ -223,11 +223,11 @@ struct ExportReplayTests {
     let runMessages = try ReplayTests.messages(ReplayTests.summary(in: run))
     #expect(
       messages["dropReasons"] as? [String: Int] == runMessages["dropReasons"] as? [String: Int])
-    // The engine's messages are never late and merge nobody, so these match the run's too.
+    // The engine's messages are never late and merge no identity, so these match the run's.
     for key in ["late", "merges"] {
       #expect(messages[key] as? Int == runMessages[key] as? Int, "\(key)")
     }
-    // The merges table holds them, and the warehouse rows are stitched to the merged user.
+    // The merges table contains them, and warehouse rows are stitched to the merged user.
     let database = try ReplayTests.database(in: replay)
     let mergeRows = try database.mapRows("SELECT COUNT(*) FROM merges") { try $0.int(at: 0) }
     #expect(mergeRows == [messages["merges"] as? Int ?? -1])
