@@ -1,0 +1,5 @@
+import sys
+
+from loopsim_dask.cli import main
+
+sys.exit(main())

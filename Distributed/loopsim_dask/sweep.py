@@ -1,0 +1,112 @@
+"""``loopsim-dask sweep``: one task per grid point and replicate of a sweep plan."""
+
+import hashlib
+import json
+import os
+import re
+import sys
+
+from loopsim_dask import loopsim
+from loopsim_dask.bundle import make_bundle
+from loopsim_dask.cluster import open_client
+from loopsim_dask.errors import RuntimeFailure, TasksFailed
+from loopsim_dask.execute import execute, new_topic, write_result
+from loopsim_dask.options import JobOptions, check_output_folder
+from loopsim_dask.progress import Progress
+from loopsim_dask.task import TaskRequest
+
+# A run id becomes a folder name, so it may hold only these characters.
+RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def parse_plan(text: bytes) -> list[dict]:
+    """Read the runs of a plan that ``loopsim sweep --plan`` printed, checking each one.
+
+    Each run has an id that is a safe folder name, and a resolved scenario whose SHA-256
+    matches the one the plan states.
+    """
+    try:
+        plan = json.loads(text)
+        runs = plan["runs"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise RuntimeFailure(f"loopsim sweep --plan printed no list of runs: {error}") from error
+    seen = set()
+    for run in runs:
+        run_id = run.get("id")
+        if not isinstance(run_id, str) or not RUN_ID_PATTERN.fullmatch(run_id) or run_id in seen:
+            raise RuntimeFailure(f"the sweep plan has an invalid or repeated run id {run_id!r}")
+        seen.add(run_id)
+        scenario = run.get("scenario")
+        digest = run.get("scenarioSha256")
+        if not isinstance(scenario, str):
+            raise RuntimeFailure(f"the sweep plan's run {run_id} has no scenario text")
+        if hashlib.sha256(scenario.encode("utf-8")).hexdigest() != digest:
+            raise RuntimeFailure(f"the sweep plan's run {run_id}: the scenario text does not "
+                                 f"match its SHA-256 {digest}")
+    return runs
+
+
+def run_sweep(scenario: str, grids: list[str], replicates: int, options: JobOptions) -> int:
+    """Run a sweep's runs as tasks, then combine their summaries in ``options.out``.
+
+    Returns the exit status: 0, or 1 after runs that failed every try (then the sweep is
+    combined only with --allow-partial).
+    """
+    check_output_folder(options.out)
+    grid_arguments = [argument for grid in grids for argument in ("--grid", grid)]
+    plan_text = loopsim.run(options.binary, [
+        "sweep", scenario, *grid_arguments, "--replicates", str(replicates),
+        *options.overrides, "--plan"])
+    runs = parse_plan(plan_text)
+    options.log.info("sweep plan of %d runs", len(runs))
+
+    os.makedirs(options.out, exist_ok=True)
+    with open(os.path.join(options.out, "plan.json"), "wb") as file:
+        file.write(plan_text)
+    runs_folder = os.path.join(options.out, "runs")
+
+    topic = new_topic()
+    cache: dict = {}
+    requests = [
+        TaskRequest(
+            label=f"run {run['id']}", name=run["id"],
+            bundle=make_bundle(run["scenario"], scenario, cache), arguments=(),
+            binary=options.worker_binary, topic=topic,
+            shared_folder=(os.path.join(options.shared_folder, "runs", topic)
+                           if options.shared_folder else None),
+            files=None if options.shared_folder else ("summary.json",))
+        for run in runs
+    ]
+    progress = Progress(len(requests), options.quiet)
+    with open_client(options.scheduler, options.workers, options.allowed_failures,
+                     options.log) as client:
+        outcome = execute(client, requests, options.retries, progress,
+                          lambda result: _store(result, runs_folder))
+    print(f"loopsim-dask: {progress.summary()}", file=sys.stderr)
+
+    missing = [run["id"] for run in runs if run["id"] in outcome.failures]
+    if missing and not options.allow_partial:
+        raise TasksFailed(
+            f"{len(missing)} of {len(runs)} runs failed every try, so the sweep was not "
+            f"combined; missing runs: {', '.join(missing)}. Fix the cause and run again, or "
+            "pass --allow-partial to combine the others")
+    sys.stdout.buffer.write(loopsim.run(options.binary, ["sweep", "--combine", options.out]))
+    sys.stdout.flush()
+    if missing:
+        print(f"loopsim-dask: error: combined {len(runs) - len(missing)} of {len(runs)} runs "
+              f"in {options.out}; missing runs: {', '.join(missing)}", file=sys.stderr)
+        return TasksFailed.exit_status
+    return 0
+
+
+def _store(result, runs_folder: str) -> str:
+    """Write a run's summary.json to runs/ID/ of the sweep folder."""
+    if result.shared_path is not None:
+        target = os.path.join(runs_folder, result.name)
+        os.makedirs(target, exist_ok=True)
+        with open(os.path.join(result.shared_path, "summary.json"), "rb") as source:
+            contents = source.read()
+        with open(os.path.join(target, "summary.json"), "wb") as file:
+            file.write(contents)
+        return target
+    return write_result(result, runs_folder)
