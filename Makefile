@@ -15,12 +15,19 @@ NOTEBOOK_RUNS := .build/notebook-runs
 NOTEBOOK_OUTPUT := .build/notebooks
 NOTEBOOK_CUSTOMERS ?= 6000
 
+# loopsim-dask (Distributed/) and its tests run in this virtual environment, created once
+# with the pinned packages of Distributed/requirements.txt and made again when that file
+# or Distributed/pyproject.toml changes. The package itself is installed in editable mode.
+DASK_VENV := Distributed/.venv
+DASK_STAMP := $(DASK_VENV)/.requirements-installed
+DASK_TEST_LOG := .build/distributed-test-output.txt
+
 # The benchmark's SimPy runs in its own virtual environment, which only `make bench` makes.
 BENCH_VENV := bench/.venv
 BENCH_ARGS ?=
 SMOKE_LOG := .build/bench-smoke.txt
 
-.PHONY: all deps build release run test notebooks baselines bench clean
+.PHONY: all deps build release run test notebooks baselines bench distributed clean
 
 all: build
 
@@ -37,10 +44,11 @@ release: deps
 run: release
 	.build/release/loopsim run $(SCENARIO)
 
-# Executes the notebooks, runs the benchmark driver at tiny sizes without SimPy, then runs
-# the whole test suite. The full output goes to $(TEST_LOG) and $(SMOKE_LOG); failures and
-# the closing line are printed here.
-test: deps $(VENV_STAMP)
+# Executes the notebooks, runs the benchmark driver at tiny sizes without SimPy, runs the
+# loopsim-dask tests on a LocalCluster, then runs the whole Swift test suite. The full
+# output goes to $(TEST_LOG), $(SMOKE_LOG) and $(DASK_TEST_LOG); failures and the closing
+# lines are printed here.
+test: deps $(VENV_STAMP) $(DASK_STAMP)
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests > $(BUILD_LOG) 2>&1; then \
 	  grep -E "error:" $(BUILD_LOG) | head -n 40; \
@@ -51,6 +59,12 @@ test: deps $(VENV_STAMP)
 	  tail -n 20 $(SMOKE_LOG); \
 	  echo "make test: the benchmark smoke run failed (full output in $(SMOKE_LOG))" >&2; \
 	  status=1; }; \
+	LOOPSIM_BINARY=$$($(SWIFT) build --show-bin-path)/loopsim $(DASK_VENV)/bin/python -m pytest \
+	  Distributed/tests -q -p no:cacheprovider > $(DASK_TEST_LOG) 2>&1 || { \
+	  grep -E "^(FAILED|ERROR)" $(DASK_TEST_LOG) | head -n 20; \
+	  echo "make test: the loopsim-dask tests failed (full output in $(DASK_TEST_LOG))" >&2; \
+	  status=1; }; \
+	tail -n 1 $(DASK_TEST_LOG); \
 	swift_status=0; $(SWIFT) test --skip-build > $(TEST_LOG) 2>&1 || swift_status=$$?; \
 	grep -E "✘|Fatal error" $(TEST_LOG) | head -n 60 || true; \
 	grep -E "Test run with" $(TEST_LOG) | tail -n 1; \
@@ -101,6 +115,19 @@ $(BENCH_VENV)/.installed: bench/requirements.txt
 	python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	touch $@
+
+# Creates $(DASK_VENV) with loopsim-dask installed, which puts the loopsim-dask command in
+# $(DASK_VENV)/bin.
+distributed: $(DASK_STAMP)
+
+$(DASK_STAMP): Distributed/requirements.txt Distributed/pyproject.toml
+	@echo "Creating $(DASK_VENV) with the packages of Distributed/requirements.txt" >&2
+	@rm -rf $(DASK_VENV)
+	@python3 -m venv $(DASK_VENV)
+	@$(DASK_VENV)/bin/pip install --quiet --disable-pip-version-check -r Distributed/requirements.txt
+	@$(DASK_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps \
+	  --no-build-isolation -e Distributed
+	@touch $@
 
 $(VENV_STAMP): Notebooks/requirements.txt
 	@echo "Creating $(VENV) with the packages of Notebooks/requirements.txt" >&2
