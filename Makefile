@@ -25,9 +25,10 @@ DASK_TEST_LOG := .build/distributed-test-output.txt
 # The benchmark's SimPy runs in its own virtual environment, which only `make bench` makes.
 BENCH_VENV := bench/.venv
 BENCH_ARGS ?=
+DASK_BENCH_ARGS ?=
 SMOKE_LOG := .build/bench-smoke.txt
 
-.PHONY: all deps build release run test notebooks baselines bench distributed clean
+.PHONY: all deps build release run test notebooks baselines bench bench-dask distributed clean
 
 all: build
 
@@ -104,12 +105,19 @@ notebooks-only:
 	  echo "make: a notebook failed (kernel log in .build/notebooks-stderr.txt)" >&2; exit 1; }
 
 # Runs the benchmark (docs/benchmarks.md) on a release build: LoopSim against SimPy on the
-# reference funnel, the event calendar against a plain binary heap, and the flagship at
-# 10k, 100k and 1M customers. SimPy comes from PyPI into $(BENCH_VENV), with the versions
+# reference funnel, the event calendar against a plain binary heap, the flagship at
+# 10k, 100k and 1M customers, then the Dask part (bench/dask_bench.py, options in
+# DASK_BENCH_ARGS such as "--sections overhead"). SimPy comes from PyPI into $(BENCH_VENV), with the versions
 # pinned in bench/requirements.txt. Pass driver options in BENCH_ARGS, for example
 # BENCH_ARGS="--sections funnel --runs 3".
-bench: release $(BENCH_VENV)/.installed
+bench: release $(BENCH_VENV)/.installed $(DASK_STAMP)
 	python3 bench/bench.py --python $(BENCH_VENV)/bin/python $(BENCH_ARGS)
+	$(DASK_VENV)/bin/python bench/dask_bench.py $(DASK_BENCH_ARGS)
+
+# Runs only the Dask part of the benchmark: the 1M flagship in one process against a
+# two-worker LocalCluster, and the overhead per task of going through Dask.
+bench-dask: release $(DASK_STAMP)
+	$(DASK_VENV)/bin/python bench/dask_bench.py $(DASK_BENCH_ARGS)
 
 $(BENCH_VENV)/.installed: bench/requirements.txt
 	python3 -m venv $(BENCH_VENV)
