@@ -50,8 +50,31 @@ struct AttributionTruth: Sendable {
   init(channels: [String], values: [Int], factual: [Int], removals: [[Int]]) {
     let count = channels.count
     precondition(values.count == 1 << count && removals.count == count)
+    var customers: [CustomerTruth] = []
+    for (index, conversions) in factual.enumerated() where conversions > 0 {
+      var incremental: [Int] = []
+      var largestLoss = 0
+      for channel in 0..<count {
+        let loss = max(0, conversions - removals[channel][index])
+        if loss > 0 { incremental.append(channel) }
+        largestLoss = max(largestLoss, loss)
+      }
+      customers.append(
+        CustomerTruth(
+          customer: UInt64(index), conversions: conversions, incrementalChannels: incremental,
+          neverIncremental: conversions - largestLoss))
+    }
+    self.init(channels: channels, values: values, customers: customers)
+  }
+
+  /// Makes the truth from v(S) of every mask and the converting customers, in customer
+  /// order: how shards' truths merge. `values` has 2^k entries for k channels.
+  init(channels: [String], values: [Int], customers: [CustomerTruth]) {
+    let count = channels.count
+    precondition(values.count == 1 << count)
     self.channels = channels
     self.values = values
+    self.customers = customers
     let full = (1 << count) - 1
     removalLosses = (0..<count).map { values[full] - values[full ^ (1 << $0)] }
 
@@ -69,22 +92,6 @@ struct AttributionTruth: Sendable {
       }
       return total
     }
-
-    var customers: [CustomerTruth] = []
-    for (index, conversions) in factual.enumerated() where conversions > 0 {
-      var incremental: [Int] = []
-      var largestLoss = 0
-      for channel in 0..<count {
-        let loss = max(0, conversions - removals[channel][index])
-        if loss > 0 { incremental.append(channel) }
-        largestLoss = max(largestLoss, loss)
-      }
-      customers.append(
-        CustomerTruth(
-          customer: UInt64(index), conversions: conversions, incrementalChannels: incremental,
-          neverIncremental: conversions - largestLoss))
-    }
-    self.customers = customers
   }
 
   /// Conversions with every channel on.
@@ -124,7 +131,8 @@ struct AttributionTruth: Sendable {
   /// Runs a pass for every set of channels except the full set, whose counts come from
   /// `factual`, on every processor core.
   static func compute(
-    _ scenario: Scenario, factual: PassResult, cancellation: CancellationFlag?
+    _ scenario: Scenario, factual: PassResult, shard: Shard? = nil,
+    cancellation: CancellationFlag?
   ) throws -> AttributionTruth {
     let channels = scenario.channels.map(\.name) + scenario.workflows.map(\.name)
     let count = channels.count
@@ -137,6 +145,7 @@ struct AttributionTruth: Sendable {
         scenario: scenario, armPolicy: .assigned, warehouse: nil, cancellation: cancellation,
         progress: nil)
       pass.switchedOff = off
+      pass.shard = shard
       let result = try pass.run()
       let perCustomer = result.customers.map(\.purchases.count)
       return (

@@ -35,6 +35,13 @@ struct GroundTruthTable {
   /// before the split.
   let unmatched: Int
 
+  /// Makes the table from rows already matched, in customer order (a merge of shards).
+  init(arms: [String], rows: [Row], unmatched: Int) {
+    self.arms = arms
+    self.rows = rows
+    self.unmatched = unmatched
+  }
+
   init(
     factual: PassResult, forced: [(arm: String, pass: PassResult)], catalog: Catalog,
     measurement: MeasurementConfig

@@ -76,6 +76,8 @@ struct LoopPass {
   /// Channels switched off for a counterfactual attribution pass: indices of the
   /// scenario's channels, then `scenario.channels.count + i` for the email of workflow i.
   var switchedOff: Set<Int> = []
+  /// The customers this pass simulates; nil for all of them.
+  var shard: Shard? = nil
 
   func run() throws -> PassResult {
     let streams = RandomStreams(seed: scenario.run.seed)
@@ -102,7 +104,16 @@ struct LoopPass {
     var arrivals = UniformArrivals(
       count: UInt64(scenario.run.customers), over: scenario.run.arrivalWindow,
       purpose: try streams.purpose("customer.arrival"))
-    if let first = arrivals.next() {
+    // Arrival times are order statistics drawn in customer order, so a shard draws every
+    // customer's arrival and keeps its own.
+    let shard = self.shard
+    func nextArrival() -> Arrival? {
+      while let arrival = arrivals.next() {
+        if shard?.contains(customer: arrival.customer) ?? true { return arrival }
+      }
+      return nil
+    }
+    if let first = nextArrival() {
       context.simulator.schedule(.arrival(first), at: first.time)
     }
 
@@ -110,12 +121,12 @@ struct LoopPass {
     let experimentStart = scenario.run.experimentStart
     var sinceCheck = 0
     var arrived = 0
-    let customerCount = scenario.run.customers
+    let customerCount = shard?.size(of: scenario.run.customers) ?? scenario.run.customers
     while let event = context.simulator.step(until: end) {
       switch event {
       case .arrival(let arrival):
         arrived += 1
-        if let next = arrivals.next() {
+        if let next = nextArrival() {
           context.simulator.schedule(.arrival(next), at: next.time)
         }
         let index = Int(arrival.customer)

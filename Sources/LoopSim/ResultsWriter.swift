@@ -12,10 +12,9 @@ struct ResultsWriter {
   let database: Database
   let clock: ScenarioClock
 
-  func write(
-    scenario: Scenario, pass: PassResult, truth: GroundTruthTable, summary: RunSummary
-  ) throws {
-    try writeMetadata(scenario)
+  /// Writes the factual pass's records and the ground truth: the rows that a merge of
+  /// shards copies from each shard.
+  func writeRecords(pass: PassResult, truth: GroundTruthTable) throws {
     try writeQuarantine(pass.quarantine)
     try writeMerges(pass.merges)
     try writeDeadLetters(pass.deadLetters)
@@ -25,11 +24,17 @@ struct ResultsWriter {
       into: database)
     try SkippedSendsWriter(database: database, clock: clock).write(pass.skippedSends)
     try writeGroundTruth(truth)
-    try writeCounts(pass)
+  }
+
+  /// Writes what the summary derives from the records: the metadata, the pipeline counts,
+  /// the funnel and the metrics.
+  func writeDerived(scenario: Scenario, summary: RunSummary) throws {
+    try writeMetadata(scenario, summary: summary)
+    try writeCounts(summary)
     try writeMetrics(summary)
   }
 
-  private func writeMetadata(_ scenario: Scenario) throws {
+  private func writeMetadata(_ scenario: Scenario, summary: RunSummary) throws {
     var rows: [(String, String)] = [
       ("schemaVersion", "\(ResultsSchema.version)"),
       ("scenario", scenario.name),
@@ -43,6 +48,12 @@ struct ResultsWriter {
       ("loopsimVersion", LoopSimVersion.current),
       ("resolvedScenario", scenario.resolvedJSON),
     ]
+    if let shard = summary.shard {
+      rows.append(("shard", shard.description))
+    }
+    if !summary.missingShards.isEmpty {
+      rows.append(("missingShards", summary.missingShards.map(String.init).joined(separator: ",")))
+    }
     if let plan = scenario.pipeline.trackingPlan {
       let text = plan.plan.configValue.canonicalText()
       rows += [
@@ -133,9 +144,9 @@ struct ResultsWriter {
     }
   }
 
-  private func writeCounts(_ pass: PassResult) throws {
+  private func writeCounts(_ summary: RunSummary) throws {
     let insert = "INSERT INTO pipeline_counts (stage, destination, counter, value) VALUES (?, ?, ?, ?)"
-    let collect = pass.collect
+    let collect = summary.collect
     for (counter, value) in [
       ("emitted", collect.emitted), ("accepted", collect.accepted),
       ("quarantined", collect.quarantined), ("dropped", collect.dropped),
@@ -145,7 +156,7 @@ struct ResultsWriter {
     ] {
       try database.run(insert, binding: ["collect", nil as String?, counter, value])
     }
-    for (kind, counts) in zip(pass.destinationKinds, pass.destinations) {
+    for (kind, counts) in summary.destinations {
       for (counter, value) in [
         ("routed", counts.routed), ("delivered", counts.delivered),
         ("filtered", counts.filtered), ("deadLettered", counts.deadLettered),
@@ -154,7 +165,7 @@ struct ResultsWriter {
         try database.run(insert, binding: ["route", kind.rawValue, counter, value])
       }
     }
-    for (step, entry) in pass.funnel.enumerated() {
+    for (step, entry) in summary.funnel.enumerated() {
       try database.run(
         "INSERT INTO funnel (step, event, people) VALUES (?, ?, ?)",
         binding: [step + 1, entry.event, entry.people])

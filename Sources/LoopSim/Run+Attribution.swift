@@ -6,11 +6,11 @@ import Warehouse
 extension LoopRun {
   private static let attributionLogger = Logger(label: "attribution")
 
-  /// Cuts touchpoint paths from the warehouse in `database`, runs the counterfactual passes
-  /// of the attribution truth, and scores the configured models against it.
+  /// Cuts touchpoint paths from the warehouse in `database` and scores the configured
+  /// models against the counterfactual `truth`.
   static func scoreAttribution(
-    _ scenario: Scenario, attribution: AttributionConfig, factual: PassResult,
-    database: Database, cancellation: CancellationFlag?
+    _ scenario: Scenario, attribution: AttributionConfig, truth: AttributionTruth,
+    database: Database
   ) throws -> AttributionScore {
     let paths = try database.transaction { database in
       try TouchpointPaths(
@@ -18,12 +18,7 @@ extension LoopRun {
         conversionWindow: attribution.conversionWindow.milliseconds,
         end: scenario.run.end.milliseconds)
     }
-    let channelCount = scenario.channels.count + 1
-    attributionLogger.info(
-      "attribution: \(paths.paths.count) paths; running \((1 << channelCount) - 1) "
-        + "counterfactual passes over \(channelCount) channels")
-    let truth = try AttributionTruth.compute(
-      scenario, factual: factual, cancellation: cancellation)
+    attributionLogger.info("attribution: \(paths.paths.count) paths")
     let direct = scenario.channels.first { $0.kind == .direct }?.name ?? "direct"
     return try AttributionScore(
       truth: truth, paths: paths, config: attribution, directChannel: direct)

@@ -18,17 +18,21 @@ public struct RunOptions {
   /// The JSON Lines file that receives every message of the factual pass as Collect
   /// received it (`--export-messages`), or nil. Single runs only.
   public var exportMessages: String?
+  /// The customer shard to simulate (`--shard i/N`), or nil for every customer.
+  public var shard: Shard?
 
   public init(
     outputDirectory: String? = nil, resultsRoot: String = "Results",
     cancellation: CancellationFlag? = nil,
-    progress: (@Sendable (ProgressUpdate) -> Void)? = nil, exportMessages: String? = nil
+    progress: (@Sendable (ProgressUpdate) -> Void)? = nil, exportMessages: String? = nil,
+    shard: Shard? = nil
   ) {
     self.outputDirectory = outputDirectory
     self.resultsRoot = resultsRoot
     self.cancellation = cancellation
     self.progress = progress
     self.exportMessages = exportMessages
+    self.shard = shard
   }
 }
 
@@ -97,14 +101,31 @@ public enum LoopRun {
     logger.info(
       "running \(scenario.name): \(scenario.run.customers) customers, seed \(scenario.run.seed)")
     let computation = try compute(
-      scenario, database: database, cancellation: options.cancellation,
+      scenario, database: database, shard: options.shard, cancellation: options.cancellation,
       progress: options.progress, export: export)
     try database.transaction { database in
-      try ResultsWriter(database: database, clock: scenario.run.clock).write(
-        scenario: scenario, pass: computation.factual, truth: computation.truth,
-        summary: computation.summary)
+      try ResultsWriter(database: database, clock: scenario.run.clock).writeRecords(
+        pass: computation.factual, truth: computation.truth)
     }
-    let summary = computation.summary
+    if let shard = options.shard {
+      let record = ShardRecord(
+        shard: shard, scenarioSHA256: scenario.sha256, totals: computation.totals,
+        attribution: computation.attributionTruth)
+      try Data(record.json.utf8).write(
+        to: URL(fileURLWithPath: directory + "/" + ShardRecord.fileName))
+    }
+    return try finish(scenario, summary: computation.summary, database: database, in: directory)
+  }
+
+  /// Writes what a run derives from its records: the metadata, the counts and metrics, the
+  /// attribution tables and path file, `summary.json` and the report.
+  static func finish(
+    _ scenario: Scenario, summary: RunSummary, database: Database, in directory: String
+  ) throws -> RunSummary {
+    try database.transaction { database in
+      try ResultsWriter(database: database, clock: scenario.run.clock).writeDerived(
+        scenario: scenario, summary: summary)
+    }
     if let attribution = summary.attribution {
       try database.transaction { database in try attribution.insertRows(into: database) }
       try Data(attribution.paths.csv.utf8).write(
@@ -119,6 +140,8 @@ public enum LoopRun {
   struct Computation {
     let factual: PassResult
     let truth: GroundTruthTable
+    let totals: PassTotals
+    let attributionTruth: AttributionTruth?
     let summary: RunSummary
   }
 
@@ -127,28 +150,31 @@ public enum LoopRun {
   /// the same keyed draws, which gives the ground truth. The factual pass's messages also
   /// go to `export`.
   static func compute(
-    _ scenario: Scenario, database: Database, cancellation: CancellationFlag?,
+    _ scenario: Scenario, database: Database, shard: Shard? = nil,
+    cancellation: CancellationFlag?,
     progress: ((ProgressUpdate) -> Void)?, export: MessageExport? = nil
   ) throws -> Computation {
     let factual = try database.transaction { database in
-      try LoopPass(
+      var pass = LoopPass(
         scenario: scenario, armPolicy: .assigned,
         warehouse: WarehouseDestination(database: database, clock: scenario.run.clock),
         cancellation: cancellation,
         progress: progress.map { report in { report($0.named("factual pass")) } },
-        collectObserver: export.map { export in { message, _ in export.append(message) } }
-      ).run()
+        collectObserver: export.map { export in { message, _ in export.append(message) } })
+      pass.shard = shard
+      return try pass.run()
     }
     logger.debug("factual pass done: \(factual.eventsProcessed) events")
 
     var forced: [(arm: String, pass: PassResult)] = []
     if scenario.engage.hasSplit, let experiment = scenario.engage.experiment {
       for arm in experiment.armNames {
-        let pass = try LoopPass(
+        var forcing = LoopPass(
           scenario: scenario, armPolicy: .forced(arm), warehouse: nil,
           cancellation: cancellation,
-          progress: progress.map { report in { report($0.named("pass forcing \(arm)")) } }
-        ).run()
+          progress: progress.map { report in { report($0.named("pass forcing \(arm)")) } })
+        forcing.shard = shard
+        let pass = try forcing.run()
         logger.debug("pass forcing \(arm) done: \(pass.eventsProcessed) events")
         forced.append((arm, pass))
       }
@@ -162,7 +188,34 @@ public enum LoopRun {
         "\(truth.unmatched) enrolled customers were assigned in only some passes; "
           + "they are left out of the ground truth")
     }
-    let summary = try database.transaction { database in
+    let totals = PassTotals(
+      factual, workflows: scenario.workflows, truthUnmatched: truth.unmatched)
+    var attributionTruth: AttributionTruth?
+    if let attribution = scenario.attribution, attribution.enabled {
+      let channelCount = scenario.channels.count + scenario.workflows.count
+      logger.info(
+        "attribution: running \((1 << channelCount) - 1) counterfactual passes over "
+          + "\(channelCount) channels")
+      attributionTruth = try AttributionTruth.compute(
+        scenario, factual: factual, shard: shard, cancellation: cancellation)
+    }
+    var summary = try summarize(
+      scenario, totals: totals, truth: truth, attributionTruth: attributionTruth,
+      database: database)
+    summary.shard = shard
+    return Computation(
+      factual: factual, truth: truth, totals: totals, attributionTruth: attributionTruth,
+      summary: summary)
+  }
+
+  /// Measures lift from the warehouse in `database` and makes the summary from the pass
+  /// totals and the truths; with an attribution truth, also cuts touchpoint paths from the
+  /// warehouse and scores the configured models.
+  static func summarize(
+    _ scenario: Scenario, totals: PassTotals, truth: GroundTruthTable,
+    attributionTruth: AttributionTruth?, database: Database
+  ) throws -> RunSummary {
+    var summary = try database.transaction { database in
       let measured = try WarehouseLift.measure(
         database: database, experiment: scenario.engage.experimentName ?? "",
         measurement: scenario.measurement)
@@ -171,15 +224,13 @@ public enum LoopRun {
         ? try WarehouseLift.preperiodActivity(
           database: database, before: scenario.run.experimentStart) : nil
       return try RunSummary(
-        scenario: scenario, pass: factual, measured: measured, truth: truth,
+        scenario: scenario, totals: totals, measured: measured, truth: truth,
         covariates: covariates)
     }
-    var scored = summary
-    if let attribution = scenario.attribution, attribution.enabled {
-      scored.attribution = try scoreAttribution(
-        scenario, attribution: attribution, factual: factual, database: database,
-        cancellation: cancellation)
+    if let attribution = scenario.attribution, attribution.enabled, let attributionTruth {
+      summary.attribution = try scoreAttribution(
+        scenario, attribution: attribution, truth: attributionTruth, database: database)
     }
-    return Computation(factual: factual, truth: truth, summary: scored)
+    return summary
   }
 }

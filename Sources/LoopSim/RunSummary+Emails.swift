@@ -49,16 +49,37 @@ extension RunSummary {
     }
 
     /// Writes the `emails` member of `summary.json`.
-    func write(to writer: inout JSONWriter) {
-      writer.key("emails")
-      writer.beginObject()
-      for (key, value) in [
+    /// Makes the counts from `fields` as `fields` names them; a missing one is zero.
+    init(fields: [String: Int]) {
+      sent = fields["sent"] ?? 0
+      delivered = fields["delivered"] ?? 0
+      bounced = fields["bounced"] ?? 0
+      softBounces = fields["softBounces"] ?? 0
+      opened = fields["opened"] ?? 0
+      machineOpened = fields["machineOpened"] ?? 0
+      openedAsReported = fields["openedAsReported"] ?? 0
+      clicked = fields["clicked"] ?? 0
+      unsubscribed = fields["unsubscribed"] ?? 0
+      spamComplaints = fields["spamComplaints"] ?? 0
+      fallbacks = fields["fallbacks"] ?? 0
+      skippedForMissingField = fields["skippedForMissingField"] ?? 0
+    }
+
+    /// The counts by their `summary.json` keys, in the order written there.
+    var fields: [(String, Int)] {
+      [
         ("sent", sent), ("delivered", delivered), ("bounced", bounced),
         ("softBounces", softBounces), ("opened", opened), ("machineOpened", machineOpened),
         ("openedAsReported", openedAsReported), ("clicked", clicked),
         ("unsubscribed", unsubscribed), ("spamComplaints", spamComplaints),
         ("fallbacks", fallbacks), ("skippedForMissingField", skippedForMissingField),
-      ] {
+      ]
+    }
+
+    func write(to writer: inout JSONWriter) {
+      writer.key("emails")
+      writer.beginObject()
+      for (key, value) in fields {
         writer.member(key, value)
       }
       writer.endObject()

@@ -96,12 +96,16 @@ public struct RunSummary: Sendable {
   /// The arm that every arm's true effect is measured against: the experiment's first arm
   /// with the `no-email` strategy, or the holdout when it has none.
   public let trueEffectControl: String
+  /// The customer shard this run simulated (`--shard i/N`); nil for a whole run.
+  public internal(set) var shard: Shard? = nil
+  /// Shards absent from a merge made with `--allow-partial`, by index; empty otherwise.
+  public internal(set) var missingShards: [Int] = []
 
   /// The primary comparison: the experiment's first arm against the holdout.
   public var lift: LiftMeasurement? { comparisons.first }
 
   init(
-    scenario: Scenario, pass: PassResult, measured armData: [String: WarehouseLift.ArmData],
+    scenario: Scenario, totals: PassTotals, measured armData: [String: WarehouseLift.ArmData],
     truth: GroundTruthTable, covariates: [String: Double]?
   ) throws {
     let measured = armData.mapValues(\.outcome)
@@ -109,11 +113,11 @@ public struct RunSummary: Sendable {
     scenarioSHA256 = scenario.sha256
     seed = scenario.run.seed
     customers = scenario.run.customers
-    events = pass.eventsProcessed
-    eventsCutOff = pass.eventsCutOff
+    events = totals["events"]
+    eventsCutOff = totals["eventsCutOff"]
     metrics = scenario.measurement.metrics
-    workflows = WorkflowSummary.make(scenario.workflows, pass: pass)
-    sends = SendCounts(pass.skippedSends, sent: pass.emails.count, counts: pass.workflowCounts)
+    workflows = totals.workflowSummaries(scenario.workflows)
+    sends = totals.sends
 
     let experiment = scenario.engage.hasSplit ? scenario.engage.experiment : nil
     self.experiment = experiment?.name
@@ -140,7 +144,7 @@ public struct RunSummary: Sendable {
       return ArmSummary(
         outcome: outcome, interval: interval, revenues: data?.revenues ?? [],
         hoursToConversion: (data?.timesToConversion ?? []).map { $0 / 3_600_000 }.sorted(),
-        emailsSent: pass.emails.lazy.filter { $0.arm == name }.count,
+        emailsSent: totals["emailsSent.\(name)"],
         emailEvents: data?.emailEvents ?? WarehouseLift.EmailEventCounts(),
         trueEffect: effect.value, trueEffectUndefinedReason: effect.reason)
     }
@@ -209,11 +213,12 @@ public struct RunSummary: Sendable {
     }
     warnings = notes
 
-    collect = pass.collect
-    destinations = Array(zip(pass.destinationKinds, pass.destinations))
-    funnel = pass.funnel
-    emails = EmailCounts(emails: pass.emails, skipped: pass.skippedEmails.count)
-    profiles = pass.profiles
+    collect = totals.collect
+    let kinds = scenario.pipeline.destinations.map(\.kind)
+    destinations = Array(zip(kinds, totals.destinations(count: kinds.count)))
+    funnel = totals.funnel
+    emails = totals.emails
+    profiles = totals["profiles"]
   }
 
   /// Returns `arm`'s true effect against `control`, or nil with the reason: `isControl`
@@ -247,6 +252,15 @@ public struct RunSummary: Sendable {
     writer.member("loopsimVersion", LoopSimVersion.current)
     writer.member("seed", seed)
     writer.member("customers", customers)
+    if let shard {
+      writer.member("shard", shard.description)
+    }
+    if !missingShards.isEmpty {
+      writer.key("missingShards")
+      writer.beginArray()
+      for index in missingShards { writer.integer(index) }
+      writer.endArray()
+    }
     writer.member("events", events)
     writer.member("eventsCutOffAtEnd", eventsCutOff)
     writer.member("experiment", experiment)

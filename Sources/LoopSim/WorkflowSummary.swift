@@ -20,28 +20,6 @@ public struct WorkflowSummary: Sendable {
   /// The workflow's sends.
   public let sends: SendCounts
 
-  /// Summarizes each workflow of `workflows` from the pass's records.
-  static func make(_ workflows: [WorkflowConfig], pass: PassResult) -> [WorkflowSummary] {
-    workflows.enumerated().map { position, workflow in
-      let enrollments = pass.enrollments.filter { $0.workflow == position }
-      var exits: [String: Int] = [:]
-      for enrollment in enrollments where enrollment.finishedAt != nil {
-        exits[enrollment.exitReason ?? completed, default: 0] += 1
-      }
-      let counts =
-        pass.workflowCounts.indices.contains(position)
-        ? pass.workflowCounts[position] : WorkflowCounts()
-      return WorkflowSummary(
-        name: workflow.name, trigger: workflow.trigger.kind, enrollments: enrollments.count,
-        active: enrollments.lazy.filter { $0.finishedAt == nil }.count, exits: exits,
-        entriesRejected: EntryRejection.allCases.map { ($0, counts.entriesRejected[$0] ?? 0) },
-        sends: SendCounts(
-          pass.skippedSends.filter { $0.workflow == workflow.name },
-          sent: pass.emails.lazy.filter { $0.workflow == workflow.name }.count,
-          counts: [counts]))
-    }
-  }
-
   func write(to writer: inout JSONWriter) {
     writer.beginObject()
     writer.member("name", name)
@@ -87,6 +65,16 @@ public struct SendCounts: Sendable {
     attempts = sent + skippedSends.count
     skippedReasons = SkipReason.allCases.map { ($0, byReason[$0] ?? 0) }
     delayedByQuietHours = counts.reduce(0) { $0 + $1.sendsDelayed }
+  }
+
+  /// Makes the counts from skipped sends counted by reason (`SkipReason` raw values).
+  init(skipped: [String: Int], sent: Int, delayedByQuietHours: Int) {
+    let skippedCount = skipped.values.reduce(0, +)
+    self.sent = sent
+    self.skipped = skippedCount
+    attempts = sent + skippedCount
+    skippedReasons = SkipReason.allCases.map { ($0, skipped[$0.rawValue] ?? 0) }
+    self.delayedByQuietHours = delayedByQuietHours
   }
 
   /// Writes the counts as the object `sends`.

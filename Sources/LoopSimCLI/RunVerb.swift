@@ -9,7 +9,8 @@ enum RunVerb {
     name: "run",
     summary: "Run a scenario through the whole loop and write its results folder.",
     usage: "loopsim run SCENARIO [--customers N] [--seed S] [--set PATH=VALUE]... "
-      + "[--out DIR] [--json] [--export-messages FILE] [--replicates R [--jobs J]]",
+      + "[--out DIR] [--json] [--export-messages FILE] [--replicates R [--jobs J]] "
+      + "[--shard i/N]",
     discussion: """
       Simulates the scenario's customers, the pipeline and the messaging engine, then
       measures the workflow's lift against its holdout, beside the true lift. Writes
@@ -25,6 +26,11 @@ enum RunVerb {
       (accepted, quarantined and dropped) to FILE, in the order Collect received them: one
       Segment Spec JSON object per line, with context.loopsimSource set to front-end,
       back-end or messaging. `loopsim replay` reads this file.
+
+      With --shard i/N, simulates only the customers whose id modulo N is i − 1 and writes
+      their results with shard.json beside them; `loopsim merge` combines the N folders into
+      results identical to the whole run's. Shards can run at the same time, on one machine
+      or several.
       """,
     positionalName: "SCENARIO",
     positionalRange: 1...1,
@@ -40,6 +46,9 @@ enum RunVerb {
       .value(
         "--jobs", "J",
         help: "Run at most J replicates at once (default: the number of processor cores)."),
+      .value(
+        "--shard", "i/N",
+        help: "Simulate only shard i of N (customers whose id modulo N is i − 1); see merge."),
     ])
 
   /// Options that change the scenario before it is validated.
@@ -67,12 +76,24 @@ enum RunVerb {
     let cancellation = InterruptHandler.cancellation
     if cancellation.isCancelled { throw Interrupted() }
     let progress = ProgressReporter(enabled: !arguments.flag("--quiet"))
+    let shard = try arguments.value("--shard").map { text in
+      do {
+        return try Shard(parsing: text)
+      } catch let error as InputError {
+        throw UsageError(message: error.message, verb: spec.name)
+      }
+    }
     let options = RunOptions(
       outputDirectory: arguments.value("--out"), cancellation: cancellation,
       progress: { progress.report($0) },
-      exportMessages: arguments.value("--export-messages"))
+      exportMessages: arguments.value("--export-messages"), shard: shard)
 
     if let replicates = try integerOption(arguments, "--replicates", in: 1...10_000) {
+      if shard != nil {
+        throw UsageError(
+          message: "--shard applies only to a single run, not with --replicates.",
+          verb: spec.name)
+      }
       if options.exportMessages != nil {
         throw UsageError(
           message: "--export-messages applies only to a single run, not with --replicates.",
@@ -122,7 +143,7 @@ enum RunVerb {
   static func runFunnel(_ scenario: ReferenceFunnelScenario, _ arguments: ParsedArguments)
     throws -> ExitStatus
   {
-    for option in ["--replicates", "--jobs", "--export-messages"]
+    for option in ["--replicates", "--jobs", "--export-messages", "--shard"]
     where arguments.value(option) != nil {
       throw UsageError(
         message: "\(option) applies only to scenarios of the whole loop, not to the "

@@ -1,0 +1,294 @@
+import Config
+import Foundation
+import Measure
+import Simulation
+import Warehouse
+
+/// Merges the results folders of a run's customer shards into the results of the whole
+/// run: the same `summary.json` bytes and the same table contents as `loopsim run`.
+///
+/// The shards' records (the warehouse, the engine's records, the ground truth) are copied
+/// shard by shard, and everything derived from them (conversions, counts, metrics,
+/// attribution, the summary and the report) is computed again over the merged records by
+/// the same code as a run. Every sum the summary reports runs over customers in id order
+/// or is a sum of integers, so it does not depend on how customers were cut into shards.
+public enum ShardMerge {
+  private static let logger = Logger(label: "merge")
+
+  /// The tables of records that a shard writes and the merge copies; every other table is
+  /// derived from these and written again.
+  static let recordTables = [
+    "messages", "quarantine", "assignments", "emails", "skipped_sends", "skipped_emails",
+    "ground_truth", "potential_outcomes", "merges", "dead_letters",
+  ]
+
+  /// One shard folder to merge.
+  struct Input {
+    let directory: String
+    let record: ShardRecord
+  }
+
+  /// Merges the shard folders in `directories` into `options.outputDirectory` (or a new
+  /// folder under `Results/runs/`). Every shard of the run must be present unless
+  /// `allowPartial`, in which case the summary lists the missing ones.
+  public static func execute(
+    _ directories: [String], allowPartial: Bool, options: RunOptions
+  ) throws -> RunOutcome {
+    let inputs = try directories.map(readInput)
+    let missing = try checkSet(inputs, allowPartial: allowPartial)
+    let ordered = inputs.sorted { $0.record.shard.index < $1.record.shard.index }
+    let scenario = try loadScenario(from: ordered[0])
+
+    let destination = try OutputDirectory.choose(
+      requested: options.outputDirectory, resultsRoot: options.resultsRoot,
+      scenarioName: scenario.name)
+    for input in ordered {
+      let folder = URL(fileURLWithPath: input.directory).standardizedFileURL.path
+      if destination == folder || destination.hasPrefix(folder + "/") {
+        throw InputError(
+          "--out \(destination) lies in the shard folder \(input.directory). Fix: write the "
+            + "merged results to a folder outside every shard folder.")
+      }
+    }
+    let staging = try OutputDirectory.createStaging(for: destination)
+    do {
+      let summary = try merge(
+        ordered, scenario: scenario, missing: missing, into: staging,
+        cancellation: options.cancellation)
+      let published = try OutputDirectory.publish(
+        staging, as: destination, isDefault: options.outputDirectory == nil)
+      return RunOutcome(directory: published, summary: summary)
+    } catch {
+      try? FileManager.default.removeItem(atPath: staging)
+      if let sqlite = error as? SQLiteError, sqlite.isIOErrorOrDiskFull {
+        throw RuntimeFailure("writing merged results failed: \(sqlite.description)")
+      }
+      throw error
+    }
+  }
+
+  private static func readInput(_ directory: String) throws -> Input {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw InputError(
+        "\(directory) is not a folder. Fix: give the results folders that "
+          + "`loopsim run --shard i/N --out DIR` wrote.")
+    }
+    let recordPath = directory + "/" + ShardRecord.fileName
+    guard FileManager.default.fileExists(atPath: recordPath) else {
+      throw InputError(
+        "\(directory) holds no \(ShardRecord.fileName), so it is not the folder of a shard "
+          + "run. Fix: give the folders that `loopsim run --shard i/N --out DIR` wrote.")
+    }
+    guard FileManager.default.fileExists(atPath: directory + "/results.sqlite") else {
+      throw InputError(
+        "\(directory) holds no results.sqlite. Fix: give the whole folder that "
+          + "`loopsim run --shard i/N --out DIR` wrote.")
+    }
+    return Input(directory: directory, record: try ShardRecord(contentsOf: recordPath))
+  }
+
+  /// Checks that the shards come from one run and that none is given twice; returns the
+  /// missing shards' indices, which are an error unless `allowPartial`.
+  private static func checkSet(_ inputs: [Input], allowPartial: Bool) throws -> [Int] {
+    guard let first = inputs.first else {
+      throw InputError("merge needs at least one shard folder. Fix: give DIR… of the shards.")
+    }
+    for input in inputs.dropFirst() {
+      let (a, b) = (first.record, input.record)
+      if a.shard.count != b.shard.count {
+        throw InputError(
+          "\(first.directory) is shard \(a.shard) but \(input.directory) is shard \(b.shard): "
+            + "the shards come from cuts into different numbers of shards. Fix: merge the "
+            + "shards of one cut.")
+      }
+      if a.scenarioSHA256 != b.scenarioSHA256 {
+        throw InputError(
+          "\(first.directory) and \(input.directory) ran different scenarios (scenarioSha256 "
+            + "\(a.scenarioSHA256.prefix(12))… and \(b.scenarioSHA256.prefix(12))…). Fix: "
+            + "merge the shards of one scenario, seed and customer count.")
+      }
+      if a.loopsimVersion != b.loopsimVersion {
+        throw InputError(
+          "\(first.directory) and \(input.directory) were written by loopsim "
+            + "\(a.loopsimVersion) and \(b.loopsimVersion). Fix: run every shard with one "
+            + "loopsim version.")
+      }
+    }
+    var seen: [Int: String] = [:]
+    for input in inputs {
+      if let other = seen[input.record.shard.index] {
+        throw InputError(
+          "shard \(input.record.shard) is given twice: \(other) and \(input.directory). Fix: "
+            + "give each shard's folder once.")
+      }
+      seen[input.record.shard.index] = input.directory
+    }
+    let count = first.record.shard.count
+    let missing = (1...count).filter { seen[$0] == nil }
+    if !missing.isEmpty && !allowPartial {
+      throw InputError(
+        "shards \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) are missing, so "
+          + "the merge would not be the whole run. Fix: give every shard's folder, or pass "
+          + "--allow-partial to merge what is there (the summary lists the missing shards).")
+    }
+    return missing
+  }
+
+  /// Rebuilds the scenario that the shards ran from the resolved text and tracking plan in
+  /// the first shard's `run_metadata`, and checks it against the recorded SHA-256.
+  private static func loadScenario(from input: Input) throws -> Scenario {
+    let path = input.directory + "/results.sqlite"
+    let database = try Database(path: path, mode: .readOnly)
+    var metadata: [String: String] = [:]
+    try database.cachedStatement("SELECT key, value FROM run_metadata").forEachRow { row in
+      metadata[try row.string(at: 0)] = try row.string(at: 1)
+    }
+    guard metadata["schemaVersion"] == "\(ResultsSchema.version)" else {
+      throw InputError(
+        "\(path): run_metadata schemaVersion is \(metadata["schemaVersion"] ?? "missing"), but "
+          + "this loopsim writes \(ResultsSchema.version). Fix: run the shards again with this "
+          + "loopsim.")
+    }
+    guard let text = metadata["resolvedScenario"] else {
+      throw InputError(
+        "\(path): run_metadata has no resolvedScenario. Fix: merge the folders that "
+          + "`loopsim run --shard i/N` wrote, unchanged.")
+    }
+    var tree = try JSON5.parse(text, file: path + " (run_metadata resolvedScenario)")
+
+    // The scenario names its tracking plan by a path relative to its own file, which the
+    // shard folder does not hold; the plan's text is in the metadata, so it is read from a
+    // private copy instead.
+    var planFolder: String?
+    defer { if let planFolder { try? FileManager.default.removeItem(atPath: planFolder) } }
+    if let plan = metadata["trackingPlan"] {
+      let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("loopsim-merge-\(getpid())-\(UUID().uuidString)").path
+      try FileManager.default.createDirectory(
+        atPath: folder, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o700])
+      planFolder = folder
+      let planPath = folder + "/tracking-plan.json5"
+      try Data(plan.utf8).write(to: URL(fileURLWithPath: planPath))
+      tree = try tree.applying([
+        ConfigOverride(
+          path: try FieldPath(parsing: "pipeline.trackingPlan"),
+          value: ConfigNode(.string(planPath), at: tree.location))
+      ])
+    }
+    var scenario = try ScenarioLoader.validate(tree, file: path)
+    try scenario.setResolvedJSON(text)
+    guard scenario.sha256 == input.record.scenarioSHA256 else {
+      throw InputError(
+        "\(path): the resolved scenario does not match the scenarioSha256 of "
+          + "\(ShardRecord.fileName). Fix: merge the folders that `loopsim run --shard i/N` "
+          + "wrote, unchanged.")
+    }
+    return scenario
+  }
+
+  private static func merge(
+    _ inputs: [Input], scenario: Scenario, missing: [Int], into directory: String,
+    cancellation: CancellationFlag?
+  ) throws -> RunSummary {
+    let database = try Database(path: directory + "/results.sqlite")
+    try database.execute(ResultsSchema.sql)
+    var totals = PassTotals()
+    for input in inputs {
+      if cancellation?.isCancelled == true { throw Interrupted() }
+      logger.info("merging shard \(input.record.shard) from \(input.directory)")
+      try copyRecords(from: input.directory + "/results.sqlite", into: database)
+      try totals.add(input.record.totals)
+    }
+    let truth = try readGroundTruth(database, scenario: scenario, unmatched: totals["truthUnmatched"])
+    let attributionTruth = try mergeAttribution(inputs, scenario: scenario)
+    var summary = try LoopRun.summarize(
+      scenario, totals: totals, truth: truth, attributionTruth: attributionTruth,
+      database: database)
+    summary.missingShards = missing
+    return try LoopRun.finish(scenario, summary: summary, database: database, in: directory)
+  }
+
+  /// Appends the record tables of the shard database at `path` to `database`, keeping each
+  /// table's row order.
+  private static func copyRecords(from path: String, into database: Database) throws {
+    try database.run("ATTACH DATABASE ? AS shard", binding: [path])
+    do {
+      try database.transaction { database in
+        for table in recordTables {
+          try database.execute(
+            "INSERT INTO main.\(table) SELECT * FROM shard.\(table) ORDER BY rowid")
+        }
+      }
+    } catch {
+      try? database.execute("DETACH DATABASE shard")
+      if let sqlite = error as? SQLiteError, !sqlite.isIOErrorOrDiskFull {
+        throw InputError(
+          "\(path): its tables do not match this loopsim's results schema (\(sqlite.description))"
+            + ". Fix: merge the folders that `loopsim run --shard i/N` wrote, unchanged.")
+      }
+      throw error
+    }
+    try database.execute("DETACH DATABASE shard")
+  }
+
+  /// Reads the merged ground truth back in customer order.
+  private static func readGroundTruth(
+    _ database: Database, scenario: Scenario, unmatched: Int
+  ) throws -> GroundTruthTable {
+    let arms = scenario.engage.hasSplit ? scenario.engage.experiment?.armNames ?? [] : []
+    var outcomes: [Int64: (converted: [String: Bool], revenues: [String: Int64])] = [:]
+    try database.cachedStatement(
+      "SELECT customer, arm, converted, revenue FROM potential_outcomes ORDER BY customer, arm"
+    ).forEachRow { row in
+      let customer = try row.int64(at: 0)
+      let arm = try row.string(at: 1)
+      var entry = outcomes[customer] ?? ([:], [:])
+      entry.converted[arm] = try row.bool(at: 2)
+      entry.revenues[arm] = Int64((try row.double(at: 3) * 100).rounded())
+      outcomes[customer] = entry
+    }
+    let rows = try database.mapRows(
+      "SELECT customer, user_id, arm, converted FROM ground_truth ORDER BY customer"
+    ) { row in
+      let customer = try row.int64(at: 0)
+      let entry = outcomes[customer] ?? ([:], [:])
+      return GroundTruthTable.Row(
+        customer: UInt64(customer), userId: try row.string(at: 1), arm: try row.string(at: 2),
+        converted: try row.bool(at: 3), outcomes: entry.converted, revenues: entry.revenues)
+    }
+    return GroundTruthTable(arms: arms, rows: rows, unmatched: unmatched)
+  }
+
+  /// Adds up the shards' attribution truths: v(S) is a sum over customers, and each
+  /// converting customer belongs to one shard.
+  private static func mergeAttribution(
+    _ inputs: [Input], scenario: Scenario
+  ) throws -> AttributionTruth? {
+    guard let attribution = scenario.attribution, attribution.enabled else { return nil }
+    var channels: [String]?
+    var values: [Int] = []
+    var customers: [AttributionTruth.CustomerTruth] = []
+    for input in inputs {
+      guard let truth = input.record.attribution else {
+        throw InputError(
+          "\(input.directory)/\(ShardRecord.fileName) has no attribution truth, but the "
+            + "scenario enables attribution. Fix: merge the folders that `loopsim run --shard "
+            + "i/N` wrote, unchanged.")
+      }
+      if let channels, channels != truth.channels {
+        throw InputError(
+          "\(input.directory)/\(ShardRecord.fileName): attribution.channels differ from the "
+            + "other shards'. Fix: merge the shards of one scenario.")
+      }
+      channels = truth.channels
+      values = values.isEmpty ? truth.values : zip(values, truth.values).map { $0 + $1 }
+      customers += truth.customers
+    }
+    customers.sort { $0.customer < $1.customer }
+    return AttributionTruth(channels: channels ?? [], values: values, customers: customers)
+  }
+}
