@@ -50,8 +50,10 @@ mkdir -p "$out" && printf '{}\\n' > "$out/summary.json"
 
 
 def measure(command: list[str]) -> dict:
-    """Run a command to completion; return its wall time and the CPU time of it and its
-    descendants (wait4 counts every process it and its children reaped)."""
+    """Run a command to completion and return its wall time and CPU time.
+
+    The CPU time is wait4's, which adds every descendant that the process reaped.
+    """
     start = time.monotonic()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)

@@ -53,6 +53,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", metavar="S", help="use seed S (run.seed)")
     parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                         help="set a scenario field, as in loopsim; repeatable")
+
     cluster = parser.add_argument_group("cluster")
     cluster.add_argument("--scheduler", metavar="ADDRESS",
                          help="address of a running Dask scheduler, such as "
@@ -77,6 +78,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     cluster.add_argument("--worker-loopsim", metavar="PATH",
                          help="the loopsim binary on the workers (default: the driver's, at "
                               "the same absolute path)")
+
     parser.add_argument("--allow-partial", action="store_true",
                         help="merge or combine what finished even when tasks failed every "
                              "try; the exit status is still 1")

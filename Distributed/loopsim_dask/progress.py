@@ -9,8 +9,8 @@ class Progress:
     """Counts task outcomes and prints one line per event of interest.
 
     Attempts are counted from the "started" events that tasks send. A task that starts
-    again after an attempt that sent "failed" was retried after an error; one that starts
-    again without a "failed" event was rescheduled after its worker was lost.
+    again after an attempt that sent "failed" was retried after an error. A task that
+    starts again without a "failed" event was rescheduled after its worker was lost.
     """
 
     def __init__(self, total: int, quiet: bool, stream=None):

@@ -161,9 +161,9 @@ fi""", loopsim_binary)
 
     assert completed.returncode == 1
     assert "missing shards: 2/3" in completed.stderr
-    summary = (out / "summary.json").read_text()
-    assert "missing" in summary.lower()
-    json.loads(completed.stdout)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["missingShards"] == [2]
+    assert json.loads(completed.stdout)["missingShards"] == [2]
 
 
 def test_sweep_of_2x2_grid_and_3_replicates(loopsim_binary, scheduler_address, tmp_path):
