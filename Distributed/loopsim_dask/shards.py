@@ -52,7 +52,8 @@ def run_sharded(scenario: str, shards: int, options: JobOptions) -> int:
                          options.log) as client:
             outcome = execute(client, requests, options.retries, progress,
                               lambda result: write_result(result, work))
-        print(f"loopsim-dask: {progress.summary()}", file=sys.stderr)
+        if not options.quiet:
+            print(f"loopsim-dask: {progress.summary()}", file=sys.stderr)
 
         missing = [request for request in requests if request.name in outcome.failures]
         missing_list = ", ".join(request.label.removeprefix("shard ") for request in missing)
@@ -72,6 +73,8 @@ def run_sharded(scenario: str, shards: int, options: JobOptions) -> int:
             merge_arguments.append("--allow-partial")
         if options.json:
             merge_arguments.append("--json")
+        if options.quiet:
+            merge_arguments.append("--quiet")
         sys.stdout.buffer.write(loopsim.run(options.binary, merge_arguments))
         sys.stdout.flush()
     finally:

@@ -82,7 +82,8 @@ def run_sweep(scenario: str, grids: list[str], replicates: int, options: JobOpti
                      options.log) as client:
         outcome = execute(client, requests, options.retries, progress,
                           lambda result: _store(result, runs_folder))
-    print(f"loopsim-dask: {progress.summary()}", file=sys.stderr)
+    if not options.quiet:
+        print(f"loopsim-dask: {progress.summary()}", file=sys.stderr)
 
     missing = [run["id"] for run in runs if run["id"] in outcome.failures]
     if missing and not options.allow_partial:
@@ -90,7 +91,10 @@ def run_sweep(scenario: str, grids: list[str], replicates: int, options: JobOpti
             f"{len(missing)} of {len(runs)} runs failed every try, so the sweep was not "
             f"combined; missing runs: {', '.join(missing)}. Fix the cause and run again, or "
             "pass --allow-partial to combine the others")
-    sys.stdout.buffer.write(loopsim.run(options.binary, ["sweep", "--combine", options.out]))
+    combine_arguments = ["sweep", "--combine", options.out]
+    if options.quiet:
+        combine_arguments.append("--quiet")
+    sys.stdout.buffer.write(loopsim.run(options.binary, combine_arguments))
     sys.stdout.flush()
     if missing:
         print(f"loopsim-dask: error: combined {len(runs) - len(missing)} of {len(runs)} runs "
