@@ -34,10 +34,19 @@ public enum ShardMerge {
   public static func execute(
     _ directories: [String], allowPartial: Bool, options: RunOptions
   ) throws -> RunOutcome {
+    try execute(directories, scenario: nil, allowPartial: allowPartial, options: options)
+  }
+
+  /// Merges as `execute(_:allowPartial:options:)` does; a `scenario` already loaded saves
+  /// rebuilding it from the first shard's metadata.
+  static func execute(
+    _ directories: [String], scenario loaded: Scenario?, allowPartial: Bool,
+    options: RunOptions
+  ) throws -> RunOutcome {
     let inputs = try directories.map(readInput)
     let missing = try checkSet(inputs, allowPartial: allowPartial)
     let ordered = inputs.sorted { $0.record.shard.index < $1.record.shard.index }
-    let scenario = try loadScenario(from: ordered[0])
+    let scenario = try loaded ?? loadScenario(from: ordered[0])
 
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
@@ -199,7 +208,7 @@ public enum ShardMerge {
     var totals = PassTotals()
     for input in inputs {
       if cancellation?.isCancelled == true { throw Interrupted() }
-      logger.info("merging shard \(input.record.shard) from \(input.directory)")
+      logger.debug("merging shard \(input.record.shard) from \(input.directory)")
       try copyRecords(from: input.directory + "/results.sqlite", into: database)
       try totals.add(input.record.totals)
     }

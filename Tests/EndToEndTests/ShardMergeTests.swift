@@ -217,3 +217,39 @@ private func mergeNamesTheFaultInADamagedShardRecord(text: String, fragment: Str
   #expect(result.standardError.contains("shard.json: " + fragment), "\(result.standardError)")
   #expect(!FileManager.default.fileExists(atPath: out))
 }
+
+/// `--shards N` runs the shards on threads of one process and gives the plain run's bytes.
+@Test func threadedShardsEqualThePlainRun() throws {
+  let folder = try TestSupport.temporaryDirectory("loopsim-shards")
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let plain = folder.appendingPathComponent("plain").path
+  let threaded = folder.appendingPathComponent("threaded").path
+  let base = ["run", TestSupport.flagshipScenario, "--customers", "2000", "--quiet"]
+  let first = try TestSupport.runLoopSim(base + ["--out", plain])
+  #expect(first.status == 0, "\(first.standardError)")
+  let second = try TestSupport.runLoopSim(base + ["--shards", "3", "--jobs", "2", "--out", threaded])
+  #expect(second.status == 0, "\(second.standardError)")
+
+  for file in ["summary.json", "report.html"] {
+    #expect(
+      FileManager.default.contentsEqual(atPath: plain + "/" + file, andPath: threaded + "/" + file),
+      "\(file) differs from the plain run's")
+  }
+  #expect(try tableContents(plain + "/results.sqlite") == tableContents(threaded + "/results.sqlite"))
+  let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+  #expect(leftovers.sorted() == ["plain", "threaded"])
+}
+
+@Test(arguments: [
+  (["--shards", "2", "--shard", "1/2"], "does not go with --shard"),
+  (["--shards", "0"], "--shards"),
+  (["--shards", "2", "--replicates", "2"], "apply only to a single run"),
+  (["--jobs", "2"], "--jobs applies only with --replicates or --shards"),
+  (["--shards", "2", "--export-messages", "/tmp/never-written.jsonl"], "not with --shards"),
+])
+private func shardsOptionConflictsAreUsageErrors(extra: [String], fragment: String) throws {
+  let result = try TestSupport.runLoopSim(
+    ["run", TestSupport.flagshipScenario, "--customers", "200", "--quiet"] + extra)
+  #expect(result.status == 2)
+  #expect(result.standardError.contains(fragment), "\(result.standardError)")
+}
