@@ -5,7 +5,7 @@ import Synchronization
 /// the results are the same bytes as a plain run's, computed on more cores.
 public enum ShardedRun {
   /// Runs `scenario` in `shards` shards, at most `jobs` at once, and publishes the merged
-  /// results where `options` says; the shards' own folders are removed afterwards.
+  /// results in the folder `options` names. The shards' own folders are removed afterwards.
   public static func execute(
     _ scenario: Scenario, shards: Int, jobs: Int, options: RunOptions
   ) throws -> RunOutcome {
