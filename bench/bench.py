@@ -245,6 +245,39 @@ def bench_flagship(options, report, scratch):
     return True
 
 
+def bench_shards(options, report, scratch):
+    """The flagship cut into two shards in one process (`run --shards 2`): both shards at
+    once on two threads against one shard at a time, and checks that both give the same
+    summary."""
+    loopsim = os.path.join(options.build_dir, "loopsim")
+    rows = []
+    for size in options.shard_sizes:
+        samples = {1: [], 2: []}
+        summaries = set()
+        for run in range(runs_for(size, options)):
+            for jobs in (1, 2):
+                out = os.path.join(scratch, f"shards-{size}-{jobs}-{run}")
+                wall, cpu, rss, stdout = measure(
+                    [loopsim, "run", FLAGSHIP_SCENARIO, "--customers", str(size),
+                     "--shards", "2", "--jobs", str(jobs), "--out", out, "--json", "--quiet"])
+                summaries.add(stdout)
+                shutil.rmtree(out, ignore_errors=True)
+                samples[jobs].append((wall, cpu, rss))
+        row = {"customers": size, "sameSummary": len(summaries) == 1}
+        for jobs, values in samples.items():
+            row[f"jobs{jobs}"] = {
+                "wallSeconds": summarize([v[0] for v in values]),
+                "cpuSeconds": summarize([v[1] for v in values]),
+                "peakKiB": summarize([v[2] for v in values]),
+            }
+        row["speedup"] = (row["jobs1"]["wallSeconds"]["median"]
+                          / row["jobs2"]["wallSeconds"]["median"])
+        rows.append(row)
+        print(f"shards {size}: done", file=sys.stderr)
+    report["shards"] = rows
+    return all(row["sameSummary"] for row in rows)
+
+
 def log_slope(sizes, costs):
     """Least-squares slope of log cost against log size: the exponent b of cost ∝ size^b."""
     xs = [math.log(size) for size in sizes]
@@ -354,6 +387,21 @@ def markdown(report):
                       f"customers): {exponent['wallSeconds']:.3f} by wall time, "
                       f"{exponent['cpuSeconds']:.3f} by CPU time."]
         lines.append("")
+    if "shards" in report:
+        lines += ["Flagship in two shards in one process (`run --shards 2`): one shard at a "
+                  "time (`--jobs 1`) against both at once (`--jobs 2`), median (min–max):", "",
+                  "| customers | runs | jobs | wall s | CPU s | peak MiB | speed-up | same summary |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for row in report["shards"]:
+            for jobs in (1, 2):
+                data = row[f"jobs{jobs}"]
+                speedup = f"{row['speedup']:.2f}×" if jobs == 2 else ""
+                lines.append(
+                    f"| {row['customers']:,} | {data['wallSeconds']['runs']} | {jobs} "
+                    f"| {spread(data['wallSeconds'], 1, 2)} | {spread(data['cpuSeconds'], 1, 2)} "
+                    f"| {spread(data['peakKiB'], 1024, 1)} | {speedup} "
+                    f"| {'yes' if row['sameSummary'] else 'NO'} |")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -378,8 +426,10 @@ def main():
     parser.add_argument("--holds", type=int, default=2_000_000,
                         help="holds timed per calendar size and repeat")
     parser.add_argument("--flagship-sizes", type=sizes, default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--sections", default="funnel,calendar,flagship",
-                        help="comma-separated: funnel, calendar, flagship")
+    parser.add_argument("--shard-sizes", type=sizes, default=[1_000_000],
+                        help="customers of the flagship run in two shards")
+    parser.add_argument("--sections", default="funnel,calendar,flagship,shards",
+                        help="comma-separated: funnel, calendar, flagship, shards")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny sizes and one run each, to check that the driver works")
     parser.add_argument("--report", help="Markdown report file (default: under .build/bench/)")
@@ -390,10 +440,12 @@ def main():
         options.calendar_sizes = [1_000]
         options.holds = 20_000
         options.flagship_sizes = [300, 600]
+        options.shard_sizes = [600]
     sections = set(options.sections.split(","))
-    unknown = sections - {"funnel", "calendar", "flagship"}
+    unknown = sections - {"funnel", "calendar", "flagship", "shards"}
     if unknown:
-        parser.error(f"unknown section {sorted(unknown)[0]!r}: use funnel, calendar, flagship")
+        parser.error(f"unknown section {sorted(unknown)[0]!r}: use funnel, calendar, flagship, "
+                     "shards")
 
     started = datetime.datetime.now(datetime.timezone.utc)
     report = {"started": started.strftime("%Y-%m-%d %H:%M"), "machine": machine(),
@@ -407,6 +459,8 @@ def main():
                 success &= bench_calendar(options, report)
             if "flagship" in sections:
                 success &= bench_flagship(options, report, scratch)
+            if "shards" in sections:
+                success &= bench_shards(options, report, scratch)
         except (RuntimeError, OSError, ValueError, KeyError) as error:
             print(f"bench: {error}", file=sys.stderr)
             return 1

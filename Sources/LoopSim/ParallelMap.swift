@@ -4,17 +4,18 @@ import Synchronization
 /// Maps a function over inputs on every processor core, returning the results in input
 /// order whatever order the threads finish in.
 enum ParallelMap {
-  /// Returns `transform` of each input, in order.
+  /// Returns `transform` of each input, in order, running at most `jobs` at once.
   ///
   /// - Throws: the error of the first input, in input order, whose transform threw. Inputs
   ///   not yet started when a transform throws are skipped.
   static func map<Input: Sendable, Output: Sendable>(
-    _ inputs: [Input], _ transform: @Sendable (Input) throws -> Output
+    _ inputs: [Input], jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
+    _ transform: @Sendable (Input) throws -> Output
   ) throws -> [Output] {
     let slots = Mutex<[Result<Output, any Error>?]>(Array(repeating: nil, count: inputs.count))
     let next = Atomic<Int>(0)
     let failed = Atomic<Bool>(false)
-    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, inputs.count))
+    let workers = max(1, min(jobs, inputs.count))
 
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while !failed.load(ordering: .relaxed) {

@@ -6,7 +6,7 @@ import Pipeline
 /// The counts of the factual pass that `summary.json` reports, as named counters.
 ///
 /// Every counter is a sum over customers, so the totals of disjoint customer shards add up
-/// to the totals of the whole run; `shard.json` carries them from a shard run to the merge.
+/// to the totals of the whole run. `shard.json` carries them from a shard run to the merge.
 /// Counter names are dotted paths, such as `collect.emitted` or `workflow.0.exits.goal`.
 struct PassTotals: Equatable, Sendable {
   private(set) var counters: [String: Int] = [:]

@@ -38,12 +38,12 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     try self.init(index: index, count: count)
   }
 
-  /// Whether customer `customer` belongs to this shard.
+  /// Returns whether customer `customer` belongs to this shard.
   public func contains(customer: UInt64) -> Bool {
     customer % UInt64(count) == UInt64(index - 1)
   }
 
-  /// The number of the run's `customers` that belong to this shard.
+  /// Returns how many of the run's `customers` belong to this shard.
   public func size(of customers: Int) -> Int {
     let base = customers / count
     return base + (index <= customers % count ? 1 : 0)

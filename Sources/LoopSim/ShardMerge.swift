@@ -8,10 +8,10 @@ import Warehouse
 /// run: the same `summary.json` bytes and the same table contents as `loopsim run`.
 ///
 /// The shards' records (the warehouse, the engine's records, the ground truth) are copied
-/// shard by shard, and everything derived from them (conversions, counts, metrics,
-/// attribution, the summary and the report) is computed again over the merged records by
-/// the same code as a run. Every sum the summary reports runs over customers in id order
-/// or is a sum of integers, so it does not depend on how customers were cut into shards.
+/// shard by shard. Everything derived from them (conversions, counts, metrics, attribution,
+/// the summary and the report) is computed again over the merged records by the run's own
+/// code. Every sum in the summary runs over customers in id order or adds integers, so it
+/// does not depend on how the customers were cut into shards.
 public enum ShardMerge {
   private static let logger = Logger(label: "merge")
 
@@ -34,10 +34,19 @@ public enum ShardMerge {
   public static func execute(
     _ directories: [String], allowPartial: Bool, options: RunOptions
   ) throws -> RunOutcome {
+    try execute(directories, scenario: nil, allowPartial: allowPartial, options: options)
+  }
+
+  /// Merges as `execute(_:allowPartial:options:)` does; a `scenario` already loaded saves
+  /// rebuilding it from the first shard's metadata.
+  static func execute(
+    _ directories: [String], scenario loaded: Scenario?, allowPartial: Bool,
+    options: RunOptions
+  ) throws -> RunOutcome {
     let inputs = try directories.map(readInput)
     let missing = try checkSet(inputs, allowPartial: allowPartial)
     let ordered = inputs.sorted { $0.record.shard.index < $1.record.shard.index }
-    let scenario = try loadScenario(from: ordered[0])
+    let scenario = try loaded ?? loadScenario(from: ordered[0])
 
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
@@ -79,12 +88,12 @@ public enum ShardMerge {
     let recordPath = directory + "/" + ShardRecord.fileName
     guard FileManager.default.fileExists(atPath: recordPath) else {
       throw InputError(
-        "\(directory) holds no \(ShardRecord.fileName), so it is not the folder of a shard "
+        "\(directory) contains no \(ShardRecord.fileName), so it is not the folder of a shard "
           + "run. Fix: give the folders that `loopsim run --shard i/N --out DIR` wrote.")
     }
     guard FileManager.default.fileExists(atPath: directory + "/results.sqlite") else {
       throw InputError(
-        "\(directory) holds no results.sqlite. Fix: give the whole folder that "
+        "\(directory) contains no results.sqlite. Fix: give the whole folder that "
           + "`loopsim run --shard i/N --out DIR` wrote.")
     }
     return Input(directory: directory, record: try ShardRecord(contentsOf: recordPath))
@@ -159,9 +168,9 @@ public enum ShardMerge {
     }
     var tree = try JSON5.parse(text, file: path + " (run_metadata resolvedScenario)")
 
-    // The scenario names its tracking plan by a path relative to its own file, which the
-    // shard folder does not hold; the plan's text is in the metadata, so it is read from a
-    // private copy instead.
+    // The scenario names its tracking plan by a path relative to its own file, which is
+    // not in the shard folder. The metadata contains the plan's text, so the scenario reads
+    // a private copy of it instead.
     var planFolder: String?
     defer { if let planFolder { try? FileManager.default.removeItem(atPath: planFolder) } }
     if let plan = metadata["trackingPlan"] {
@@ -199,7 +208,7 @@ public enum ShardMerge {
     var totals = PassTotals()
     for input in inputs {
       if cancellation?.isCancelled == true { throw Interrupted() }
-      logger.info("merging shard \(input.record.shard) from \(input.directory)")
+      logger.debug("merging shard \(input.record.shard) from \(input.directory)")
       try copyRecords(from: input.directory + "/results.sqlite", into: database)
       try totals.add(input.record.totals)
     }

@@ -1,8 +1,8 @@
 import Config
 import Foundation
 
-/// What a shard run leaves beside its results for `loopsim merge`: which shard of which
-/// scenario it simulated, the pass totals behind its summary, and its share of the
+/// The record a shard run leaves beside its results for `loopsim merge`: which shard of
+/// which scenario it simulated, the pass totals behind its summary, and its share of the
 /// attribution truth. Written as `shard.json`.
 struct ShardRecord {
   static let fileName = "shard.json"

@@ -10,7 +10,7 @@ enum RunVerb {
     summary: "Run a scenario through the whole loop and write its results folder.",
     usage: "loopsim run SCENARIO [--customers N] [--seed S] [--set PATH=VALUE]... "
       + "[--out DIR] [--json] [--export-messages FILE] [--replicates R [--jobs J]] "
-      + "[--shard i/N]",
+      + "[--shard i/N | --shards N [--jobs J]]",
     discussion: """
       Simulates the scenario's customers, the pipeline and the messaging engine, then
       measures the workflow's lift against its holdout, beside the true lift. Writes
@@ -31,6 +31,10 @@ enum RunVerb {
       their results with shard.json beside them; `loopsim merge` combines the N folders into
       results identical to the whole run's. Shards can run at the same time, on one machine
       or several.
+
+      With --shards N, runs the N shards on at most J threads of this process (default: the
+      number of processor cores) and merges them: the results are the same bytes as without
+      --shards, computed on more cores.
       """,
     positionalName: "SCENARIO",
     positionalRange: 1...1,
@@ -45,10 +49,13 @@ enum RunVerb {
         help: "Run R replicates (1 to 10000) with consecutive seeds and report calibration."),
       .value(
         "--jobs", "J",
-        help: "Run at most J replicates at once (default: the number of processor cores)."),
+        help: "Run at most J replicates or shards at once (default: the number of processor cores)."),
       .value(
         "--shard", "i/N",
         help: "Simulate only shard i of N (customers whose id modulo N is i − 1); see merge."),
+      .value(
+        "--shards", "N",
+        help: "Run N shards (1 to 1024) on several threads and merge them into one result."),
     ])
 
   /// Options that change the scenario before it is validated.
@@ -88,10 +95,16 @@ enum RunVerb {
       progress: { progress.report($0) },
       exportMessages: arguments.value("--export-messages"), shard: shard)
 
+    let shards = try integerOption(arguments, "--shards", in: 1...1_024)
+    if shards != nil && shard != nil {
+      throw UsageError(
+        message: "--shards runs every shard itself, so it does not go with --shard.",
+        verb: spec.name)
+    }
     if let replicates = try integerOption(arguments, "--replicates", in: 1...10_000) {
-      if shard != nil {
+      if shard != nil || shards != nil {
         throw UsageError(
-          message: "--shard applies only to a single run, not with --replicates.",
+          message: "--shard and --shards apply only to a single run, not with --replicates.",
           verb: spec.name)
       }
       if options.exportMessages != nil {
@@ -117,13 +130,26 @@ enum RunVerb {
       }
       return .success
     }
-    if arguments.value("--jobs") != nil {
-      throw UsageError(message: "--jobs applies only with --replicates.", verb: spec.name)
+    if arguments.value("--jobs") != nil && shards == nil {
+      throw UsageError(
+        message: "--jobs applies only with --replicates or --shards.", verb: spec.name)
+    }
+    if shards != nil && options.exportMessages != nil {
+      throw UsageError(
+        message: "--export-messages applies only to a run in one piece, not with --shards.",
+        verb: spec.name)
     }
 
     let outcome: RunOutcome
     do {
-      outcome = try LoopRun.execute(scenario, options: options)
+      if let shards {
+        let jobs =
+          try integerOption(arguments, "--jobs", in: 1...1_024)
+          ?? ProcessInfo.processInfo.activeProcessorCount
+        outcome = try ShardedRun.execute(scenario, shards: shards, jobs: jobs, options: options)
+      } else {
+        outcome = try LoopRun.execute(scenario, options: options)
+      }
     } catch {
       progress.finishLine()
       throw error
@@ -143,7 +169,7 @@ enum RunVerb {
   static func runFunnel(_ scenario: ReferenceFunnelScenario, _ arguments: ParsedArguments)
     throws -> ExitStatus
   {
-    for option in ["--replicates", "--jobs", "--export-messages", "--shard"]
+    for option in ["--replicates", "--jobs", "--export-messages", "--shard", "--shards"]
     where arguments.value(option) != nil {
       throw UsageError(
         message: "\(option) applies only to scenarios of the whole loop, not to the "

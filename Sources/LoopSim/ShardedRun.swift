@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+
+/// Runs a scenario as N customer shards on several threads of one process and merges them:
+/// the results are the same bytes as a plain run's, computed on more cores.
+public enum ShardedRun {
+  /// Runs `scenario` in `shards` shards, at most `jobs` at once, and publishes the merged
+  /// results in the folder `options` names. The shards' own folders are removed afterwards.
+  public static func execute(
+    _ scenario: Scenario, shards: Int, jobs: Int, options: RunOptions
+  ) throws -> RunOutcome {
+    let cut = try (1...max(1, shards)).map { try Shard(index: $0, count: shards) }
+    let destination = try OutputDirectory.choose(
+      requested: options.outputDirectory, resultsRoot: options.resultsRoot,
+      scenarioName: scenario.name)
+    let url = URL(fileURLWithPath: destination)
+    let workspace =
+      url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).shards-\(getpid())"
+    try FileManager.default.createDirectory(
+      atPath: workspace, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: workspace) }
+
+    let progress = options.progress.map(CombinedProgress.init)
+    let cancellation = options.cancellation
+    let folders = try ParallelMap.map(cut, jobs: jobs) { shard in
+      var shardOptions = RunOptions(
+        outputDirectory: "\(workspace)/\(shard.index)", cancellation: cancellation,
+        shard: shard)
+      if let progress {
+        shardOptions.progress = { progress.report($0, from: shard) }
+      }
+      if cancellation?.isCancelled == true { throw Interrupted() }
+      return try LoopRun.execute(scenario, options: shardOptions).directory
+    }
+    var mergeOptions = options
+    mergeOptions.outputDirectory = destination
+    return try ShardMerge.execute(
+      folders, scenario: scenario, allowPartial: false, options: mergeOptions)
+  }
+
+  /// Folds the progress of shards running at once into one report per update: the mean
+  /// share done, and events and customers summed.
+  private final class CombinedProgress: Sendable {
+    private let report: @Sendable (ProgressUpdate) -> Void
+    private let latest = Mutex<[Int: ProgressUpdate]>([:])
+
+    init(_ report: @escaping @Sendable (ProgressUpdate) -> Void) {
+      self.report = report
+    }
+
+    func report(_ update: ProgressUpdate, from shard: Shard) {
+      latest.withLock { latest in
+        latest[shard.index] = update
+        let updates = Array(latest.values)
+        let fraction = updates.reduce(0) { $0 + $1.fraction } / Double(shard.count)
+        func total(_ value: (ProgressUpdate) -> Int?) -> Int? {
+          updates.contains { value($0) != nil } ? updates.reduce(0) { $0 + (value($1) ?? 0) } : nil
+        }
+        report(
+          ProgressUpdate(
+            phase: "\(shard.count) shards: \(update.phase)", fraction: fraction,
+            events: total(\.events), customersArrived: total(\.customersArrived),
+            customers: total(\.customers)))
+      }
+    }
+  }
+}
