@@ -83,7 +83,8 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
                         help="merge or combine what finished even when tasks failed every "
                              "try; the exit status is still 1")
     parser.add_argument("--json", action="store_true",
-                        help="print the merged summary.json instead of the table (run)")
+                        help="print loopsim's JSON output instead of its table: the merged "
+                             "summary.json (run) or the sweep's results (sweep)")
     parser.add_argument("--quiet", action="store_true", help="print no progress lines")
     parser.add_argument("--verbose", action="store_true",
                         help="also print the driver's and Dask's informational logs")

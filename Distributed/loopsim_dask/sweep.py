@@ -4,7 +4,9 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 
 from loopsim_dask import loopsim
 from loopsim_dask.bundle import make_bundle
@@ -36,7 +38,7 @@ def parse_plan(text: bytes) -> list[dict]:
         if not isinstance(run_id, str) or not RUN_ID_PATTERN.fullmatch(run_id) or run_id in seen:
             raise RuntimeFailure(f"the sweep plan has an invalid or repeated run id {run_id!r}")
         seen.add(run_id)
-        scenario = run.get("scenario")
+        scenario = run.get("resolvedScenario")
         digest = run.get("scenarioSha256")
         if not isinstance(scenario, str):
             raise RuntimeFailure(f"the sweep plan's run {run_id} has no scenario text")
@@ -60,17 +62,50 @@ def run_sweep(scenario: str, grids: list[str], replicates: int, options: JobOpti
     runs = parse_plan(plan_text)
     options.log.info("sweep plan of %d runs", len(runs))
 
-    os.makedirs(options.out, exist_ok=True)
-    with open(os.path.join(options.out, "plan.json"), "wb") as file:
-        file.write(plan_text)
-    runs_folder = os.path.join(options.out, "runs")
+    # Runs gather in a hidden folder beside --out, which becomes --out only when the sweep
+    # is combined, so a failed or interrupted sweep leaves no folder that looks finished.
+    parent = os.path.dirname(os.path.abspath(options.out))
+    work = tempfile.mkdtemp(prefix=f".{os.path.basename(os.path.abspath(options.out))}.partial-",
+                            dir=parent)
+    try:
+        with open(os.path.join(work, "plan.json"), "wb") as file:
+            file.write(plan_text)
+        missing = _run_tasks(scenario, runs, options, os.path.join(work, "runs"))
+        if os.path.isdir(options.out):
+            os.rmdir(options.out)
+        os.replace(work, options.out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
 
+    combine_arguments = ["sweep", "--combine", options.out]
+    if missing:
+        combine_arguments.append("--allow-partial")
+    if options.json:
+        combine_arguments.append("--json")
+    if options.quiet:
+        combine_arguments.append("--quiet")
+    sys.stdout.buffer.write(loopsim.run(options.binary, combine_arguments))
+    sys.stdout.flush()
+    if missing:
+        print(f"loopsim-dask: error: combined {len(runs) - len(missing)} of {len(runs)} runs "
+              f"in {options.out}; missing runs: {', '.join(missing)}", file=sys.stderr)
+        return TasksFailed.exit_status
+    return 0
+
+
+def _run_tasks(scenario: str, runs: list[dict], options: JobOptions, runs_folder: str) -> list:
+    """Run the plan's runs as tasks, storing each summary in ``runs_folder``/ID.
+
+    Returns the ids of runs that failed every try. Raises TasksFailed when there are
+    any and --allow-partial is not given.
+    """
     topic = new_topic()
     cache: dict = {}
     requests = [
         TaskRequest(
             label=f"run {run['id']}", name=run["id"],
-            bundle=make_bundle(run["scenario"], scenario, cache), arguments=(),
+            bundle=make_bundle(run["resolvedScenario"], scenario, cache), arguments=(),
             binary=options.worker_binary, topic=topic,
             shared_folder=(os.path.join(options.shared_folder, "runs", topic)
                            if options.shared_folder else None),
@@ -91,16 +126,7 @@ def run_sweep(scenario: str, grids: list[str], replicates: int, options: JobOpti
             f"{len(missing)} of {len(runs)} runs failed every try, so the sweep was not "
             f"combined; missing runs: {', '.join(missing)}. Fix the cause and run again, or "
             "pass --allow-partial to combine the others")
-    combine_arguments = ["sweep", "--combine", options.out]
-    if options.quiet:
-        combine_arguments.append("--quiet")
-    sys.stdout.buffer.write(loopsim.run(options.binary, combine_arguments))
-    sys.stdout.flush()
-    if missing:
-        print(f"loopsim-dask: error: combined {len(runs) - len(missing)} of {len(runs)} runs "
-              f"in {options.out}; missing runs: {', '.join(missing)}", file=sys.stderr)
-        return TasksFailed.exit_status
-    return 0
+    return missing
 
 
 def _store(result, runs_folder: str) -> str:

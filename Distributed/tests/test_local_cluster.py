@@ -183,4 +183,14 @@ def test_sweep_of_2x2_grid_and_3_replicates(loopsim_binary, scheduler_address, t
     assert sorted(os.listdir(out / "runs")) == run_ids
     with open(out / "results.csv", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert len({row["run"] for row in rows}) == 12
+    assert len({row["run_id"] for row in rows}) == 12
+    connection = sqlite3.connect(f"file:{out / 'results.sqlite'}?mode=ro", uri=True)
+    try:
+        done = connection.execute(
+            "SELECT count(*) FROM plan WHERE status = 'done'").fetchone()[0]
+        metric_runs = connection.execute(
+            "SELECT count(DISTINCT run_id) FROM metrics").fetchone()[0]
+    finally:
+        connection.close()
+    assert done == 12
+    assert metric_runs == 12
