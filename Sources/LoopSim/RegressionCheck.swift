@@ -258,6 +258,6 @@ extension LoopRun {
     try database.execute(ResultsSchema.sql)
     return try compute(
       scenario, database: database, cancellation: cancellation, progress: progress
-    ).summary.json
+    ).measuredSummary().json
   }
 }

@@ -141,7 +141,7 @@ public enum ReplicateRun {
     let computation = try LoopRun.compute(
       variant, database: database, cancellation: cancellation, progress: nil)
     logger.debug("replicate \(index) (seed \(seed)) done")
-    return computation.summary.comparisons.map { lift in
+    return try computation.measuredSummary().comparisons.map { lift in
       ReplicateResult(
         replicate: index, seed: seed, arm: lift.treatment.name,
         estimate: lift.comparison?.absoluteLift, interval: lift.comparison?.absoluteLiftInterval,

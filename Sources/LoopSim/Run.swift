@@ -114,7 +114,33 @@ public enum LoopRun {
       try Data(record.json.utf8).write(
         to: URL(fileURLWithPath: directory + "/" + ShardRecord.fileName))
     }
-    return try finish(scenario, summary: computation.summary, database: database, in: directory)
+    return try finish(
+      scenario, summary: computation.measuredSummary(), database: database, in: directory)
+  }
+
+  /// Simulates `shard` of `scenario` into a new results database in `directory` and writes
+  /// only what a merge reads: the record tables and `shard.json`. Nothing is measured, so
+  /// a run cut into shards on threads of one process measures once, after the merge.
+  static func writeShardRecords(
+    _ scenario: Scenario, shard: Shard, into directory: String,
+    cancellation: CancellationFlag?, progress: ((ProgressUpdate) -> Void)?
+  ) throws {
+    try FileManager.default.createDirectory(
+      atPath: directory, withIntermediateDirectories: true)
+    let database = try Database(path: directory + "/results.sqlite")
+    try database.execute(ResultsSchema.sql)
+    let computation = try compute(
+      scenario, database: database, shard: shard, summarizes: false,
+      cancellation: cancellation, progress: progress)
+    try database.transaction { database in
+      try ResultsWriter(database: database, clock: scenario.run.clock).writeRecords(
+        pass: computation.factual, truth: computation.truth)
+    }
+    let record = ShardRecord(
+      shard: shard, scenarioSHA256: scenario.sha256, totals: computation.totals,
+      attribution: computation.attributionTruth)
+    try Data(record.json.utf8).write(
+      to: URL(fileURLWithPath: directory + "/" + ShardRecord.fileName))
   }
 
   /// Writes what a run derives from its records: the metadata, the counts and metrics, the
@@ -142,7 +168,16 @@ public enum LoopRun {
     let truth: GroundTruthTable
     let totals: PassTotals
     let attributionTruth: AttributionTruth?
-    let summary: RunSummary
+    /// Nil when the caller asked for the records only.
+    let summary: RunSummary?
+
+    /// Returns the summary of a computation that measured one.
+    func measuredSummary() throws -> RunSummary {
+      guard let summary else {
+        throw RuntimeFailure("internal error: a run made no summary; please report this")
+      }
+      return summary
+    }
   }
 
   /// Runs the passes of `scenario` and measures lift: the factual pass loads the warehouse
@@ -150,7 +185,7 @@ public enum LoopRun {
   /// the same keyed draws, which gives the ground truth. The factual pass's messages also
   /// go to `export`.
   static func compute(
-    _ scenario: Scenario, database: Database, shard: Shard? = nil,
+    _ scenario: Scenario, database: Database, shard: Shard? = nil, summarizes: Bool = true,
     cancellation: CancellationFlag?,
     progress: ((ProgressUpdate) -> Void)?, export: MessageExport? = nil
   ) throws -> Computation {
@@ -199,10 +234,13 @@ public enum LoopRun {
       attributionTruth = try AttributionTruth.compute(
         scenario, factual: factual, shard: shard, cancellation: cancellation)
     }
-    var summary = try summarize(
-      scenario, totals: totals, truth: truth, attributionTruth: attributionTruth,
-      database: database)
-    summary.shard = shard
+    var summary: RunSummary?
+    if summarizes {
+      summary = try summarize(
+        scenario, totals: totals, truth: truth, attributionTruth: attributionTruth,
+        database: database)
+      summary?.shard = shard
+    }
     return Computation(
       factual: factual, truth: truth, totals: totals, attributionTruth: attributionTruth,
       summary: summary)

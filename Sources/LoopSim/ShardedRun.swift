@@ -23,14 +23,12 @@ public enum ShardedRun {
     let progress = options.progress.map(CombinedProgress.init)
     let cancellation = options.cancellation
     let folders = try ParallelMap.map(cut, jobs: jobs) { shard in
-      var shardOptions = RunOptions(
-        outputDirectory: "\(workspace)/\(shard.index)", cancellation: cancellation,
-        shard: shard)
-      if let progress {
-        shardOptions.progress = { progress.report($0, from: shard) }
-      }
       if cancellation?.isCancelled == true { throw Interrupted() }
-      return try LoopRun.execute(scenario, options: shardOptions).directory
+      let folder = "\(workspace)/\(shard.index)"
+      try LoopRun.writeShardRecords(
+        scenario, shard: shard, into: folder, cancellation: cancellation,
+        progress: progress.map { progress in { progress.report($0, from: shard) } })
+      return folder
     }
     var mergeOptions = options
     mergeOptions.outputDirectory = destination
