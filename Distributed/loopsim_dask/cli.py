@@ -149,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(format="loopsim-dask: %(message)s", stream=sys.stderr)
     log = logging.getLogger("loopsim_dask")
     log.setLevel(logging.INFO if arguments.verbose else logging.WARNING)
-    # Dask logs each worker's start and stop at INFO and each lost worker at WARNING; the
-    # progress lines report what matters of them.
+    # Dask logs each worker's start and stop at INFO and each lost worker at WARNING. The
+    # progress lines already report lost workers and failed tasks.
     logging.getLogger("distributed").setLevel(
         logging.INFO if arguments.verbose else logging.ERROR)
 

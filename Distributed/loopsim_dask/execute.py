@@ -14,8 +14,8 @@ from loopsim_dask.task import TaskRequest, TaskResult, run_task
 
 @dataclasses.dataclass
 class Outcome:
-    """What became of a job's tasks: the folder of each finished one, the error of each
-    failed one, by task name."""
+    """The outcome of a job's tasks: by task name, the folder of each finished one and the
+    error of each one that failed every try."""
 
     folders: dict[str, str] = dataclasses.field(default_factory=dict)
     failures: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -33,8 +33,8 @@ def execute(client: Client, requests: list[TaskRequest], retries: int, progress:
 
     Dask retries a task that raises up to ``retries`` times; the scheduler reschedules a
     task lost with its worker as its allowed-failures setting permits. ``write`` stores a
-    finished task's files and returns their folder; it runs as each task finishes, so the
-    driver holds one task's bytes at a time.
+    finished task's files and returns their folder. It runs as each task finishes, so the
+    driver keeps one task's bytes in memory at a time.
     """
     topics = {request.topic for request in requests}
     for topic in topics:
@@ -55,7 +55,11 @@ def execute(client: Client, requests: list[TaskRequest], retries: int, progress:
                 outcome.folders[request.name] = write(result)
                 progress.task_done(request.label, result.worker)
             else:
-                message = describe_failure(future.exception())
+                if future.status == "cancelled":
+                    message = ("the task was cancelled, for example because the scheduler "
+                               "restarted or another client cancelled it")
+                else:
+                    message = describe_failure(future.exception())
                 outcome.failures[request.name] = message
                 progress.task_failed(request.label, message)
             future.release()
@@ -66,15 +70,13 @@ def execute(client: Client, requests: list[TaskRequest], retries: int, progress:
     return outcome
 
 
-def describe_failure(error: BaseException | None) -> str:
+def describe_failure(error: BaseException) -> str:
     """Return a one-paragraph description of the exception that ended a task."""
     if isinstance(error, KilledWorker):
         return (f"its worker died on each of {error.allowed_failures + 1} attempts "
                 f"(the last was {error.last_worker.address}); raise the scheduler's "
                 "distributed.scheduler.allowed-failures or find out why workers die, such "
                 "as too little memory")
-    if error is None:
-        return "the task was cancelled"
     return str(error) or type(error).__name__
 
 
