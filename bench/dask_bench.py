@@ -1,10 +1,11 @@
 """Benchmark of loopsim-dask: one process against a LocalCluster, and Dask's cost per task.
 
 1. The flagship at --customers (default 1,000,000) run by `loopsim run` in one process,
-   then by `loopsim-dask run --shards N` on a LocalCluster of --workers processes on this
+   by `loopsim run --shards N` on threads of one process, and by
+   `loopsim-dask run --shards N` on a LocalCluster of --workers processes on this
    machine, with the shard outputs written to a shared folder. The driver's wall time
    includes starting the cluster and the merge; the merge is then timed alone on the same
-   shard folders. Both runs' summary.json must be byte-identical.
+   shard folders. Every summary.json must be byte-identical.
 2. The overhead per task: --tasks tasks of a stand-in binary that only writes a small
    summary.json, once through a one-worker LocalCluster and once called directly in this
    process, one after another. The difference per task is what going through Dask costs:
@@ -80,6 +81,12 @@ def bench_flagship(options, scratch: str) -> dict:
     one = measure([loopsim, "run", FLAGSHIP, "--customers", str(options.customers),
                    "--out", single, "--quiet"])
 
+    threads = os.path.join(scratch, "threads")
+    print(f"flagship: --shards {options.shards} on threads of one process …", file=sys.stderr)
+    in_process = measure([loopsim, "run", FLAGSHIP, "--customers", str(options.customers),
+                          "--shards", str(options.shards), "--jobs", str(options.workers),
+                          "--out", threads, "--quiet"])
+
     shared = os.path.join(scratch, "shared")
     os.makedirs(shared)
     merged = os.path.join(scratch, "merged")
@@ -97,9 +104,11 @@ def bench_flagship(options, scratch: str) -> dict:
     print("flagship: the merge alone …", file=sys.stderr)
     merge = measure([loopsim, "merge", *shard_folders, "--out",
                      os.path.join(scratch, "merged-again")])
-    agree = read_bytes(os.path.join(single, "summary.json")) == \
-        read_bytes(os.path.join(merged, "summary.json"))
-    return {"one": one, "cluster": cluster, "merge": merge, "agree": agree}
+    expected = read_bytes(os.path.join(single, "summary.json"))
+    agree = (read_bytes(os.path.join(merged, "summary.json")) == expected
+             and read_bytes(os.path.join(threads, "summary.json")) == expected)
+    return {"one": one, "threads": in_process, "cluster": cluster, "merge": merge,
+            "agree": agree}
 
 
 def overhead_requests(count: int, binary: str) -> list[TaskRequest]:
@@ -164,12 +173,16 @@ def markdown(options, flagship: dict | None, overhead: dict | None) -> str:
             "| how | wall s | CPU s | speed-up by wall time |",
             "| --- | --- | --- | --- |",
             f"| `loopsim run`, one process | {one['wall']:.1f} | {one['cpu']:.1f} | 1.00 |",
+            f"| `loopsim run --shards {options.shards} --jobs {options.workers}`, threads of "
+            f"one process | {flagship['threads']['wall']:.1f} | "
+            f"{flagship['threads']['cpu']:.1f} | "
+            f"{one['wall'] / flagship['threads']['wall']:.2f} |",
             f"| `loopsim-dask run`, whole command | {cluster['wall']:.1f} | "
             f"{cluster['cpu']:.1f} | {one['wall'] / cluster['wall']:.2f} |",
             f"| of which `loopsim merge` (timed alone) | {merge['wall']:.1f} | "
             f"{merge['cpu']:.1f} | |",
             "",
-            "summary.json byte-identical to the single run: "
+            "summary.json of both sharded runs byte-identical to the single run: "
             + ("yes" if flagship["agree"] else "NO"),
             ""]
     if overhead is None:
