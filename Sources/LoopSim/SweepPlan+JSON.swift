@@ -58,8 +58,9 @@ extension SweepPlan {
   ///
   /// - Parameter file: The name that error messages show.
   /// - Throws: `InputError` naming the file, the field path and the problem when the text
-  ///   is not such a plan: not JSON, a missing or mistyped key, a run id that is not of the
-  ///   form `pPP-rRR` or that repeats, or a run without a value for a grid path.
+  ///   is not such a plan. That is text that is not JSON, a missing or mistyped key, a run
+  ///   id that repeats or is not of the form `pPP-rRR`, or a run without a value for a
+  ///   grid path.
   public static func read(json text: String, file: String) throws -> SweepPlan {
     let root: ConfigNode
     do {
@@ -79,7 +80,9 @@ private struct PlanReader {
     let top = try object(root, "")
     let version = try integer(top, "schemaVersion", "")
     guard version == SweepPlan.schemaVersion else {
-      throw error("schemaVersion", "version \(version) is not \(SweepPlan.schemaVersion)")
+      throw error(
+        "schemaVersion",
+        "unsupported version \(version); this loopsim reads version \(SweepPlan.schemaVersion)")
     }
     guard try string(top, "kind", "") == "sweep" else {
       throw error("kind", "expected \"sweep\"")

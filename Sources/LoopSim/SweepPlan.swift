@@ -34,7 +34,9 @@ public struct SweepPlan: Sendable {
 
   public static let schemaVersion = 1
   /// Most runs a sweep may have, so that a mistyped grid cannot plan millions of runs.
-  public static let maximumRuns = 100_000
+  // NOTE: plan.json carries every run's resolved scenario, about 12 KB per run for the
+  // flagship, so a sweep at this limit writes a plan of about 120 MB.
+  public static let maximumRuns = 10_000
 
   /// The scenario's `name`.
   public let scenario: String
@@ -60,7 +62,7 @@ public struct SweepPlan: Sendable {
     return "p\(padded(point, to: points))-r\(padded(replicate, to: replicates))"
   }
 
-  /// Whether `id` has the form of a run id, so it is safe as a folder name.
+  /// Returns whether `id` has the form of a run id, which makes it safe as a folder name.
   static func isRunID(_ id: String) -> Bool {
     let parts = id.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 2, parts[0].first == "p", parts[1].first == "r" else { return false }
@@ -92,8 +94,8 @@ extension SweepPlan {
   ///   - replicates: Runs per point, at least 1.
   /// - Throws: The scenario's own errors when it is invalid without the grid values.
   ///   `InputError` naming the `--grid` option, the path, the value and the fix when a grid
-  ///   value, or a combination of them, makes the scenario invalid; when the grid has more
-  ///   than `maximumRuns` runs; and for a reference-funnel scenario.
+  ///   value, or a combination of them, makes the scenario invalid. `InputError` too when
+  ///   the grid has more than `maximumRuns` runs, and for a reference-funnel scenario.
   public static func prepare(
     file: String, overrides: [ConfigOverride], grid: [SweepAxis], replicates: Int
   ) throws -> Prepared {
@@ -110,9 +112,13 @@ extension SweepPlan {
     }
     let base = try ScenarioLoader.validate(tree, file: file)
 
-    let points = grid.reduce(1) { product, axis in product.multipliedReportingOverflow(by: axis.values.count).partialValue }
+    var points = 1
+    for axis in grid {
+      let (product, overflow) = points.multipliedReportingOverflow(by: axis.values.count)
+      points = overflow ? Int.max : product
+    }
     let (total, overflow) = points.multipliedReportingOverflow(by: replicates)
-    if overflow || total > maximumRuns || points > maximumRuns {
+    if overflow || total > maximumRuns {
       throw InputError(
         "--grid: \(grid.map { String($0.values.count) }.joined(separator: " × ")) points "
           + "× \(replicates) replicates is more than \(maximumRuns) runs. Fix: give fewer "
@@ -181,11 +187,11 @@ extension SweepPlan {
   private static func invalidValue(axis: SweepAxis, value: ConfigNode, error: any Error)
     -> InputError
   {
-    let shown = (try? SweepValue.compactJSON(value)) ?? value.shortDescription
+    let valueText = (try? SweepValue.compactJSON(value)) ?? value.shortDescription
     return InputError(
-      "--grid '\(axis.option)': the value \(shown) for \(axis.name) makes the scenario "
+      "--grid '\(axis.option)': the value \(valueText) for \(axis.name) makes the scenario "
         + "invalid:\n" + details(of: error)
-        + "\nFix: change or remove the value \(shown) in --grid \(axis.name).")
+        + "\nFix: change or remove the value \(valueText) in --grid \(axis.name).")
   }
 
   private static func invalidCombination(

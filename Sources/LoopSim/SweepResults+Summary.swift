@@ -95,7 +95,8 @@ extension SweepResults {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// The sweep's size and per-point lifts as JSON for `--json`, keys in a fixed order.
+  /// Renders the sweep's size and per-point lifts as JSON for `--json`, keys in a fixed
+  /// order.
   public func json(directory: String) -> String {
     var writer = JSONWriter(pretty: true)
     writer.beginObject()
@@ -106,10 +107,12 @@ extension SweepResults {
     writer.member("points", plan.points)
     writer.member("runs", plan.runs.count)
     writer.member("rows", rows.count)
+
     writer.key("missingRuns")
     writer.beginArray()
     for id in missingRuns { writer.string(id) }
     writer.endArray()
+
     writer.key("lifts")
     writer.beginArray()
     for lift in pointLifts {

@@ -12,7 +12,8 @@ public struct SweepResults: Sendable {
     /// The p-value of the test beside the estimate in the summary, or nil where the
     /// summary has none or it is undefined.
     public let pValue: Double?
-    /// The true value that the simulator knows for the estimate, or nil where it has none.
+    /// The true value of the estimate from the simulator's counterfactual passes, or nil
+    /// where the summary has none.
     public let trueValue: Double?
   }
 
@@ -66,8 +67,8 @@ public struct SweepResults: Sendable {
 
   /// Returns the ids joined by commas, the first 20 and a count of the rest.
   static func listed(_ ids: [String]) -> String {
-    let shown = ids.prefix(20).joined(separator: ", ")
-    return ids.count > 20 ? shown + " and \(ids.count - 20) more" : shown
+    let first = ids.prefix(20).joined(separator: ", ")
+    return ids.count > 20 ? first + " and \(ids.count - 20) more" : first
   }
 
   /// Rejects a summary that does not come from the run that the plan describes.

@@ -56,7 +56,7 @@ struct SweepVerbTests {
     return try CSVTable(parsing: text, file: "results.csv")
   }
 
-  /// The value of `column` in the CSV row of `run` and `metric`.
+  /// Returns the value of `column` in the CSV row of `run` and `metric`.
   static func field(_ table: CSVTable, run: String, metric: String, column: String) throws
     -> String
   {
