@@ -390,3 +390,22 @@ func sweepGridSplitsValues(_ splitCase: GridSplitCase) throws {
   }
   #expect(rendered == splitCase.values)
 }
+
+/// Ctrl-C during a sweep removes the partial folder and exits with 130.
+@Test func sweepInterruptedRemovesPartialFolder() throws {
+  let parent = try TestSupport.temporaryDirectory()
+  let output = parent.appendingPathComponent("sweep")
+  let result = try TestSupport.runLoopSim(
+    [
+      "sweep", TestSupport.flagshipScenario, "--customers", "500000",
+      "--grid", "experiment.arms[0].listedClasses=1,3", "--out", output.path, "--quiet",
+    ]
+  ) { process in
+    Thread.sleep(forTimeInterval: 1.5)
+    process.interrupt()
+  }
+  #expect(result.status == 130, "stderr: \(result.standardError)")
+  #expect(result.standardError.contains("interrupted"))
+  #expect(!FileManager.default.fileExists(atPath: output.path))
+  #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+}
