@@ -6,8 +6,9 @@ import Warehouse
 /// the sweep gives it.
 ///
 /// The list splits at every comma outside brackets, braces and quotes, so a JSON5 array
-/// (`[1,2]`), object (`{a: 1, b: 2}`) or quoted string (`'a,b'`) is one value. Whitespace
-/// around each value is removed. Each value is then read like a `--set` value: as JSON5
+/// (`[1,2]`), object (`{a: 1, b: 2}`) or quoted string (`'a,b'`) is one value. A quote
+/// opens a string only at the start of a value or inside brackets. Whitespace around each
+/// value is removed. Each value is then read like a `--set` value: as JSON5
 /// when it parses as JSON5, else as the string itself.
 public struct SweepAxis: Sendable {
   /// The option's text as given, without `--grid`.
@@ -94,7 +95,9 @@ public struct SweepAxis: Sendable {
         continue
       }
       switch character {
-      case "\"", "'":
+      case "\"", "'" where !closers.isEmpty || current.allSatisfy(\.isWhitespace):
+        // A quote starts a JSON5 string only at the start of a value or inside brackets,
+        // so an apostrophe inside a plain word (it's) is text.
         quote = character
       case "[":
         closers.append("]")
@@ -128,7 +131,7 @@ public struct SweepAxis: Sendable {
     }
     values.append(current)
 
-    let trimmed = values.map { $0.trimmingCharacters(in: .whitespaces) }
+    let trimmed = values.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
     if let empty = trimmed.firstIndex(where: \.isEmpty) {
       throw error(
         option, "value \(empty + 1) is empty",

@@ -377,6 +377,8 @@ struct GridSplitCase: CustomTestStringConvertible, Sendable {
     name: "arrays and objects", option: "x=[1,2],{a: 1, b: [3,4]},true",
     values: ["[1,2]", "{\"a\":1,\"b\":[3,4]}", "true"]),
   GridSplitCase(name: "one value", option: "workflows[0].steps[0].wait=2h", values: ["\"2h\""]),
+  GridSplitCase(
+    name: "apostrophe in a word", option: "description=it's,b", values: ["\"it's\"", "\"b\""]),
 ])
 func sweepGridSplitsValues(_ splitCase: GridSplitCase) throws {
   let axis = try SweepAxis(parsing: splitCase.option)
