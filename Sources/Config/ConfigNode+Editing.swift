@@ -137,8 +137,19 @@ public struct ConfigOverride: Hashable, Sendable {
   /// Parses `path=value`, as in `workflows[0].steps[0].wait=2h`. The path ends at the first `=` outside
   /// a quoted key, and the rest is the value text, read by `value(fromText:for:)`.
   public init(parsing argument: String) throws(FieldPathError) {
+    let (path, valueText) = try Self.split(argument)
+    self.path = path
+    value = Self.value(fromText: valueText, for: path)
+  }
+
+  /// Splits `path=text` into the field path and the unread text after the first `=` outside
+  /// a quoted key. `--set` reads the text as one value, `loopsim sweep --grid` as a list.
+  public static func split(_ argument: String) throws(FieldPathError)
+    -> (path: FieldPath, valueText: String)
+  {
     var parser = JSON5Parser(
       bytes: Array(argument.utf8), file: "", maxDepth: JSON5.defaultMaxDepth)
+    let path: FieldPath
     do {
       path = FieldPath(try parser.parseFieldPath(terminator: UInt8(ascii: "=")))
     } catch {
@@ -148,8 +159,7 @@ public struct ConfigOverride: Hashable, Sendable {
       throw FieldPathError(
         text: argument, syntaxError: parser.unexpected(expected: "'=' after the field path"))
     }
-    let valueText = String(decoding: parser.bytes[(parser.offset + 1)...], as: UTF8.self)
-    value = Self.value(fromText: valueText, for: path)
+    return (path, String(decoding: parser.bytes[(parser.offset + 1)...], as: UTF8.self))
   }
 
   /// Reads the value text of `--set`: as a JSON5 value when it parses as one, else as the

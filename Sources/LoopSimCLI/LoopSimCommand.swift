@@ -15,7 +15,7 @@ enum LoopSimCommand {
     [
       RunVerb.verb, ValidateVerb.verb, ResolveVerb.verb, LiftVerb.verb, PowerVerb.verb,
       ReplayVerb.verb, AttributeVerb.verb, ReportVerb.verb, CheckVerb.verb, CompareVerb.verb,
-      MergeVerb.verb,
+      MergeVerb.verb, SweepVerb.verb,
     ]
   }
 
