@@ -30,9 +30,10 @@ import tempfile
 import time
 
 import dask
-from distributed import LocalCluster, Client
+from distributed import Client
 
 from loopsim_dask.bundle import ScenarioBundle
+from loopsim_dask.cluster import start_local_cluster
 from loopsim_dask.execute import execute, new_topic, write_result
 from loopsim_dask.progress import Progress
 from loopsim_dask.task import TaskRequest, run_task
@@ -134,8 +135,7 @@ def bench_overhead(options, scratch: str) -> dict:
 
     print(f"overhead: {options.tasks} tasks through Dask …", file=sys.stderr)
     start = time.monotonic()
-    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", scheduler_port=0, dashboard_address=None)
+    cluster = start_local_cluster(1)
     started = time.monotonic() - start
     with cluster, Client(cluster) as client:
         client.wait_for_workers(1)

@@ -23,6 +23,18 @@ class QuietTaskErrors(WorkerPlugin):
         logging.getLogger("distributed.worker").setLevel(logging.CRITICAL)
 
 
+def start_local_cluster(workers: int) -> LocalCluster:
+    """Start a LocalCluster of ``workers`` single-threaded worker processes on 127.0.0.1.
+
+    The scheduler's HTTP server (health and metrics routes, no dashboard) takes a free
+    loopback port, so that several clusters on one machine do not compete for 8787.
+    """
+    return LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+        scheduler_port=0, dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+
+
 @contextlib.contextmanager
 def open_client(scheduler: str | None, workers: int | None, allowed_failures: int,
                 log: logging.Logger):
@@ -50,9 +62,7 @@ def open_client(scheduler: str | None, workers: int | None, allowed_failures: in
 
     count = workers or os.cpu_count() or 1
     with dask.config.set({"distributed.scheduler.allowed-failures": allowed_failures}):
-        cluster = LocalCluster(
-            n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-            scheduler_port=0, dashboard_address=None)
+        cluster = start_local_cluster(count)
     log.info("started a local cluster at %s with %d workers", cluster.scheduler_address, count)
     with cluster, Client(cluster) as client:
         if not log.isEnabledFor(logging.INFO):

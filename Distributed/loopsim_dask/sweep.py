@@ -25,7 +25,8 @@ def parse_plan(text: bytes) -> list[dict]:
     """Read the runs of a plan that ``loopsim sweep --plan`` printed, checking each one.
 
     Each run has an id that is a safe folder name, and a resolved scenario whose SHA-256
-    matches the one the plan states.
+    matches the one the plan states. The runs are returned with the final line break of
+    each resolvedScenario removed, as ``loopsim resolve`` output is stored.
     """
     try:
         plan = json.loads(text)
@@ -34,6 +35,8 @@ def parse_plan(text: bytes) -> list[dict]:
         raise RuntimeFailure(f"loopsim sweep --plan printed no list of runs: {error}") from error
     seen = set()
     for run in runs:
+        if not isinstance(run, dict):
+            raise RuntimeFailure(f"the sweep plan has a run that is not an object: {run!r}")
         run_id = run.get("id")
         if not isinstance(run_id, str) or not RUN_ID_PATTERN.fullmatch(run_id) or run_id in seen:
             raise RuntimeFailure(f"the sweep plan has an invalid or repeated run id {run_id!r}")
@@ -42,6 +45,10 @@ def parse_plan(text: bytes) -> list[dict]:
         digest = run.get("scenarioSha256")
         if not isinstance(scenario, str):
             raise RuntimeFailure(f"the sweep plan's run {run_id} has no scenario text")
+        # The text ends in a line break, which its SHA-256 (as summary.json records it)
+        # leaves out.
+        scenario = scenario.removesuffix("\n")
+        run["resolvedScenario"] = scenario
         if hashlib.sha256(scenario.encode("utf-8")).hexdigest() != digest:
             raise RuntimeFailure(f"the sweep plan's run {run_id}: the scenario text does not "
                                  f"match its SHA-256 {digest}")

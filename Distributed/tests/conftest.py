@@ -6,9 +6,9 @@ import sys
 
 import dask
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 
-from loopsim_dask.cluster import QuietTaskErrors
+from loopsim_dask.cluster import QuietTaskErrors, start_local_cluster
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FLAGSHIP = os.path.join(ROOT, "Scenarios", "masterclass-abandoned-cart.json5")
@@ -36,9 +36,7 @@ def has_verb(binary: str, verb: str) -> bool:
 def scheduler_address():
     """A real scheduler and two worker processes of one thread each, on loopback only."""
     with dask.config.set({"distributed.scheduler.allowed-failures": 3}):
-        cluster = LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-            scheduler_port=0, dashboard_address=None)
+        cluster = start_local_cluster(2)
     with cluster, Client(cluster) as client:
         # The failures that tests provoke would otherwise print tracebacks.
         client.register_plugin(QuietTaskErrors())
