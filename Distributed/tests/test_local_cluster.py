@@ -194,3 +194,34 @@ def test_sweep_of_2x2_grid_and_3_replicates(loopsim_binary, scheduler_address, t
         connection.close()
     assert done == 12
     assert metric_runs == 12
+
+
+@pytest.mark.parametrize("allow_partial", [False, True])
+def test_sweep_with_failing_run(loopsim_binary, scheduler_address, tmp_path, allow_partial):
+    if not has_verb(loopsim_binary, "sweep"):
+        pytest.skip("this loopsim binary has no sweep verb")
+    # Fails the run whose scenario waits 4h: point 2 of the grid, run p02-r01.
+    wrapper = write_wrapper(tmp_path / "loopsim-failing", """
+if [ "$1" = run ] && grep -q '"wait": "4h"' "$2"; then
+  echo "loopsim: error: cannot write results.sqlite: disk I/O error" >&2
+  exit 3
+fi""", loopsim_binary)
+    out = tmp_path / "sweep"
+    completed = run_driver(
+        "sweep", FLAGSHIP, "--customers", "300", "--grid", "workflows[0].steps[0].wait=1h,4h",
+        "--scheduler", scheduler_address, "--loopsim", loopsim_binary,
+        "--worker-loopsim", wrapper, "--retries", "0", "--out", str(out),
+        *(["--allow-partial"] if allow_partial else []))
+
+    assert completed.returncode == 1
+    assert "missing runs: p02-r01" in completed.stderr
+    assert not [name for name in os.listdir(tmp_path) if ".partial-" in name]
+    if not allow_partial:
+        assert not out.exists()
+        return
+    connection = sqlite3.connect(f"file:{out / 'results.sqlite'}?mode=ro", uri=True)
+    try:
+        statuses = dict(connection.execute("SELECT run_id, status FROM plan").fetchall())
+    finally:
+        connection.close()
+    assert statuses == {"p01-r01": "done", "p02-r01": "missing"}
