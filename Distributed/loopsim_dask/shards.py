@@ -47,6 +47,9 @@ def run_sharded(scenario: str, shards: int, options: JobOptions) -> int:
     parent = os.path.dirname(os.path.abspath(options.out))
     work = tempfile.mkdtemp(prefix=".loopsim-dask-shards-", dir=parent)
     try:
+        if options.shared_folder and not options.quiet:
+            print(f"loopsim-dask: the shards' output folders go to "
+                  f"{requests[0].shared_folder}", file=sys.stderr)
         progress = Progress(len(requests), options.quiet)
         with open_client(options.scheduler, options.workers, options.allowed_failures,
                          options.log) as client:

@@ -119,6 +119,9 @@ def _run_tasks(scenario: str, runs: list[dict], options: JobOptions, runs_folder
             files=None if options.shared_folder else ("summary.json",))
         for run in runs
     ]
+    if options.shared_folder and not options.quiet:
+        print(f"loopsim-dask: the runs' whole output folders go to "
+              f"{requests[0].shared_folder}", file=sys.stderr)
     progress = Progress(len(requests), options.quiet)
     with open_client(options.scheduler, options.workers, options.allowed_failures,
                      options.log) as client:
