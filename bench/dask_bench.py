@@ -79,7 +79,7 @@ def bench_flagship(options, scratch: str) -> dict:
     loopsim = os.path.join(options.build_dir, "loopsim")
     single = os.path.join(scratch, "single")
     print(f"flagship, {options.customers:,} customers: one process …", file=sys.stderr)
-    one = measure([loopsim, "run", FLAGSHIP, "--customers", str(options.customers),
+    single_process = measure([loopsim, "run", FLAGSHIP, "--customers", str(options.customers),
                    "--out", single, "--quiet"])
 
     threads = os.path.join(scratch, "threads")
@@ -108,7 +108,7 @@ def bench_flagship(options, scratch: str) -> dict:
     expected = read_bytes(os.path.join(single, "summary.json"))
     agree = (read_bytes(os.path.join(merged, "summary.json")) == expected
              and read_bytes(os.path.join(threads, "summary.json")) == expected)
-    return {"one": one, "threads": in_process, "cluster": cluster, "merge": merge,
+    return {"single": single_process, "threads": in_process, "cluster": cluster, "merge": merge,
             "agree": agree}
 
 
@@ -165,20 +165,20 @@ def markdown(options, flagship: dict | None, overhead: dict | None) -> str:
     lines = [f"## Dask ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)",
              "", machine(), ""]
     if flagship is not None:
-        one, cluster, merge = flagship["one"], flagship["cluster"], flagship["merge"]
+        single, cluster, merge = flagship["single"], flagship["cluster"], flagship["merge"]
         lines += [
             f"Flagship at {options.customers:,} customers, {options.shards} shards on a "
             f"LocalCluster of {options.workers} workers (shard outputs in a shared folder):",
             "",
             "| how | wall s | CPU s | speed-up by wall time |",
             "| --- | --- | --- | --- |",
-            f"| `loopsim run`, one process | {one['wall']:.1f} | {one['cpu']:.1f} | 1.00 |",
+            f"| `loopsim run`, one process | {single['wall']:.1f} | {single['cpu']:.1f} | 1.00 |",
             f"| `loopsim run --shards {options.shards} --jobs {options.workers}`, threads of "
             f"one process | {flagship['threads']['wall']:.1f} | "
             f"{flagship['threads']['cpu']:.1f} | "
-            f"{one['wall'] / flagship['threads']['wall']:.2f} |",
+            f"{single['wall'] / flagship['threads']['wall']:.2f} |",
             f"| `loopsim-dask run`, whole command | {cluster['wall']:.1f} | "
-            f"{cluster['cpu']:.1f} | {one['wall'] / cluster['wall']:.2f} |",
+            f"{cluster['cpu']:.1f} | {single['wall'] / cluster['wall']:.2f} |",
             f"| of which `loopsim merge` (timed alone) | {merge['wall']:.1f} | "
             f"{merge['cpu']:.1f} | |",
             "",
