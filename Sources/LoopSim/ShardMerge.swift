@@ -22,6 +22,12 @@ public enum ShardMerge {
     "ground_truth", "potential_outcomes", "merges", "dead_letters",
   ]
 
+  /// The tables that a run derives from its records, which the merge writes again.
+  static let derivedTables = [
+    "run_metadata", "conversions", "pipeline_counts", "funnel", "metrics", "attributions",
+    "attribution_scores", "attribution_truth", "attribution_customers",
+  ]
+
   /// One shard folder to merge.
   struct Input {
     let directory: String
@@ -37,11 +43,12 @@ public enum ShardMerge {
     try execute(directories, scenario: nil, allowPartial: allowPartial, options: options)
   }
 
-  /// Merges as `execute(_:allowPartial:options:)` does; a `scenario` already loaded saves
-  /// rebuilding it from the first shard's metadata.
+  /// Merges as `execute(_:allowPartial:options:)` does. A `scenario` already loaded saves
+  /// rebuilding it from the first shard's metadata, and `movesFirst` moves the first
+  /// shard's database into the merged folder instead of copying it.
   static func execute(
     _ directories: [String], scenario loaded: Scenario?, allowPartial: Bool,
-    options: RunOptions
+    movesFirst: Bool = false, options: RunOptions
   ) throws -> RunOutcome {
     let inputs = try directories.map(readInput)
     let missing = try checkSet(inputs, allowPartial: allowPartial)
@@ -62,7 +69,7 @@ public enum ShardMerge {
     let staging = try OutputDirectory.createStaging(for: destination)
     do {
       let summary = try merge(
-        ordered, scenario: scenario, missing: missing, into: staging,
+        ordered, scenario: scenario, missing: missing, into: staging, movesFirst: movesFirst,
         cancellation: options.cancellation)
       let published = try OutputDirectory.publish(
         staging, as: destination, isDefault: options.outputDirectory == nil)
@@ -201,15 +208,29 @@ public enum ShardMerge {
 
   private static func merge(
     _ inputs: [Input], scenario: Scenario, missing: [Int], into directory: String,
-    cancellation: CancellationFlag?
+    movesFirst: Bool, cancellation: CancellationFlag?
   ) throws -> RunSummary {
-    let database = try Database(path: directory + "/results.sqlite")
-    try database.execute(ResultsSchema.sql)
+    // The first shard's database becomes the merged one, which saves copying its rows; its
+    // derived tables are emptied, and the other shards' records are appended.
+    let path = directory + "/results.sqlite"
+    let first = inputs[0].directory + "/results.sqlite"
+    if movesFirst {
+      try FileManager.default.moveItem(atPath: first, toPath: path)
+    } else {
+      try FileManager.default.copyItem(atPath: first, toPath: path)
+    }
+    let database = try Database(path: path)
+    try checkSchema(of: database, shard: first)
+    try database.transaction { database in
+      for table in derivedTables { try database.execute("DELETE FROM \(table)") }
+    }
     var totals = PassTotals()
-    for input in inputs {
+    for (position, input) in inputs.enumerated() {
       if cancellation?.isCancelled == true { throw Interrupted() }
-      logger.debug("merging shard \(input.record.shard) from \(input.directory)")
-      try copyRecords(from: input.directory + "/results.sqlite", into: database)
+      if position > 0 {
+        logger.debug("merging shard \(input.record.shard) from \(input.directory)")
+        try copyRecords(from: input.directory + "/results.sqlite", into: database)
+      }
       try totals.add(input.record.totals)
     }
     let truth = try readGroundTruth(database, scenario: scenario, unmatched: totals["truthUnmatched"])
@@ -219,6 +240,25 @@ public enum ShardMerge {
       database: database)
     summary.missingShards = missing
     return try LoopRun.finish(scenario, summary: summary, database: database, in: directory)
+  }
+
+  /// Checks that `database`, copied from `shard`, has exactly the tables and indexes of
+  /// this version's results schema.
+  private static func checkSchema(of database: Database, shard: String) throws {
+    let query = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    let expected = try Database.inMemory()
+    try expected.execute(ResultsSchema.sql)
+    let layout = { (database: Database) in
+      try database.mapRows(query) { row in
+        [try row.string(at: 0), try row.string(at: 1), (try? row.string(at: 2)) ?? ""]
+      }
+    }
+    guard try layout(database) == layout(expected) else {
+      throw InputError(
+        "\(shard): its tables do not match this loopsim's results schema. Fix: merge the "
+          + "folders that `loopsim run --shard i/N` wrote, unchanged, with the loopsim that "
+          + "wrote them.")
+    }
   }
 
   /// Appends the record tables of the shard database at `path` to `database`, keeping each

@@ -33,7 +33,8 @@ public enum ShardedRun {
     var mergeOptions = options
     mergeOptions.outputDirectory = destination
     return try ShardMerge.execute(
-      folders, scenario: scenario, allowPartial: false, options: mergeOptions)
+      folders, scenario: scenario, allowPartial: false, movesFirst: true,
+      options: mergeOptions)
   }
 
   /// Folds the progress of shards running at once into one report per update: the mean

@@ -175,7 +175,7 @@ private func shardFolders(_ folder: URL, seed: String = "11") throws -> [String]
     ([shards[0]], "shards 2/2 are missing"),
     ([shards[0], shards[0]], "shard 1/2 is given twice"),
     ([shards[0], other[1]], "ran different scenarios"),
-    ([folder.path], "holds no shard.json"),
+    ([folder.path], "contains no shard.json"),
     ([folder.appendingPathComponent("absent").path], "is not a folder"),
     ([shards[0], shards[1], "--out", shards[0] + "/inner"], "lies in the shard folder"),
   ]
@@ -252,4 +252,18 @@ private func shardsOptionConflictsAreUsageErrors(extra: [String], fragment: Stri
     ["run", TestSupport.flagshipScenario, "--customers", "200", "--quiet"] + extra)
   #expect(result.status == 2)
   #expect(result.standardError.contains(fragment), "\(result.standardError)")
+}
+
+/// A shard database whose tables were changed is rejected before anything is written.
+@Test func mergeRejectsAChangedShardSchema() throws {
+  let folder = try TestSupport.temporaryDirectory("loopsim-shards")
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let shards = try shardFolders(folder)
+  let database = try Database(path: shards[0] + "/results.sqlite")
+  try database.execute("CREATE TABLE extra (value TEXT)")
+  let out = folder.appendingPathComponent("merged").path
+  let result = try TestSupport.runLoopSim(["merge", shards[0], shards[1], "--out", out, "--quiet"])
+  #expect(result.status == 2)
+  #expect(result.standardError.contains("do not match this loopsim's results schema"))
+  #expect(!FileManager.default.fileExists(atPath: out))
 }
