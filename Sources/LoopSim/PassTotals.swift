@@ -106,7 +106,15 @@ struct PassTotals: Equatable, Sendable {
         "the shards' funnels list different steps (\(funnelEvents) and \(other.funnelEvents)). "
           + "Fix: merge shards of one scenario run by one loopsim version.")
     }
-    for (name, value) in other.counters { add(name, value) }
+    for (name, value) in other.counters {
+      let (sum, overflow) = self[name].addingReportingOverflow(value)
+      guard !overflow else {
+        throw InputError(
+          "the shards' counter \(name) adds up past the largest integer. Fix: merge the "
+            + "folders that `loopsim run --shard i/N` wrote, unchanged.")
+      }
+      counters[name] = sum
+    }
   }
 
   // MARK: Summary parts
@@ -184,16 +192,39 @@ struct PassTotals: Equatable, Sendable {
     writer.endObject()
   }
 
-  /// Reads totals written by `write(to:)`; nil when `object` does not have their shape.
-  init?(json object: Any) {
-    guard let object = object as? [String: Any],
-      let events = object["funnelEvents"] as? [String],
-      let counters = object["counters"] as? [String: Any]
-    else { return nil }
+  /// The largest value a counter read from `shard.json` may have: more than any run
+  /// counts, and small enough that 65,536 shards add up without overflow.
+  static let largestCounter = 1 << 46
+
+  /// Reads totals written by `write(to:)`.
+  ///
+  /// - Throws: the field at fault and what is wrong with it, when `object` does not have
+  ///   the shape of totals or a counter is not an integer from 0 to `largestCounter`.
+  init(json object: Any) throws(FieldProblem) {
+    guard let object = object as? [String: Any] else {
+      throw FieldProblem(field: "totals", problem: "is missing or not an object")
+    }
+    guard let events = object["funnelEvents"] as? [String] else {
+      throw FieldProblem(field: "totals.funnelEvents", problem: "is missing or not strings")
+    }
+    guard let counters = object["counters"] as? [String: Any] else {
+      throw FieldProblem(field: "totals.counters", problem: "is missing or not an object")
+    }
     funnelEvents = events
     for (name, value) in counters {
-      guard let number = value as? Int else { return nil }
+      guard let number = value as? Int, (0...Self.largestCounter).contains(number)
+      else {
+        throw FieldProblem(
+          field: "totals.counters[\"\(name)\"]",
+          problem: "is \(value), not an integer from 0 to \(Self.largestCounter)")
+      }
       self.counters[name] = number
     }
   }
+}
+
+/// A field of a JSON file that is missing or has a bad value, and what is wrong with it.
+struct FieldProblem: Error {
+  let field: String
+  let problem: String
 }

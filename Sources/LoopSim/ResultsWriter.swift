@@ -28,13 +28,17 @@ struct ResultsWriter {
 
   /// Writes what the summary derives from the records: the metadata, the pipeline counts,
   /// the funnel and the metrics.
-  func writeDerived(scenario: Scenario, summary: RunSummary) throws {
-    try writeMetadata(scenario, summary: summary)
+  func writeDerived(
+    scenario: Scenario, summary: RunSummary, metadata extra: [(String, String)] = []
+  ) throws {
+    try writeMetadata(scenario, summary: summary, extra: extra)
     try writeCounts(summary)
     try writeMetrics(summary)
   }
 
-  private func writeMetadata(_ scenario: Scenario, summary: RunSummary) throws {
+  private func writeMetadata(
+    _ scenario: Scenario, summary: RunSummary, extra: [(String, String)]
+  ) throws {
     var rows: [(String, String)] = [
       ("schemaVersion", "\(ResultsSchema.version)"),
       ("scenario", scenario.name),
@@ -54,6 +58,7 @@ struct ResultsWriter {
     if !summary.missingShards.isEmpty {
       rows.append(("missingShards", summary.missingShards.map(String.init).joined(separator: ",")))
     }
+    rows += extra
     if let plan = scenario.pipeline.trackingPlan {
       let text = plan.plan.configValue.canonicalText()
       rows += [

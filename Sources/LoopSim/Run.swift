@@ -107,15 +107,18 @@ public enum LoopRun {
       try ResultsWriter(database: database, clock: scenario.run.clock).writeRecords(
         pass: computation.factual, truth: computation.truth)
     }
+    var metadata: [(String, String)] = []
     if let shard = options.shard {
       let record = ShardRecord(
         shard: shard, scenarioSHA256: scenario.sha256, totals: computation.totals,
         attribution: computation.attributionTruth)
-      try Data(record.json.utf8).write(
-        to: URL(fileURLWithPath: directory + "/" + ShardRecord.fileName))
+      let text = record.json
+      try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + ShardRecord.fileName))
+      metadata.append((ShardRecord.hashKey, try SHA256.hash(text).hexString))
     }
     return try finish(
-      scenario, summary: computation.measuredSummary(), database: database, in: directory)
+      scenario, summary: computation.measuredSummary(), database: database, in: directory,
+      metadata: metadata)
   }
 
   /// Simulates `shard` of `scenario` into a new results database in `directory` and writes
@@ -146,11 +149,12 @@ public enum LoopRun {
   /// Writes what a run derives from its records: the metadata, the counts and metrics, the
   /// attribution tables and path file, `summary.json` and the report.
   static func finish(
-    _ scenario: Scenario, summary: RunSummary, database: Database, in directory: String
+    _ scenario: Scenario, summary: RunSummary, database: Database, in directory: String,
+    metadata: [(String, String)] = []
   ) throws -> RunSummary {
     try database.transaction { database in
       try ResultsWriter(database: database, clock: scenario.run.clock).writeDerived(
-        scenario: scenario, summary: summary)
+        scenario: scenario, summary: summary, metadata: metadata)
     }
     if let attribution = summary.attribution {
       try database.transaction { database in try attribution.insertRows(into: database) }

@@ -30,6 +30,16 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
   /// Reads `i/N`, such as `2/4`.
   public init(parsing text: String) throws {
     let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    let digits = { (part: Substring) in
+      !part.isEmpty && part.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+    if parts.count == 2, digits(parts[0]), digits(parts[1]),
+      Int(parts[0]) == nil || Int(parts[1]) == nil
+    {
+      throw InputError(
+        "--shard \(text) has a number too large: shards are numbered 1 to N, with N from 1 to "
+          + "\(Shard.maximumCount). Fix: give a smaller shard count, such as --shard 1/4.")
+    }
     guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
       throw InputError(
         "--shard \(text) is not of the form i/N. Fix: give the shard's index and the number "

@@ -22,6 +22,12 @@ public enum ShardMerge {
     "ground_truth", "potential_outcomes", "merges", "dead_letters",
   ]
 
+  /// The tables that a run derives from its records, which the merge writes again.
+  static let derivedTables = [
+    "run_metadata", "conversions", "pipeline_counts", "funnel", "metrics", "attributions",
+    "attribution_scores", "attribution_truth", "attribution_customers",
+  ]
+
   /// One shard folder to merge.
   struct Input {
     let directory: String
@@ -37,32 +43,35 @@ public enum ShardMerge {
     try execute(directories, scenario: nil, allowPartial: allowPartial, options: options)
   }
 
-  /// Merges as `execute(_:allowPartial:options:)` does; a `scenario` already loaded saves
-  /// rebuilding it from the first shard's metadata.
+  /// Merges as `execute(_:allowPartial:options:)` does. A `scenario` already loaded saves
+  /// rebuilding it from the first shard's metadata, and `movesFirst` moves the first
+  /// shard's database into the merged folder instead of copying it.
   static func execute(
     _ directories: [String], scenario loaded: Scenario?, allowPartial: Bool,
-    options: RunOptions
+    movesFirst: Bool = false, options: RunOptions
   ) throws -> RunOutcome {
-    let inputs = try directories.map(readInput)
+    let inputs = try directories.map { try readInput($0, verifies: !movesFirst) }
     let missing = try checkSet(inputs, allowPartial: allowPartial)
     let ordered = inputs.sorted { $0.record.shard.index < $1.record.shard.index }
     let scenario = try loaded ?? loadScenario(from: ordered[0])
+    try checkCustomers(ordered, scenario: scenario)
 
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
       scenarioName: scenario.name)
+    let realDestination = realPath(destination)
     for input in ordered {
-      let folder = URL(fileURLWithPath: input.directory).standardizedFileURL.path
-      if destination == folder || destination.hasPrefix(folder + "/") {
+      let folder = realPath(input.directory)
+      if realDestination == folder || realDestination.hasPrefix(folder + "/") {
         throw InputError(
-          "--out \(destination) lies in the shard folder \(input.directory). Fix: write the "
-            + "merged results to a folder outside every shard folder.")
+          "--out \(destination) lies in the shard folder \(folder). Fix: write the merged "
+            + "results to a folder outside every shard folder.")
       }
     }
     let staging = try OutputDirectory.createStaging(for: destination)
     do {
       let summary = try merge(
-        ordered, scenario: scenario, missing: missing, into: staging,
+        ordered, scenario: scenario, missing: missing, into: staging, movesFirst: movesFirst,
         cancellation: options.cancellation)
       let published = try OutputDirectory.publish(
         staging, as: destination, isDefault: options.outputDirectory == nil)
@@ -76,7 +85,35 @@ public enum ShardMerge {
     }
   }
 
-  private static func readInput(_ directory: String) throws -> Input {
+  /// Returns `path` with symbolic links resolved, as far as it exists, and the rest of it
+  /// appended, so that two names of one folder compare equal.
+  static func realPath(_ path: String) -> String {
+    var existing = URL(fileURLWithPath: path).standardizedFileURL
+    var rest: [String] = []
+    while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+      rest.insert(existing.lastPathComponent, at: 0)
+      existing.deleteLastPathComponent()
+    }
+    var resolved = existing.resolvingSymlinksInPath()
+    for component in rest { resolved.appendPathComponent(component) }
+    return resolved.standardizedFileURL.path
+  }
+
+  /// Checks that every converting customer of the attribution truths is one of the run's.
+  private static func checkCustomers(_ inputs: [Input], scenario: Scenario) throws {
+    for input in inputs {
+      if let last = input.record.attribution?.customers.last,
+        last.customer >= UInt64(scenario.run.customers)
+      {
+        throw InputError(
+          "\(input.directory)/\(ShardRecord.fileName): attribution.customers names customer "
+            + "\(last.customer), but the run has \(scenario.run.customers) customers. Fix: "
+            + "merge the folders that `loopsim run --shard i/N` wrote, unchanged.")
+      }
+    }
+  }
+
+  private static func readInput(_ directory: String, verifies: Bool) throws -> Input {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
       isDirectory.boolValue
@@ -96,7 +133,45 @@ public enum ShardMerge {
         "\(directory) contains no results.sqlite. Fix: give the whole folder that "
           + "`loopsim run --shard i/N --out DIR` wrote.")
     }
-    return Input(directory: directory, record: try ShardRecord(contentsOf: recordPath))
+    let data = try ShardRecord.read(recordPath)
+    let record = try ShardRecord(data: data, path: recordPath)
+    if verifies {
+      try verify(record, data: data, directory: directory)
+    }
+    return Input(directory: directory, record: record)
+  }
+
+  /// Checks that the shard's database is intact and belongs to its `shard.json`: the
+  /// database records the shard and the SHA-256 of the file, so an edit to either shows.
+  private static func verify(_ record: ShardRecord, data: Data, directory: String) throws {
+    let path = directory + "/results.sqlite"
+    let fix = "Fix: merge the folders that `loopsim run --shard i/N` wrote, unchanged."
+    var metadata: [String: String] = [:]
+    do {
+      let database = try Database(path: path, mode: .readOnly)
+      let check = try database.mapRows("PRAGMA quick_check") { try $0.string(at: 0) }
+      guard check == ["ok"] else {
+        throw InputError(
+          "\(path) is damaged (SQLite's quick_check: \(check.prefix(3).joined(separator: "; "))"
+            + "). \(fix)")
+      }
+      try database.cachedStatement("SELECT key, value FROM run_metadata").forEachRow { row in
+        metadata[try row.string(at: 0)] = try row.string(at: 1)
+      }
+    } catch let error as SQLiteError where !error.isIOErrorOrDiskFull {
+      throw InputError("\(path) is not a readable results database (\(error.description)). \(fix)")
+    }
+    guard metadata["shard"] == record.shard.description else {
+      throw InputError(
+        "\(directory): \(ShardRecord.fileName) says shard \(record.shard), but results.sqlite "
+          + "says \(metadata["shard"] ?? "no shard") in run_metadata. \(fix)")
+    }
+    guard metadata[ShardRecord.hashKey] == (try SHA256.hash([UInt8](data))).hexString else {
+      throw InputError(
+        "\(directory): \(ShardRecord.fileName) is not the file that the shard run wrote with "
+          + "results.sqlite (its SHA-256 differs from run_metadata.\(ShardRecord.hashKey)). "
+          + "\(fix)")
+    }
   }
 
   /// Checks that the shards come from one run and that none is given twice; returns the
@@ -115,7 +190,8 @@ public enum ShardMerge {
       }
       if a.scenarioSHA256 != b.scenarioSHA256 {
         throw InputError(
-          "\(first.directory) and \(input.directory) ran different scenarios (scenarioSha256 "
+          "\(first.directory) and \(input.directory) ran different scenarios"
+            + differences(first.directory, input.directory) + " (scenarioSha256 "
             + "\(a.scenarioSHA256.prefix(12))… and \(b.scenarioSHA256.prefix(12))…). Fix: "
             + "merge the shards of one scenario, seed and customer count.")
       }
@@ -144,6 +220,26 @@ public enum ShardMerge {
           + "--allow-partial to merge what is there (the summary lists the missing shards).")
     }
     return missing
+  }
+
+  /// Returns the run settings in which the shard databases in two folders differ, such as
+  /// ": seed 11 and 12", or an empty string when the databases do not show it.
+  private static func differences(_ first: String, _ second: String) -> String {
+    func metadata(_ folder: String) -> [String: String] {
+      var values: [String: String] = [:]
+      guard let database = try? Database(path: folder + "/results.sqlite", mode: .readOnly)
+      else { return values }
+      try? database.cachedStatement("SELECT key, value FROM run_metadata").forEachRow { row in
+        values[try row.string(at: 0)] = try row.string(at: 1)
+      }
+      return values
+    }
+    let (a, b) = (metadata(first), metadata(second))
+    let differing = ["scenario", "seed", "customers"].compactMap { key -> String? in
+      guard let left = a[key], let right = b[key], left != right else { return nil }
+      return "\(key) \(left) and \(right)"
+    }
+    return differing.isEmpty ? "" : ": " + differing.joined(separator: ", ")
   }
 
   /// Rebuilds the scenario that the shards ran from the resolved text and tracking plan in
@@ -201,17 +297,40 @@ public enum ShardMerge {
 
   private static func merge(
     _ inputs: [Input], scenario: Scenario, missing: [Int], into directory: String,
-    cancellation: CancellationFlag?
+    movesFirst: Bool, cancellation: CancellationFlag?
   ) throws -> RunSummary {
-    let database = try Database(path: directory + "/results.sqlite")
-    try database.execute(ResultsSchema.sql)
+    // The first shard's database becomes the merged one, which saves copying its rows; its
+    // derived tables are emptied, and the other shards' records are appended.
+    let path = directory + "/results.sqlite"
+    let first = inputs[0].directory + "/results.sqlite"
+    if movesFirst {
+      try FileManager.default.moveItem(atPath: first, toPath: path)
+    } else {
+      try FileManager.default.copyItem(atPath: first, toPath: path)
+    }
+
+    let database = try Database(path: path)
+    do {
+      try checkSchema(of: database, shard: first)
+    } catch let error as SQLiteError where !error.isIOErrorOrDiskFull {
+      throw InputError(
+        "\(first) is not a readable results database (\(error.description)). Fix: merge the "
+          + "folders that `loopsim run --shard i/N` wrote, unchanged.")
+    }
+    try database.transaction { database in
+      for table in derivedTables { try database.execute("DELETE FROM \(table)") }
+    }
+
     var totals = PassTotals()
-    for input in inputs {
+    for (position, input) in inputs.enumerated() {
       if cancellation?.isCancelled == true { throw Interrupted() }
-      logger.debug("merging shard \(input.record.shard) from \(input.directory)")
-      try copyRecords(from: input.directory + "/results.sqlite", into: database)
+      if position > 0 {
+        logger.debug("merging shard \(input.record.shard) from \(input.directory)")
+        try copyRecords(from: input.directory + "/results.sqlite", into: database)
+      }
       try totals.add(input.record.totals)
     }
+
     let truth = try readGroundTruth(database, scenario: scenario, unmatched: totals["truthUnmatched"])
     let attributionTruth = try mergeAttribution(inputs, scenario: scenario)
     var summary = try LoopRun.summarize(
@@ -219,6 +338,25 @@ public enum ShardMerge {
       database: database)
     summary.missingShards = missing
     return try LoopRun.finish(scenario, summary: summary, database: database, in: directory)
+  }
+
+  /// Checks that `database`, copied from `shard`, has exactly the tables and indexes of
+  /// this version's results schema.
+  private static func checkSchema(of database: Database, shard: String) throws {
+    let query = "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    let expected = try Database.inMemory()
+    try expected.execute(ResultsSchema.sql)
+    let layout = { (database: Database) in
+      try database.mapRows(query) { row in
+        [try row.string(at: 0), try row.string(at: 1), (try? row.string(at: 2)) ?? ""]
+      }
+    }
+    guard try layout(database) == layout(expected) else {
+      throw InputError(
+        "\(shard): its tables do not match this loopsim's results schema. Fix: merge the "
+          + "folders that `loopsim run --shard i/N` wrote, unchanged, with the loopsim that "
+          + "wrote them.")
+    }
   }
 
   /// Appends the record tables of the shard database at `path` to `database`, keeping each

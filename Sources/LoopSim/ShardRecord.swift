@@ -7,6 +7,9 @@ import Foundation
 struct ShardRecord {
   static let fileName = "shard.json"
   static let formatVersion = 1
+  /// The `run_metadata` key of the SHA-256 of `shard.json`, which ties the file to the
+  /// shard's database.
+  static let hashKey = "shardRecordSha256"
 
   let shard: Shard
   let scenarioSHA256: String
@@ -66,21 +69,37 @@ struct ShardRecord {
     return writer.text + "\n"
   }
 
-  /// Reads the `shard.json` at `path`; a missing field or a value of the wrong kind is an
+  /// Reads the `shard.json` at `path`. A missing field or a value of the wrong kind is an
   /// error that names the file and the field.
   init(contentsOf path: String) throws {
+    try self.init(data: ShardRecord.read(path), path: path)
+  }
+
+  /// Returns the bytes of the `shard.json` at `path`, which must be a regular file.
+  static func read(_ path: String) throws -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      !isDirectory.boolValue
+    else {
+      throw InputError(
+        "\(path) is not a file. Fix: give the folders that `loopsim run --shard i/N` wrote; "
+          + "each contains the file \(fileName).")
+    }
+    do {
+      return try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw InputError(
+        "cannot read \(path): \(error.localizedDescription). Fix: give folders that "
+          + "`loopsim run --shard i/N` wrote; each contains \(fileName).")
+    }
+  }
+
+  /// Reads a record from the bytes of a `shard.json` file at `path`.
+  init(data: Data, path: String) throws {
     func invalid(_ field: String, _ problem: String) -> InputError {
       InputError(
         "\(path): \(field) \(problem). Fix: merge the folders that `loopsim run --shard i/N` "
           + "wrote, unchanged.")
-    }
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw InputError(
-        "cannot read \(path): \(error.localizedDescription). Fix: give folders that "
-          + "`loopsim run --shard i/N` wrote; each holds \(ShardRecord.fileName).")
     }
     guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw invalid("the file", "is not a JSON object")
@@ -95,11 +114,14 @@ struct ShardRecord {
     guard let index = object["shard"] as? Int, let count = object["shards"] as? Int else {
       throw invalid("shard or shards", "is missing or not an integer")
     }
-    do {
-      shard = try Shard(index: index, count: count)
-    } catch let error as InputError {
-      throw invalid("shard", "is \(index)/\(count): \(error.message)")
+    guard (1...Shard.maximumCount).contains(count), (1...count).contains(index),
+      let shard = try? Shard(index: index, count: count)
+    else {
+      throw invalid(
+        "shard", "is \(index)/\(count), but shards are numbered 1 to N, with N from 1 to "
+          + "\(Shard.maximumCount)")
     }
+    self.shard = shard
     guard let sha = object["scenarioSha256"] as? String, sha.count == 64 else {
       throw invalid("scenarioSha256", "is missing or not a SHA-256 in hexadecimal")
     }
@@ -108,20 +130,22 @@ struct ShardRecord {
       throw invalid("loopsimVersion", "is missing or not a string")
     }
     loopsimVersion = version
-    guard let totalsObject = object["totals"], let totals = PassTotals(json: totalsObject) else {
-      throw invalid("totals", "is missing or not counters and funnel events")
+    do {
+      totals = try PassTotals(json: object["totals"] ?? NSNull())
+    } catch {
+      throw invalid(error.field, error.problem)
     }
-    self.totals = totals
     if let attributionObject = object["attribution"] {
-      attribution = try Self.readAttribution(attributionObject, invalid: invalid)
+      attribution = try Self.readAttribution(attributionObject, shard: shard, invalid: invalid)
     } else {
       attribution = nil
     }
   }
 
   private static func readAttribution(
-    _ object: Any, invalid: (String, String) -> InputError
+    _ object: Any, shard: Shard, invalid: (String, String) -> InputError
   ) throws -> AttributionTruth {
+    let largest = PassTotals.largestCounter
     guard let object = object as? [String: Any],
       let channels = object["channels"] as? [String], !channels.isEmpty, channels.count <= 20,
       let values = object["values"] as? [Int], values.count == 1 << channels.count,
@@ -130,16 +154,25 @@ struct ShardRecord {
       throw invalid(
         "attribution", "is not channels (1 to 20) with 2^channels values and customers")
     }
+    if let position = values.firstIndex(where: { !(0...largest).contains($0) }) {
+      throw invalid(
+        "attribution.values[\(position)]",
+        "is \(values[position]), not a count from 0 to \(largest)")
+    }
     var customers: [AttributionTruth.CustomerTruth] = []
     for (position, row) in rows.enumerated() {
       guard row.count == 4, let customer = row[0] as? Int, customer >= 0,
-        let conversions = row[1] as? Int, let never = row[2] as? Int,
+        shard.contains(customer: UInt64(customer)),
+        customer > Int(customers.last?.customer ?? 0) || customers.isEmpty,
+        let conversions = row[1] as? Int, (1...largest).contains(conversions),
+        let never = row[2] as? Int, (0...conversions).contains(never),
         let incremental = row[3] as? [Int],
         incremental.allSatisfy({ channels.indices.contains($0) })
       else {
         throw invalid(
           "attribution.customers[\(position)]",
-          "is not [customer, conversions, never incremental, [channel indices]]")
+          "is not [customer of this shard in increasing order, conversions from 1, never "
+            + "incremental from 0 to conversions, [channel indices]]")
       }
       customers.append(
         AttributionTruth.CustomerTruth(

@@ -13,14 +13,13 @@ public enum ShardedRun {
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
       scenarioName: scenario.name)
-    let url = URL(fileURLWithPath: destination)
-    let workspace =
-      url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).shards-\(getpid())"
-    try FileManager.default.createDirectory(
-      atPath: workspace, withIntermediateDirectories: true)
+    // The shards' folders go in a hidden folder beside the results, like a run's staging.
+    let workspace = try OutputDirectory.createStaging(for: destination + "-shards")
     defer { try? FileManager.default.removeItem(atPath: workspace) }
 
-    let progress = options.progress.map(CombinedProgress.init)
+    let progress = options.progress.map {
+      CombinedProgress($0, customers: scenario.run.customers)
+    }
     let cancellation = options.cancellation
     let folders = try ParallelMap.map(cut, jobs: jobs) { shard in
       if cancellation?.isCancelled == true { throw Interrupted() }
@@ -33,17 +32,20 @@ public enum ShardedRun {
     var mergeOptions = options
     mergeOptions.outputDirectory = destination
     return try ShardMerge.execute(
-      folders, scenario: scenario, allowPartial: false, options: mergeOptions)
+      folders, scenario: scenario, allowPartial: false, movesFirst: true,
+      options: mergeOptions)
   }
 
   /// Folds the progress of shards running at once into one report per update: the mean
   /// share done, and events and customers summed.
   private final class CombinedProgress: Sendable {
     private let report: @Sendable (ProgressUpdate) -> Void
+    private let customers: Int
     private let latest = Mutex<[Int: ProgressUpdate]>([:])
 
-    init(_ report: @escaping @Sendable (ProgressUpdate) -> Void) {
+    init(_ report: @escaping @Sendable (ProgressUpdate) -> Void, customers: Int) {
       self.report = report
+      self.customers = customers
     }
 
     func report(_ update: ProgressUpdate, from shard: Shard) {
@@ -58,7 +60,7 @@ public enum ShardedRun {
           ProgressUpdate(
             phase: "\(shard.count) shards: \(update.phase)", fraction: fraction,
             events: total(\.events), customersArrived: total(\.customersArrived),
-            customers: total(\.customers)))
+            customers: customers))
       }
     }
   }

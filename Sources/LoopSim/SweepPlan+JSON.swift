@@ -102,7 +102,11 @@ private struct PlanReader {
 
     var runs: [SweepPlan.Run] = []
     var ids: Set<String> = []
-    for (index, node) in try array(top, "runs", "").enumerated() {
+    let runNodes = try array(top, "runs", "")
+    guard !runNodes.isEmpty else {
+      throw error("runs", "the plan lists no run")
+    }
+    for (index, node) in runNodes.enumerated() {
       let path = "runs[\(index)]"
       let run = try object(node, path)
       let id = try string(run, "id", path)

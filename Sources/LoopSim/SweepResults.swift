@@ -48,6 +48,14 @@ public struct SweepResults: Sendable {
         continue
       }
       let text = String(decoding: data, as: UTF8.self)
+      let version = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?[
+        "schemaVersion"] as? Int
+      guard version == RunSummary.schemaVersion else {
+        throw InputError(
+          "\(file): schemaVersion is \(version.map(String.init) ?? "missing"), but this loopsim "
+            + "reads summaries of version \(RunSummary.schemaVersion). Fix: rerun \(run.id) from "
+            + "its resolvedScenario in plan.json with this loopsim.")
+      }
       let headlines = try SummaryHeadlines.read(summary: text, file: file)
       let extras = try SummaryExtras(summary: text, file: file)
       try check(headlines, hash: extras.scenarioSHA256, file: file, against: run, plan: plan)
@@ -61,6 +69,12 @@ public struct SweepResults: Sendable {
         "\(directory)/runs: \(missing.count) of \(plan.runs.count) runs have no summary.json: "
           + listed(missing) + ". Fix: run them (plan.json gives each run's resolved scenario "
           + "and seed), or give --allow-partial to combine the runs that exist.")
+    }
+    if missing.count == plan.runs.count {
+      throw InputError(
+        "\(directory)/runs: none of the \(plan.runs.count) runs has a summary.json, so there is "
+          + "nothing to combine. Fix: run the plan's runs first (plan.json gives each run's "
+          + "resolved scenario and seed).")
     }
     return SweepResults(plan: plan, rows: rows, missingRuns: missing)
   }

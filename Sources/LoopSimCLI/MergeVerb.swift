@@ -43,7 +43,7 @@ enum MergeVerb {
     }
     if !outcome.summary.missingShards.isEmpty {
       writeStandardError(
-        "warning: merged without shards \(outcome.summary.missingShards.map(String.init).joined(separator: ", ")); "
+        "loopsim: warning: merged without shards \(outcome.summary.missingShards.map(String.init).joined(separator: ", ")); "
           + "the results cover only the shards present\n")
     }
     return .success

@@ -98,7 +98,8 @@ enum RunVerb {
     let shards = try integerOption(arguments, "--shards", in: 1...1_024)
     if shards != nil && shard != nil {
       throw UsageError(
-        message: "--shards runs every shard itself, so it does not go with --shard.",
+        message: "--shards runs every shard itself, so it does not go with --shard. Fix: drop "
+          + "--shard to run all shards here, or drop --shards to run one shard.",
         verb: spec.name)
     }
     if let replicates = try integerOption(arguments, "--replicates", in: 1...10_000) {

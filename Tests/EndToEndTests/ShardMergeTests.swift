@@ -175,7 +175,7 @@ private func shardFolders(_ folder: URL, seed: String = "11") throws -> [String]
     ([shards[0]], "shards 2/2 are missing"),
     ([shards[0], shards[0]], "shard 1/2 is given twice"),
     ([shards[0], other[1]], "ran different scenarios"),
-    ([folder.path], "holds no shard.json"),
+    ([folder.path], "contains no shard.json"),
     ([folder.appendingPathComponent("absent").path], "is not a folder"),
     ([shards[0], shards[1], "--out", shards[0] + "/inner"], "lies in the shard folder"),
   ]
@@ -252,4 +252,89 @@ private func shardsOptionConflictsAreUsageErrors(extra: [String], fragment: Stri
     ["run", TestSupport.flagshipScenario, "--customers", "200", "--quiet"] + extra)
   #expect(result.status == 2)
   #expect(result.standardError.contains(fragment), "\(result.standardError)")
+}
+
+/// A shard database whose tables were changed is rejected before anything is written.
+@Test func mergeRejectsAChangedShardSchema() throws {
+  let folder = try TestSupport.temporaryDirectory("loopsim-shards")
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let shards = try shardFolders(folder)
+  let database = try Database(path: shards[0] + "/results.sqlite")
+  try database.execute("CREATE TABLE extra (value TEXT)")
+  let out = folder.appendingPathComponent("merged").path
+  let result = try TestSupport.runLoopSim(["merge", shards[0], shards[1], "--out", out, "--quiet"])
+  #expect(result.status == 2)
+  #expect(result.standardError.contains("do not match this loopsim's results schema"))
+  #expect(!FileManager.default.fileExists(atPath: out))
+}
+
+/// Edits of a shard's files that a merge detects: each case changes one shard and names
+/// what the error must say.
+private enum ShardEdit: String, CaseIterable, CustomTestStringConvertible, Sendable {
+  case editedCounter, negativeCounter, hugeCounter, relabelledShard, truncatedDatabase
+
+  var testDescription: String { rawValue }
+
+  var fragment: String {
+    switch self {
+    case .editedCounter: "is not the file that the shard run wrote"
+    case .negativeCounter: "totals.counters[\"emails.sent\"] is -5, not an integer from 0"
+    case .hugeCounter: "totals.counters[\"emails.sent\"] is 9223372036854775807"
+    case .relabelledShard: "shard.json says shard 2/2, but results.sqlite says 1/2"
+    case .truncatedDatabase: "results.sqlite"
+    }
+  }
+
+  func apply(to folder: String) throws {
+    let recordURL = URL(fileURLWithPath: folder + "/shard.json")
+    var record = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: recordURL)) as? [String: Any])
+    var totals = try #require(record["totals"] as? [String: Any])
+    var counters = try #require(totals["counters"] as? [String: Any])
+    switch self {
+    case .editedCounter: counters["emails.sent"] = (counters["emails.sent"] as? Int ?? 0) + 100
+    case .negativeCounter: counters["emails.sent"] = -5
+    case .hugeCounter: counters["emails.sent"] = Int.max
+    case .relabelledShard: record["shard"] = 2
+    case .truncatedDatabase:
+      let database = folder + "/results.sqlite"
+      let bytes = try Data(contentsOf: URL(fileURLWithPath: database))
+      try bytes.prefix(20_000).write(to: URL(fileURLWithPath: database))
+      return
+    }
+    totals["counters"] = counters
+    record["totals"] = totals
+    try JSONSerialization.data(withJSONObject: record).write(to: recordURL)
+  }
+}
+
+@Test(arguments: ShardEdit.allCases)
+private func mergeDetectsAnEditedShard(_ edit: ShardEdit) throws {
+  let folder = try TestSupport.temporaryDirectory("loopsim-shards")
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let shards = try shardFolders(folder)
+  try edit.apply(to: shards[0])
+  let out = folder.appendingPathComponent("merged").path
+  let result = try TestSupport.runLoopSim(["merge", shards[0], shards[1], "--out", out, "--quiet"])
+  #expect(result.status == 2, "\(result.standardError)")
+  #expect(result.standardError.contains(edit.fragment), "\(result.standardError)")
+  #expect(!result.standardError.contains("partial"), "\(result.standardError)")
+  #expect(!FileManager.default.fileExists(atPath: out))
+  let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+  #expect(!leftovers.contains { $0.hasPrefix(".") })
+}
+
+/// An output folder reached through a symbolic link into a shard folder is still inside it.
+@Test func mergeRejectsOutputThroughALinkIntoAShard() throws {
+  let folder = try TestSupport.temporaryDirectory("loopsim-shards")
+  defer { try? FileManager.default.removeItem(at: folder) }
+  let shards = try shardFolders(folder)
+  let link = folder.appendingPathComponent("link").path
+  try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: shards[0])
+  let result = try TestSupport.runLoopSim([
+    "merge", shards[0], shards[1], "--out", link + "/merged", "--quiet",
+  ])
+  #expect(result.status == 2)
+  #expect(result.standardError.contains("lies in the shard folder"), "\(result.standardError)")
+  #expect(!FileManager.default.fileExists(atPath: shards[0] + "/merged"))
 }

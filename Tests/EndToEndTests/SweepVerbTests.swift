@@ -268,6 +268,38 @@ struct SweepVerbTests {
     #expect(status == ["missing"])
   }
 
+  /// `--combine` rejects a plan without runs, a summary of another schema version, and a
+  /// folder where no run has a summary, even with `--allow-partial`.
+  @Test(arguments: ["emptyPlan", "summaryVersion", "noSummaries"])
+  func sweepCombineRejectsBadFolder(change: String) throws {
+    let folder = try Self.sweep.get()
+    let copy = try TestSupport.temporaryDirectory().appendingPathComponent("copy")
+    try FileManager.default.copyItem(at: folder, to: copy)
+    let fragment: String
+    switch change {
+    case "emptyPlan":
+      let planURL = copy.appendingPathComponent("plan.json")
+      var plan = try Self.plan(copy)
+      plan["runs"] = [] as [Any]
+      try JSONSerialization.data(withJSONObject: plan).write(to: planURL)
+      fragment = "the plan lists no run"
+    case "summaryVersion":
+      let summaryURL = copy.appendingPathComponent("runs/p01-r01/summary.json")
+      let text = try String(contentsOf: summaryURL, encoding: .utf8)
+      try text.replacingOccurrences(of: "\"schemaVersion\": 3", with: "\"schemaVersion\": 99")
+        .write(to: summaryURL, atomically: true, encoding: .utf8)
+      fragment = "schemaVersion is 99"
+    default:
+      try FileManager.default.removeItem(at: copy.appendingPathComponent("runs"))
+      fragment = "nothing to combine"
+    }
+    let result = try TestSupport.runLoopSim([
+      "sweep", "--combine", copy.path, "--allow-partial", "--quiet",
+    ])
+    #expect(result.status == 2)
+    #expect(result.standardError.contains(fragment), "\(result.standardError)")
+  }
+
   /// The same sweep, one run at a time and keeping every run's folder, writes the same
   /// bytes.
   @Test func sweepIsDeterministic() throws {

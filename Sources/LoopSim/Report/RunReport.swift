@@ -1,4 +1,5 @@
 import Foundation
+import Warehouse
 
 /// `report.html`: a run's results as one self-contained page of tables and inline SVG
 /// charts, which a browser shows offline.
@@ -23,7 +24,14 @@ public enum RunReport {
     while directory.count > 1, directory.hasSuffix("/") {
       directory.removeLast()
     }
-    let input = try ReportInput.load(directory: directory)
+    let input: ReportInput
+    do {
+      input = try ReportInput.load(directory: directory)
+    } catch let error as SQLiteError where error.code == .corrupt || error.code == .notADatabase {
+      throw InputError(
+        "\(directory)/results.sqlite: the database is damaged (\(error.message)). Fix: give "
+          + "the folder of a finished run, or run the scenario again.")
+    }
     let html = render(input)
     let path = directory + "/" + fileName
     let temporary = directory + "/.\(fileName).partial-\(getpid())"
