@@ -7,9 +7,10 @@
    includes starting the cluster and the merge; the merge is then timed alone on the same
    shard folders. Every summary.json must be byte-identical.
 2. The overhead per task: --tasks tasks of a stand-in binary that only writes a small
-   summary.json, once through a one-worker LocalCluster and once called directly in this
-   process, one after another. The difference per task is what going through Dask costs:
-   submission, scheduling, serialization, the result's transfer and the progress events.
+   summary.json, through a one-worker LocalCluster and called directly in this process
+   one after another, in alternating rounds. The difference per task is what going
+   through Dask costs: submission, scheduling, serialization, the result's transfer and
+   the progress events.
 
 Runs in the virtual environment that `make distributed` creates (it imports loopsim_dask).
 Exit status: 0 when every run succeeded and the summaries agree, 1 otherwise.
@@ -127,31 +128,34 @@ def bench_overhead(options, scratch: str) -> dict:
         file.write(STAND_IN)
     os.chmod(binary, 0o755)
 
-    print(f"overhead: {options.tasks} tasks directly …", file=sys.stderr)
-    start = time.monotonic()
-    for request in overhead_requests(options.tasks, binary):
-        write_result(run_task(request), os.path.join(scratch, "direct"))
-    direct = time.monotonic() - start
-
-    print(f"overhead: {options.tasks} tasks through Dask …", file=sys.stderr)
+    print(f"overhead: {options.rounds} rounds of {options.tasks} tasks, directly and "
+          "through Dask in turn …", file=sys.stderr)
     start = time.monotonic()
     cluster = start_local_cluster(1)
     started = time.monotonic() - start
+    direct_rounds, dask_rounds = [], []
     with cluster, Client(cluster) as client:
         client.wait_for_workers(1)
-        rounds = []
         for round_index in range(options.rounds):
+            # Alternating the two ways spreads a change of the machine's load over both.
+            folder = os.path.join(scratch, f"direct-{round_index}")
+            start = time.monotonic()
+            for request in overhead_requests(options.tasks, binary):
+                write_result(run_task(request), folder)
+            direct_rounds.append(time.monotonic() - start)
+
             folder = os.path.join(scratch, f"dask-{round_index}")
             requests = overhead_requests(options.tasks, binary)
             start = time.monotonic()
             outcome = execute(client, requests, 0, Progress(len(requests), quiet=True),
                               lambda result, folder=folder: write_result(result, folder))
-            rounds.append(time.monotonic() - start)
+            dask_rounds.append(time.monotonic() - start)
             if outcome.failures:
                 raise RuntimeError(f"overhead tasks failed: {outcome.failures}")
-    through_dask = statistics.median(rounds)
+    direct = statistics.median(direct_rounds)
+    through_dask = statistics.median(dask_rounds)
     return {"tasks": options.tasks, "direct": direct, "dask": through_dask,
-            "rounds": rounds, "cluster_start": started,
+            "direct_rounds": direct_rounds, "rounds": dask_rounds, "cluster_start": started,
             "per_task_ms": (through_dask - direct) / options.tasks * 1000}
 
 
@@ -187,11 +191,14 @@ def markdown(options, flagship: dict | None, overhead: dict | None) -> str:
             ""]
     if overhead is None:
         return "\n".join(lines)
-    rounds = ", ".join(f"{value:.2f}" for value in overhead["rounds"])
+    direct_rounds = ", ".join(f"{value:.2f}" for value in overhead["direct_rounds"])
+    dask_rounds = ", ".join(f"{value:.2f}" for value in overhead["rounds"])
     lines += [
-        f"Overhead per task ({overhead['tasks']} tasks of a stand-in binary, one worker): "
-        f"{overhead['direct']:.2f} s called directly, {overhead['dask']:.2f} s through "
-        f"Dask (median of rounds {rounds} s), so {overhead['per_task_ms']:.1f} ms per task. "
+        f"Overhead per task ({overhead['tasks']} tasks of a stand-in binary, one worker, "
+        f"medians of {len(overhead['rounds'])} alternating rounds): "
+        f"{overhead['direct']:.2f} s called directly (rounds {direct_rounds} s), "
+        f"{overhead['dask']:.2f} s through Dask (rounds {dask_rounds} s), so "
+        f"{overhead['per_task_ms']:.1f} ms per task. "
         f"Starting the LocalCluster took {overhead['cluster_start']:.1f} s.",
         ""]
     return "\n".join(lines)
@@ -206,8 +213,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tasks", type=int, default=200,
                         help="tasks in the overhead section (default 200)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of tasks through Dask (default 3)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds of tasks each way in the overhead section (default 5)")
     parser.add_argument("--sections", default="flagship,overhead",
                         help="comma-separated sections to run (default flagship,overhead)")
     parser.add_argument("--smoke", action="store_true",
