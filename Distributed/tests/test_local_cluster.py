@@ -9,6 +9,7 @@ import json
 import os
 import sqlite3
 import stat
+import subprocess
 
 import pytest
 
@@ -169,11 +170,15 @@ fi""", loopsim_binary)
 def test_sweep_of_2x2_grid_and_3_replicates(loopsim_binary, scheduler_address, tmp_path):
     if not has_verb(loopsim_binary, "sweep"):
         pytest.skip("this loopsim binary has no sweep verb")
+    sweep_arguments = (
+        FLAGSHIP, "--customers", "400", "--grid", "workflows[0].steps[0].wait=1h,4h",
+        "--grid", "experiment.arms[0].listedClasses=1,3", "--replicates", "3")
     out = tmp_path / "sweep"
-    completed = run_driver(
-        "sweep", FLAGSHIP, "--customers", "400", "--grid", "workflows[0].steps[0].wait=1h,4h",
-        "--grid", "experiment.arms[0].listedClasses=1,3", "--replicates", "3",
-        "--scheduler", scheduler_address, "--loopsim", loopsim_binary, "--out", str(out))
+    completed = run_driver("sweep", *sweep_arguments, "--scheduler", scheduler_address,
+                           "--loopsim", loopsim_binary, "--out", str(out))
+    local = tmp_path / "local-sweep"
+    subprocess.run([loopsim_binary, "sweep", *sweep_arguments, "--out", str(local),
+                    "--quiet"], capture_output=True, check=True)
 
     assert completed.returncode == 0, completed.stderr
     assert "12 of 12 tasks done, 0 failed" in completed.stderr
@@ -194,6 +199,8 @@ def test_sweep_of_2x2_grid_and_3_replicates(loopsim_binary, scheduler_address, t
         connection.close()
     assert done == 12
     assert metric_runs == 12
+    for name in ("plan.json", "results.csv", "results.sqlite"):
+        assert read_bytes(str(out / name)) == read_bytes(str(local / name)), name
 
 
 @pytest.mark.parametrize("allow_partial", [False, True])
