@@ -125,7 +125,7 @@ struct MarkovChain {
 
 /// The states of a chain by their channels: a tuple of at most k channel indices, found by
 /// an integer key when the tuples fit in 64 bits and by the tuple itself otherwise.
-private struct StateKeys {
+struct StateKeys {
   /// The key of a tuple (c₁, …, cⱼ) is Σ (cᵢ + 1) × baseⁱ⁻¹ with base = channels + 1, so
   /// distinct tuples of up to `order` channels have distinct keys; nil when base^order
   /// overflows an Int.
