@@ -47,6 +47,9 @@ struct PathFileScanner {
     return power
   }
 
+  private static let space = UInt8(ascii: " ")
+  private static let tab = UInt8(ascii: "\t")
+
   private let base: UnsafePointer<UInt8>
   private let end: Int
   private let classes: [ByteClass] = Self.byteClasses
@@ -79,7 +82,10 @@ struct PathFileScanner {
     let nullsColumn = header.firstIndex(of: "total_null") ?? -1
     position = afterHeader
 
-    var names = NameTable(base: base)
+    var names = ByteRangeTable(base: base)
+    // Each distinct text of a path field, with its path: most rows repeat an earlier path
+    // with the same bytes, and need no splitting into names.
+    var fields = ByteRangeTable(base: base)
     var sequences = SequenceTable()
     var conversions: [Double] = []
     var values: [Double] = []
@@ -93,20 +99,28 @@ struct PathFileScanner {
         continue
       }
       rowCount += 1
-      touches.removeAll(keepingCapacity: true)
       var rowConversions = 0.0
       var rowValue = 0.0
       var rowNulls = 0.0
-      var pathHash: UInt64 = 0
+      var path = 0
 
       var column = 0
       while true {
         guard column < header.count else { return nil }
         switch column {
         case pathColumn:
-          guard let (hash, after) = channels(from: position, names: &names, into: &touches)
-          else { return nil }
-          pathHash = hash
+          guard let after = skipField(from: position) else { return nil }
+          let field = position..<after
+          let fieldHash = ByteRangeTable.hash(base, field)
+          if let known = fields.value(of: field, hash: fieldHash) {
+            path = Int(known)
+          } else {
+            touches.removeAll(keepingCapacity: true)
+            guard let pathHash = channels(from: position, names: &names, into: &touches)
+            else { return nil }
+            path = sequences.index(of: touches, hash: pathHash)
+            fields.insert(field, hash: fieldHash, value: Int32(path))
+          }
           position = after
         case conversionsColumn, valueColumn, nullsColumn:
           guard let (number, after) = count(from: position) else { return nil }
@@ -126,7 +140,6 @@ struct PathFileScanner {
       position = afterLineBreak(position)
       if rowValue > 0 && rowConversions == 0 { return nil }
 
-      let path = sequences.index(of: touches, hash: pathHash)
       if path == conversions.count {
         conversions.append(0)
         values.append(0)
@@ -191,6 +204,16 @@ struct PathFileScanner {
   /// for a byte that the scanner rejects.
   private func skipField(from start: Int) -> Int? {
     var position = start
+    // Eight bytes at a time while none ends the field or is rejected.
+    while end - position >= 8 {
+      let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+      if word & 0x8080_8080_8080_8080 != 0 || contains(word, ",") || contains(word, "\n")
+        || contains(word, "\r") || contains(word, "\"")
+      {
+        break
+      }
+      position += 8
+    }
     while position < end {
       switch classes[Int(base[position])] {
       case .endOfField: return position
@@ -201,46 +224,71 @@ struct PathFileScanner {
     return position
   }
 
-  /// Appends the channels of the `path` field at `start` to `touches`, and returns the
-  /// sequence's hash and the position where the field ends. Returns nil for an empty name
-  /// or a byte that the scanner rejects. A field of only spaces and tabs has no touches.
+  /// Returns whether one of the eight bytes of `word` may be `byte`. It is never false when
+  /// one is, but can be true when none is, so the caller rechecks byte by byte.
+  @inline(__always)
+  private func contains(_ word: UInt64, _ byte: Unicode.Scalar) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let difference = word ^ (ones &* UInt64(byte.value))
+    return (difference &- ones) & ~difference & 0x8080_8080_8080_8080 != 0
+  }
+
+  /// Appends the channels of the `path` field at `start` to `touches` and returns the
+  /// sequence's hash. Returns nil for an empty name or a byte that the scanner rejects. A
+  /// field of only spaces and tabs has no touches.
   ///
-  /// A name's hash leaves out spaces and tabs, so trimming does not change it, and names
-  /// with equal hashes are compared byte for byte between their first and last non-blank
-  /// bytes.
+  /// A name is its bytes from the first to the last that is not a space or tab. Names with
+  /// equal hashes are compared byte for byte.
+  @inline(__always)
   private func channels(
-    from start: Int, names: inout NameTable, into touches: inout [Int32]
-  ) -> (UInt64, Int)? {
+    from start: Int, names: inout ByteRangeTable, into touches: inout [Int32]
+  ) -> UInt64? {
     var sequenceHash = SequenceTable.initialHash
-    var nameHash = NameTable.initialHash
-    var first = -1
-    var last = -1
     var position = start
     while true {
-      let byteClass = position < end ? classes[Int(base[position])] : .endOfField
-      switch byteClass {
-      case .other:
-        nameHash = NameTable.combine(nameHash, base[position])
-        if first < 0 { first = position }
-        last = position
-      case .blank:
-        break
-      case .rejected:
-        return nil
-      case .separator, .endOfField:
-        if first < 0 {
-          // A field of blanks alone is a path without touches; an empty name is invalid.
-          guard byteClass == .endOfField && touches.isEmpty else { return nil }
-          return (sequenceHash, position)
-        }
-        let channel = names.index(of: first..<(last + 1), hash: nameHash)
-        touches.append(channel)
-        sequenceHash = SequenceTable.combine(sequenceHash, channel)
-        if byteClass == .endOfField { return (sequenceHash, position) }
-        nameHash = NameTable.initialHash
-        first = -1
+      // One name: skip the blanks before it, then hash up to the separator or the field's
+      // end, leaving out trailing blanks.
+      while position < end && (base[position] == Self.space || base[position] == Self.tab) {
+        position += 1
       }
-      position += 1
+      let first = position
+      var last = position - 1
+      var byteClass = ByteClass.endOfField
+      while position < end {
+        let byte = base[position]
+        // Letters and most punctuation need no table lookup.
+        if byte > UInt8(ascii: ">") && byte < 0x80 {
+          last = position
+          position += 1
+          continue
+        }
+        byteClass = classes[Int(byte)]
+        if byteClass == .other {
+          last = position
+        } else if byteClass != .blank {
+          break
+        }
+        position += 1
+      }
+      if position == end { byteClass = .endOfField }
+      if byteClass == .rejected { return nil }
+
+      if last < first {
+        // A field of blanks alone is a path without touches; an empty name is invalid.
+        guard byteClass == .endOfField && touches.isEmpty else { return nil }
+        return sequenceHash
+      }
+      let name = first..<(last + 1)
+      let nameHash = ByteRangeTable.hash(base, name)
+      var channel = names.value(of: name, hash: nameHash) ?? -1
+      if channel < 0 {
+        channel = Int32(names.count)
+        names.insert(name, hash: nameHash, value: channel)
+      }
+      touches.append(channel)
+      sequenceHash = SequenceTable.combine(sequenceHash, channel)
+      if byteClass == .endOfField { return sequenceHash }
+      position += 1  // past the ">"
     }
   }
 
@@ -251,7 +299,27 @@ struct PathFileScanner {
   /// fraction digits, are an integer divided by an exact power of ten. Both are exact
   /// doubles, so the one division rounds correctly, as `Double(_:)` does (Clinger's fast
   /// path). Other text goes to `Double(_:)`.
+  @inline(__always)
   private func count(from start: Int) -> (Double, Int)? {
+    // The common case: up to 15 digits and nothing else.
+    var integer: UInt64 = 0
+    var position = start
+    while position < end && position - start < 15 {
+      let digit = base[position] &- UInt8(ascii: "0")
+      guard digit < 10 else { break }
+      integer = integer * 10 + UInt64(digit)
+      position += 1
+    }
+    if position > start
+      && (position == end || classes[Int(base[position])] == .endOfField)
+    {
+      return (Double(integer), position)
+    }
+    return generalCount(from: start)
+  }
+
+  /// Reads a count field that is not plain digits, as `count(from:)` does.
+  private func generalCount(from start: Int) -> (Double, Int)? {
     var mantissa: UInt64 = 0
     var digits = 0
     var fractionDigits = 0
@@ -304,52 +372,91 @@ struct PathFileScanner {
   }
 }
 
-/// Channel names, numbered in the order they first appear, found by a hash of their bytes.
-private struct NameTable {
-  static let initialHash: UInt64 = 0xcbf2_9ce4_8422_2325
-
-  /// Adds a byte to a 64-bit FNV-1a hash.
+/// A map from byte strings of the file, given by their ranges, to numbers, found by a hash
+/// of the bytes.
+private struct ByteRangeTable {
+  /// Returns a hash of the bytes in `range`, taken eight at a time: each word is mixed in
+  /// with a multiply, and the last, partial word carries the length.
   @inline(__always)
-  static func combine(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
-    (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+  static func hash(_ base: UnsafePointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+    let multiplier: UInt64 = 0x9e37_79b9_7f4a_7c15
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    var position = range.lowerBound
+    while range.upperBound - position >= 8 {
+      let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+      hash = (hash ^ word) &* multiplier
+      hash ^= hash >> 32
+      position += 8
+    }
+    var tail = UInt64(range.count) << 56
+    let remaining = range.upperBound - position
+    if remaining > 0 && range.count >= 8 {
+      // The last eight bytes, shifted so that only the ones not yet mixed in remain.
+      let last = UnsafeRawPointer(base + range.upperBound - 8).loadUnaligned(as: UInt64.self)
+      tail ^= last >> UInt64(64 - 8 * remaining)
+    } else {
+      var shift: UInt64 = 0
+      while position < range.upperBound {
+        tail |= UInt64(base[position]) << shift
+        shift += 8
+        position += 1
+      }
+    }
+    hash = (hash ^ tail) &* multiplier
+    return hash ^ (hash >> 29)
   }
 
   let base: UnsafePointer<UInt8>
-  /// Each name's bytes in the file, by number.
+  /// Each entry's bytes in the file, hash and number.
   private var ranges: [Range<Int>] = []
   private var hashes: [UInt64] = []
-  /// Open addressing: a name's number, or −1 for an empty slot. The count is a power of 2.
-  private var slots = [Int32](repeating: -1, count: 64)
+  private var values: [Int32] = []
+  /// Open addressing: 0 for an empty slot, else the high 32 bits of an entry's hash and its
+  /// index plus 1 in the low 32 bits, so that a lookup reads the bytes only when the hashes
+  /// match. The count is a power of 2.
+  private var slots = [UInt64](repeating: 0, count: 64)
 
   init(base: UnsafePointer<UInt8>) {
     self.base = base
   }
 
-  /// Returns the number of the name in `range`, adding it when it is new.
-  mutating func index(of range: Range<Int>, hash: UInt64) -> Int32 {
+  /// The number of entries.
+  var count: Int { ranges.count }
+
+  /// Returns the number of the bytes in `range`, whose hash is `hash`, or nil.
+  func value(of range: Range<Int>, hash: UInt64) -> Int32? {
     let mask = slots.count - 1
+    let tag = hash & 0xFFFF_FFFF_0000_0000
     var slot = Int(truncatingIfNeeded: hash) & mask
-    while slots[slot] >= 0 {
-      let candidate = Int(slots[slot])
-      let known = ranges[candidate]
-      if hashes[candidate] == hash && known.count == range.count
-        && memcmp(base + known.lowerBound, base + range.lowerBound, range.count) == 0
-      {
-        return Int32(candidate)
+    while slots[slot] != 0 {
+      let entry = slots[slot]
+      if entry & 0xFFFF_FFFF_0000_0000 == tag {
+        let candidate = Int(entry & 0xFFFF_FFFF) - 1
+        let known = ranges[candidate]
+        if known.count == range.count
+          && memcmp(base + known.lowerBound, base + range.lowerBound, range.count) == 0
+        {
+          return values[candidate]
+        }
       }
       slot = (slot + 1) & mask
     }
-    let new = Int32(ranges.count)
-    slots[slot] = new
-    ranges.append(range)
-    hashes.append(hash)
-    if ranges.count * 2 > slots.count {
-      slots = rehashed(hashes, slotCount: slots.count * 2)
-    }
-    return new
+    return nil
   }
 
-  /// Makes the names' strings, by number.
+  /// Adds the bytes in `range`, which must not be in the table yet, with their number.
+  mutating func insert(_ range: Range<Int>, hash: UInt64, value: Int32) {
+    ranges.append(range)
+    hashes.append(hash)
+    values.append(value)
+    if ranges.count * 2 > slots.count {
+      slots = tagSlots(hashes, slotCount: slots.count * 2)
+    } else {
+      place(hash, index: ranges.count - 1, in: &slots)
+    }
+  }
+
+  /// Makes the strings of the entries, in order.
   func strings() -> [String] {
     ranges.map { range in
       String(decoding: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count),
@@ -373,27 +480,31 @@ private struct SequenceTable {
   private var elements: [Int32] = []
   private var offsets: [Int] = [0]
   private var hashes: [UInt64] = []
-  /// Open addressing: a sequence's number, or −1 for an empty slot.
-  private var slots = [Int32](repeating: -1, count: 1024)
+  /// Open addressing: 0 for an empty slot, else the high 32 bits of a sequence's hash and
+  /// its number plus 1 in the low 32 bits. Keeping part of the hash in the slot means that
+  /// a lookup reads the sequence's elements only when the hashes match.
+  private var slots = [UInt64](repeating: 0, count: 1024)
 
   /// Returns the number of `sequence`, whose hash is `hash`, adding it when it is new.
   mutating func index(of sequence: [Int32], hash: UInt64) -> Int {
     let mask = slots.count - 1
+    let tag = hash & 0xFFFF_FFFF_0000_0000
     var slot = Int(truncatingIfNeeded: hash) & mask
-    while slots[slot] >= 0 {
-      let candidate = Int(slots[slot])
-      if hashes[candidate] == hash && equals(candidate, sequence) {
-        return candidate
+    while slots[slot] != 0 {
+      let entry = slots[slot]
+      if entry & 0xFFFF_FFFF_0000_0000 == tag {
+        let candidate = Int(entry & 0xFFFF_FFFF) - 1
+        if equals(candidate, sequence) { return candidate }
       }
       slot = (slot + 1) & mask
     }
     let new = hashes.count
-    slots[slot] = Int32(new)
+    slots[slot] = tag | UInt64(new + 1)
     elements.append(contentsOf: sequence)
     offsets.append(elements.count)
     hashes.append(hash)
     if hashes.count * 2 > slots.count {
-      slots = rehashed(hashes, slotCount: slots.count * 2)
+      slots = tagSlots(hashes, slotCount: slots.count * 2)
     }
     return new
   }
@@ -415,14 +526,20 @@ private struct SequenceTable {
   }
 }
 
-/// Returns open-addressing slots of `slotCount`, a power of 2, for entries with `hashes`.
-private func rehashed(_ hashes: [UInt64], slotCount: Int) -> [Int32] {
-  var slots = [Int32](repeating: -1, count: slotCount)
-  let mask = slotCount - 1
+/// Returns open-addressing slots of `slotCount`, a power of 2, for entries with `hashes`:
+/// each slot is 0 or an entry's hash tag (high 32 bits) and index plus 1 (low 32 bits).
+private func tagSlots(_ hashes: [UInt64], slotCount: Int) -> [UInt64] {
+  var slots = [UInt64](repeating: 0, count: slotCount)
   for (index, hash) in hashes.enumerated() {
-    var slot = Int(truncatingIfNeeded: hash) & mask
-    while slots[slot] >= 0 { slot = (slot + 1) & mask }
-    slots[slot] = Int32(index)
+    place(hash, index: index, in: &slots)
   }
   return slots
+}
+
+/// Puts an entry's tag and index in the first free slot from its hash.
+private func place(_ hash: UInt64, index: Int, in slots: inout [UInt64]) {
+  let mask = slots.count - 1
+  var slot = Int(truncatingIfNeeded: hash) & mask
+  while slots[slot] != 0 { slot = (slot + 1) & mask }
+  slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(index + 1)
 }
