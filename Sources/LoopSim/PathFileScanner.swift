@@ -25,7 +25,7 @@ struct PathFileScan {
 /// Foundation's `CharacterSet.whitespaces`. Names are compared byte for byte, which for
 /// ASCII text is String equality.
 struct PathFileScanner {
-  /// The kind of each byte value that the row loop tells apart.
+  /// The kinds of byte that the row loop distinguishes.
   private enum ByteClass: UInt8 {
     case other, blank, separator, endOfField, rejected
   }
@@ -215,13 +215,18 @@ struct PathFileScanner {
       position += 8
     }
     while position < end {
-      switch classes[Int(base[position])] {
-      case .endOfField: return position
-      case .rejected: return nil
-      default: position += 1
-      }
+      let byte = base[position]
+      if Self.endsField(byte) { return position }
+      if byte >= 0x80 || byte == UInt8(ascii: "\"") { return nil }
+      position += 1
     }
     return position
+  }
+
+  /// Returns whether the byte is a comma or a line break, which end a field.
+  @inline(__always)
+  private static func endsField(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
   }
 
   /// Returns whether one of the eight bytes of `word` may be `byte`. It is never false when
@@ -246,8 +251,8 @@ struct PathFileScanner {
     var sequenceHash = SequenceTable.initialHash
     var position = start
     while true {
-      // One name: skip the blanks before it, then hash up to the separator or the field's
-      // end, leaving out trailing blanks.
+      // One name: skip the blanks before it, then find the separator or the end of the
+      // field. The name ends at its last byte that is not blank.
       while position < end && (base[position] == Self.space || base[position] == Self.tab) {
         position += 1
       }
@@ -310,9 +315,7 @@ struct PathFileScanner {
       integer = integer * 10 + UInt64(digit)
       position += 1
     }
-    if position > start
-      && (position == end || classes[Int(base[position])] == .endOfField)
-    {
+    if position > start && (position == end || Self.endsField(base[position])) {
       return (Double(integer), position)
     }
     return generalCount(from: start)
@@ -423,7 +426,7 @@ private struct ByteRangeTable {
   /// The number of entries.
   var count: Int { ranges.count }
 
-  /// Returns the number of the bytes in `range`, whose hash is `hash`, or nil.
+  /// Returns the number stored for the bytes in `range`, whose hash is `hash`, or nil.
   func value(of range: Range<Int>, hash: UInt64) -> Int32? {
     let mask = slots.count - 1
     let tag = hash & 0xFFFF_FFFF_0000_0000

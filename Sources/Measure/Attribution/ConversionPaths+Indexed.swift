@@ -25,9 +25,9 @@ extension ConversionPaths {
   /// A name that no path touches is not a channel of the result.
   ///
   /// - Complexity: O(T + C log C) for T touches over C names.
-  /// - Throws: `AttributionError.invalidPath` as `init(_:)` does, and for an index outside
-  ///   `names`; `.invalidParameter` when two names are equal; `.numberOverflow` when a total
-  ///   exceeds the largest finite double.
+  /// - Throws: `AttributionError.invalidPath` as `init(_:)` does, and also for an index
+  ///   outside `names`. `.invalidParameter` when two names are equal. `.numberOverflow`
+  ///   when a total exceeds the largest finite double.
   public init(names: [String], indexedPaths: [IndexedPath]) throws(AttributionError) {
     var used = [Bool](repeating: false, count: names.count)
     for (index, path) in indexedPaths.enumerated() {
@@ -48,7 +48,7 @@ extension ConversionPaths {
       throw .invalidPath(index: path, problem: "touch \(touch + 1) has an empty channel name")
     }
 
-    // Sorted position of each used name.
+    // The sorted position of each name that a path touches.
     let order = names.indices.filter { used[$0] }.sorted { names[$0] < names[$1] }
     var position = [Int](repeating: 0, count: names.count)
     for (sorted, index) in order.enumerated() {
@@ -83,7 +83,7 @@ extension ConversionPaths {
   }
 }
 
-/// Whether a number is a valid count or value: finite and at least 0.
+/// Returns whether a number is a valid count or value: finite and at least 0.
 private func isCount(_ number: Double) -> Bool {
   number.isFinite && number >= 0
 }

@@ -199,7 +199,7 @@ struct IntegerTable {
     }
   }
 
-  /// Returns the slot that holds `key`, or the empty slot where it would go.
+  /// Returns the slot that contains `key`, or the empty slot where it would go.
   private func slot(of key: Int) -> Int {
     let mask = keys.count - 1
     var slot = Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: key)) &* 0x9e37_79b9_7f4a_7c15) >> 20)
