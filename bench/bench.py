@@ -2,10 +2,11 @@
 against a plain binary heap, the full flagship loop at growing sizes, and `loopsim attribute`
 against ChannelAttribution on generated path files.
 
-Uses the Python standard library only; SimPy and ChannelAttribution run in the interpreter
+Uses the Python standard library only. SimPy and ChannelAttribution run in the interpreter
 given by --python (the virtual environment that `make bench` creates). Without --python
-the SimPy and ChannelAttribution runs are skipped. Each run is a separate process: wall time from the driver's clock, peak memory
-from the kernel's accounting of that process (wait4, ru_maxrss).
+the SimPy and ChannelAttribution runs are skipped. Each run is a separate process: wall
+time from the driver's clock, peak memory from the kernel's accounting of that process
+(wait4, ru_maxrss).
 
 Exit status: 0 when every run succeeded and every agreement check passed, 1 otherwise.
 
@@ -527,8 +528,8 @@ def main():
         description=__doc__.splitlines()[0] + " " + __doc__.splitlines()[1])
     parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "release"),
                         help="folder with the loopsim and calendar-bench binaries")
-    parser.add_argument("--python", help="interpreter with SimPy and ChannelAttribution; without it "
-                        "both are skipped")
+    parser.add_argument("--python", help="interpreter with SimPy and ChannelAttribution; "
+                        "without it both are skipped")
     parser.add_argument("--runs", type=int, default=5, help="runs per size (default 5)")
     parser.add_argument("--large-runs", type=int, default=5,
                         help="runs per size at 1,000,000 customers or more (default 5)")

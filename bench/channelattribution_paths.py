@@ -2,8 +2,9 @@
 
 The attribution benchmark's peer of `loopsim attribute`. It reads the CSV file with pandas
 and runs `heuristic_models` (first, last and linear touch) or `markov_model` of the given
-order with the package's defaults for the simulation (at least 100,000 walks, repeated
-until the estimates vary by less than 5 % over 10 folds), seed 0 and one thread.
+order. The Markov model runs on one thread with seed 0 and the package's defaults for the
+simulation: at least 100,000 walks, repeated until the estimates vary by less than 5 %
+over 10 folds.
 
 Prints one JSON object: the channels, per model the conversions and value credited (and
 for Markov the removal effects), and the wall and CPU seconds of reading the file and of

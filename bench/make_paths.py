@@ -13,13 +13,14 @@ The journeys are a small generative model, not data from a run:
   counts as part of the first. So ChannelAttribution's order-3 chain, which merges repeated
   triples of channels, is the same chain as LoopSim's, which merges repeated channels.
 - Path length from 1 to 10 touches, 1 in about 30 % of journeys, fewer the longer.
-- The journey converts with a probability that grows with its length and with the channels
-  it touched (a logistic model), about 4 % in all; a conversion's value is one of four
-  course prices. Counts are integers, which ChannelAttribution requires.
+- A journey converts with a probability that grows with its length and with the channels
+  it touched (a logistic model): 4.7 % of the journeys with the default seed. A
+  conversion's value is one of four course prices. Counts are integers, which
+  ChannelAttribution requires.
 
-Every draw comes from Python's Mersenne Twister seeded with --seed and only through
-`random()`, whose output for an integer seed is the same on every Python 3 version, so the
-same seed gives the same file byte for byte.
+Every draw comes from Python's Mersenne Twister seeded with --seed, and only through
+`random()`, whose sequence for a given seed the `random` module keeps the same across
+Python versions. So the same seed gives the same file.
 
     python3 bench/make_paths.py --journeys 1000000 --out paths-1m.csv
 """

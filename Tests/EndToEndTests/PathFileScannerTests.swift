@@ -15,7 +15,10 @@ struct PathFileScannerTests {
   static let readable: [(String, String)] = [
     ("sums repeated paths", header + "\na>b,1,49,0\nb,0,0,2\na>b,2,98.5,1\nb>a,0,0,1\n"),
     ("empty and blank paths", header + "\n,1,10,0\n  ,2,5,1\nx,1,1,0\n\t,0,0,3\n"),
-    ("CRLF, BOM and blank lines", "\u{FEFF}path,total_conversions\r\n a > b ,1\r\n\r\nb\t>\ta, 2 \r\n"),
+    (
+      "CRLF, BOM and blank lines",
+      "\u{FEFF}path,total_conversions\r\n a > b ,1\r\n\r\nb\t>\ta, 2 \r\n"
+    ),
     ("CR line breaks", "path,total_conversions\ra>b,1\rb,0\r"),
     ("no final line break", header + "\nemail>search,3,30,0\nsearch,0,0,7"),
     ("columns in another order", "id,total_null,path,total_conversions\n1,3,x>y,0\n2,0,y,1\n"),

@@ -202,8 +202,8 @@ struct IntegerTable {
   /// Returns the slot that contains `key`, or the empty slot where it would go.
   private func slot(of key: Int) -> Int {
     let mask = keys.count - 1
-    var slot = Int(truncatingIfNeeded: (UInt64(UInt(bitPattern: key)) &* 0x9e37_79b9_7f4a_7c15) >> 20)
-      & mask
+    let hash = (UInt64(UInt(bitPattern: key)) &* 0x9e37_79b9_7f4a_7c15) >> 20
+    var slot = Int(truncatingIfNeeded: hash) & mask
     while keys[slot] != key && keys[slot] >= 0 {
       slot = (slot + 1) & mask
     }
