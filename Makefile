@@ -15,7 +15,8 @@ NOTEBOOK_RUNS := .build/notebook-runs
 NOTEBOOK_OUTPUT := .build/notebooks
 NOTEBOOK_CUSTOMERS ?= 6000
 
-# The benchmark's SimPy runs in its own virtual environment, which only `make bench` makes.
+# The benchmark's SimPy and ChannelAttribution run in their own virtual environment, which
+# only `make bench` makes.
 BENCH_VENV := bench/.venv
 BENCH_ARGS ?=
 SMOKE_LOG := .build/bench-smoke.txt
@@ -37,9 +38,9 @@ release: deps
 run: release
 	.build/release/loopsim run $(SCENARIO)
 
-# Executes the notebooks, runs the benchmark driver at tiny sizes without SimPy, then runs
-# the whole test suite. The full output goes to $(TEST_LOG) and $(SMOKE_LOG); failures and
-# the closing line are printed here.
+# Executes the notebooks, runs the benchmark driver at tiny sizes without SimPy or
+# ChannelAttribution, then runs the whole test suite. The full output goes to $(TEST_LOG)
+# and $(SMOKE_LOG); failures and the closing line are printed here.
 test: deps $(VENV_STAMP)
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests > $(BUILD_LOG) 2>&1; then \
@@ -90,10 +91,11 @@ notebooks-only:
 	  echo "make: a notebook failed (kernel log in .build/notebooks-stderr.txt)" >&2; exit 1; }
 
 # Runs the benchmark (docs/benchmarks.md) on a release build: LoopSim against SimPy on the
-# reference funnel, the event calendar against a plain binary heap, and the flagship at
-# 10k, 100k and 1M customers. SimPy comes from PyPI into $(BENCH_VENV), with the versions
-# pinned in bench/requirements.txt. Pass driver options in BENCH_ARGS, for example
-# BENCH_ARGS="--sections funnel --runs 3".
+# reference funnel, the event calendar against a plain binary heap, the flagship at 10k,
+# 100k and 1M customers, and `loopsim attribute` against ChannelAttribution on generated
+# path files of 100k and 1M journeys. SimPy and ChannelAttribution come from PyPI into
+# $(BENCH_VENV), with the versions pinned in bench/requirements.txt. Pass driver options in
+# BENCH_ARGS, for example BENCH_ARGS="--sections funnel --runs 3".
 bench: release $(BENCH_VENV)/.installed
 	python3 bench/bench.py --python $(BENCH_VENV)/bin/python $(BENCH_ARGS)
 
