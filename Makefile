@@ -22,7 +22,8 @@ DASK_VENV := Distributed/.venv
 DASK_STAMP := $(DASK_VENV)/.requirements-installed
 DASK_TEST_LOG := .build/distributed-test-output.txt
 
-# The benchmark's SimPy runs in its own virtual environment, which only `make bench` makes.
+# The benchmark's SimPy and ChannelAttribution run in their own virtual environment, which
+# only `make bench` makes.
 BENCH_VENV := bench/.venv
 BENCH_ARGS ?=
 DASK_BENCH_ARGS ?=
@@ -45,10 +46,10 @@ release: deps
 run: release
 	.build/release/loopsim run $(SCENARIO)
 
-# Executes the notebooks, runs the benchmark driver at tiny sizes without SimPy, runs the
-# loopsim-dask tests on a LocalCluster, then runs the whole Swift test suite. The full
-# output goes to $(TEST_LOG), $(SMOKE_LOG) and $(DASK_TEST_LOG); failures and the closing
-# lines are printed here.
+# Executes the notebooks, runs the benchmark driver at tiny sizes without SimPy or
+# ChannelAttribution, runs the loopsim-dask tests on a LocalCluster, then runs the
+# whole Swift test suite. The full output goes to $(TEST_LOG), $(SMOKE_LOG) and
+# $(DASK_TEST_LOG); failures and the closing lines are printed here.
 test: deps $(VENV_STAMP) $(DASK_STAMP)
 	@mkdir -p .build
 	@if ! $(SWIFT) build --build-tests > $(BUILD_LOG) 2>&1; then \
@@ -105,11 +106,12 @@ notebooks-only:
 	  echo "make: a notebook failed (kernel log in .build/notebooks-stderr.txt)" >&2; exit 1; }
 
 # Runs the benchmark (docs/benchmarks.md) on a release build: LoopSim against SimPy on the
-# reference funnel, the event calendar against a plain binary heap, the flagship at
-# 10k, 100k and 1M customers, then the Dask part (bench/dask_bench.py, options in
-# DASK_BENCH_ARGS such as "--sections overhead"). SimPy comes from PyPI into $(BENCH_VENV), with the versions
-# pinned in bench/requirements.txt. Pass driver options in BENCH_ARGS, for example
-# BENCH_ARGS="--sections funnel --runs 3".
+# reference funnel, the event calendar against a plain binary heap, the flagship at 10k,
+# 100k and 1M customers, and `loopsim attribute` against ChannelAttribution on generated
+# path files of 100k and 1M journeys. SimPy and ChannelAttribution come from PyPI into
+# $(BENCH_VENV), with the versions pinned in bench/requirements.txt. Pass driver options in
+# BENCH_ARGS, for example BENCH_ARGS="--sections funnel --runs 3". Then it runs the Dask
+# part (bench/dask_bench.py, options in DASK_BENCH_ARGS such as "--sections overhead").
 bench: release $(BENCH_VENV)/.installed $(DASK_STAMP)
 	python3 bench/bench.py --python $(BENCH_VENV)/bin/python $(BENCH_ARGS)
 	$(DASK_VENV)/bin/python bench/dask_bench.py $(DASK_BENCH_ARGS)

@@ -1,10 +1,12 @@
 """Benchmark driver: LoopSim against SimPy on the reference funnel, the event calendar
-against a plain binary heap, and the full flagship loop at growing sizes.
+against a plain binary heap, the full flagship loop at growing sizes, and `loopsim attribute`
+against ChannelAttribution on generated path files.
 
-Uses the Python standard library only; SimPy runs in the interpreter given by --python
-(the virtual environment that `make bench` creates). Without --python the SimPy runs are
-skipped. Each run is a separate process: wall time from the driver's clock, peak memory
-from the kernel's accounting of that process (wait4, ru_maxrss).
+Uses the Python standard library only. SimPy and ChannelAttribution run in the interpreter
+given by --python (the virtual environment that `make bench` creates). Without --python
+the SimPy and ChannelAttribution runs are skipped. Each run is a separate process: wall
+time from the driver's clock, peak memory from the kernel's accounting of that process
+(wait4, ru_maxrss).
 
 Exit status: 0 when every run succeeded and every agreement check passed, 1 otherwise.
 
@@ -25,10 +27,27 @@ import sys
 import tempfile
 import time
 
+import make_paths
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FUNNEL_SCENARIO = os.path.join(ROOT, "Scenarios", "reference-funnel.json5")
 FLAGSHIP_SCENARIO = os.path.join(ROOT, "Scenarios", "masterclass-abandoned-cart.json5")
 SIMPY_PROGRAM = os.path.join(ROOT, "bench", "simpy_funnel.py")
+CHANNELATTRIBUTION_PROGRAM = os.path.join(ROOT, "bench", "channelattribution_paths.py")
+
+# The attribution runs: a name, then the arguments of `loopsim attribute` and of
+# bench/channelattribution_paths.py for the same models.
+ATTRIBUTION_RUNS = (
+    ("heuristic", ["--models", "first,last,linear"], ["--model", "heuristic"]),
+    ("markov order 1", ["--models", "markov", "--order", "1"],
+     ["--model", "markov", "--order", "1"]),
+    ("markov order 3", ["--models", "markov", "--order", "3"],
+     ["--model", "markov", "--order", "3"]),
+)
+
+# Heuristic credits must agree to this relative difference, with the same floor times the
+# total for credits that are 0.
+HEURISTIC_TOLERANCE = 1e-9
 
 # Agreement is checked within this many standard errors. A check fails by chance with
 # probability 6.3e-5 (two-sided normal), so a correct model fails one of the benchmark's
@@ -287,6 +306,102 @@ def log_slope(sizes, costs):
             / sum((x - mean_x) ** 2 for x in xs))
 
 
+def bench_attribution(options, report, scratch):
+    loopsim = os.path.join(options.build_dir, "loopsim")
+    rows = []
+    failed = False
+    for size in options.attribution_sizes:
+        path = os.path.join(scratch, f"paths-{size}.csv")
+        with open(path, "w", newline="") as out:
+            make_paths.write(size, make_paths.DEFAULT_SEED, out)
+        for name, loopsim_arguments, peer_arguments in ATTRIBUTION_RUNS:
+            samples = {"loopsim": [], "channelattribution": []}
+            outputs = {}
+            for _ in range(runs_for(size, options)):
+                wall, cpu, rss, stdout = measure(
+                    [loopsim, "attribute", path, *loopsim_arguments, "--json"])
+                samples["loopsim"].append((wall, cpu, rss, None, None))
+                outputs.setdefault("loopsim", json.loads(stdout))
+                if options.python:
+                    wall, cpu, rss, stdout = measure(
+                        [options.python, CHANNELATTRIBUTION_PROGRAM, path, *peer_arguments])
+                    # ChannelAttribution prints a banner on import; the JSON is the last line.
+                    result = json.loads(stdout.strip().splitlines()[-1])
+                    samples["channelattribution"].append(
+                        (wall, cpu, rss, result["modelWallSeconds"], result["modelCpuSeconds"]))
+                    outputs.setdefault("channelattribution", result)
+            row = {"journeys": size, "model": name,
+                   "paths": outputs["loopsim"]["paths"],
+                   "channels": len(outputs["loopsim"]["channels"])}
+            for program, values in samples.items():
+                if not values:
+                    continue
+                row[program] = {
+                    "wallSeconds": summarize([v[0] for v in values]),
+                    "cpuSeconds": summarize([v[1] for v in values]),
+                    "peakKiB": summarize([v[2] for v in values]),
+                }
+                if values[0][3] is not None:
+                    row[program]["modelWallSeconds"] = summarize([v[3] for v in values])
+                    row[program]["modelCpuSeconds"] = summarize([v[4] for v in values])
+            if "channelattribution" in outputs:
+                ours, peer = row["loopsim"], row["channelattribution"]
+                row["ratios"] = {
+                    "wall": peer["wallSeconds"]["median"] / ours["wallSeconds"]["median"],
+                    "cpu": peer["cpuSeconds"]["median"] / ours["cpuSeconds"]["median"],
+                    "modelCpu": peer["modelCpuSeconds"]["median"] / ours["cpuSeconds"]["median"],
+                }
+                row["agreement"] = attribution_agreement(
+                    name, outputs["loopsim"], outputs["channelattribution"]["models"])
+                failed |= not row["agreement"]["passed"]
+            rows.append(row)
+            print(f"attribution {size} {name}: done", file=sys.stderr)
+    report["attribution"] = rows
+    return not failed
+
+
+def attribution_agreement(name, ours, peer):
+    """Compares LoopSim's credits with ChannelAttribution's.
+
+    Heuristic credits must agree to a relative HEURISTIC_TOLERANCE. ChannelAttribution
+    estimates Markov removal effects by simulating walks, so for Markov the result gives the
+    largest differences of removal effects and of conversion shares and passes always."""
+    models = {model["model"]: model for model in ours["models"]}
+    if name == "heuristic":
+        worst = 0.0
+        for model in ("first", "last", "linear"):
+            credits = {c["channel"]: c for c in models[model]["credits"]}
+            for key in ("conversions", "value"):
+                total = sum(c[key] for c in credits.values())
+                for channel, credit in credits.items():
+                    expected = peer[model][key].get(channel, 0.0)
+                    scale = max(abs(expected), total * HEURISTIC_TOLERANCE, 1e-300)
+                    worst = max(worst, abs(credit[key] - expected) / scale)
+        return {"maximumRelativeDifference": worst, "passed": worst <= HEURISTIC_TOLERANCE}
+
+    credits = models["markov"]["credits"]
+    peer = peer["markov"]
+    total = sum(c["conversions"] for c in credits)
+    peer_total = sum(peer["conversions"].values())
+    effect_differences = {}
+    share_differences = {}
+    for credit in credits:
+        channel = credit["channel"]
+        effect = credit["removalEffect"] or 0.0
+        effect_differences[channel] = peer["removalEffects"].get(channel, 0.0) - effect
+        share_differences[channel] = (peer["conversions"].get(channel, 0.0) / peer_total
+                                      - credit["conversions"] / total)
+    largest_effect = max(effect_differences, key=lambda c: abs(effect_differences[c]))
+    largest_share = max(share_differences, key=lambda c: abs(share_differences[c]))
+    relative = max((abs(effect_differences[c["channel"]]) / c["removalEffect"]
+                    for c in credits if c["removalEffect"]), default=0.0)
+    return {"maximumRemovalEffectDifference": abs(effect_differences[largest_effect]),
+            "removalEffectChannel": largest_effect,
+            "maximumRelativeRemovalEffectDifference": relative,
+            "maximumShareDifference": abs(share_differences[largest_share]),
+            "shareChannel": largest_share, "passed": True}
+
+
 # MARK: Report
 
 
@@ -402,7 +517,51 @@ def markdown(report):
                     f"| {spread(data['peakKiB'], 1024, 1)} | {speedup} "
                     f"| {'yes' if row['sameSummary'] else 'NO'} |")
         lines.append("")
+    if "attribution" in report:
+        lines += attribution_markdown(report["attribution"])
     return "\n".join(lines)
+
+
+def attribution_markdown(rows):
+    lines = ["Attribution on generated path files: seconds per process, median (min–max); "
+             "model is ChannelAttribution's time inside the model call, without starting "
+             "Python and reading the file.", "",
+             "| journeys | paths | models | program | runs | wall s | CPU s | model CPU s "
+             "| peak MiB |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for row in rows:
+        for program in ("loopsim", "channelattribution"):
+            if program not in row:
+                continue
+            data = row[program]
+            model = spread(data["modelCpuSeconds"], 1, 3) if "modelCpuSeconds" in data else "—"
+            lines.append(
+                f"| {row['journeys']:,} | {row['paths']:,} | {row['model']} | {program} "
+                f"| {data['wallSeconds']['runs']} | {spread(data['wallSeconds'], 1, 3)} "
+                f"| {spread(data['cpuSeconds'], 1, 3)} | {model} "
+                f"| {spread(data['peakKiB'], 1024, 1)} |")
+    lines.append("")
+    compared = [row for row in rows if "ratios" in row]
+    if compared:
+        lines += ["ChannelAttribution ÷ LoopSim time (medians, same run) and agreement:", "",
+                  "| journeys | models | wall | CPU | model CPU ÷ LoopSim CPU | agreement |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for row in compared:
+            ratios, agreement = row["ratios"], row["agreement"]
+            if row["model"] == "heuristic":
+                text = (f"credits equal to a relative "
+                        f"{agreement['maximumRelativeDifference']:.1e}"
+                        + ("" if agreement["passed"] else " FAIL"))
+            else:
+                text = (f"removal effects within "
+                        f"{agreement['maximumRemovalEffectDifference']:.4f} "
+                        f"({agreement['removalEffectChannel']}; relative "
+                        f"{agreement['maximumRelativeRemovalEffectDifference']:.1%}), "
+                        f"conversion shares within {agreement['maximumShareDifference']:.4f} "
+                        f"({agreement['shareChannel']})")
+            lines.append(f"| {row['journeys']:,} | {row['model']} | {ratios['wall']:.1f}× "
+                         f"| {ratios['cpu']:.1f}× | {ratios['modelCpu']:.1f}× | {text} |")
+        lines.append("")
+    return lines
 
 
 def sizes(text):
@@ -417,7 +576,8 @@ def main():
         description=__doc__.splitlines()[0] + " " + __doc__.splitlines()[1])
     parser.add_argument("--build-dir", default=os.path.join(ROOT, ".build", "release"),
                         help="folder with the loopsim and calendar-bench binaries")
-    parser.add_argument("--python", help="interpreter with SimPy; without it SimPy is skipped")
+    parser.add_argument("--python", help="interpreter with SimPy and ChannelAttribution; "
+                        "without it both are skipped")
     parser.add_argument("--runs", type=int, default=5, help="runs per size (default 5)")
     parser.add_argument("--large-runs", type=int, default=5,
                         help="runs per size at 1,000,000 customers or more (default 5)")
@@ -428,8 +588,10 @@ def main():
     parser.add_argument("--flagship-sizes", type=sizes, default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--shard-sizes", type=sizes, default=[1_000_000],
                         help="customers of the flagship run in two shards")
-    parser.add_argument("--sections", default="funnel,calendar,flagship,shards",
-                        help="comma-separated: funnel, calendar, flagship, shards")
+    parser.add_argument("--attribution-sizes", type=sizes, default=[100_000, 1_000_000],
+                        help="journeys per generated path file")
+    parser.add_argument("--sections", default="funnel,calendar,flagship,shards,attribution",
+                        help="comma-separated: funnel, calendar, flagship, shards, attribution")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny sizes and one run each, to check that the driver works")
     parser.add_argument("--report", help="Markdown report file (default: under .build/bench/)")
@@ -441,11 +603,12 @@ def main():
         options.holds = 20_000
         options.flagship_sizes = [300, 600]
         options.shard_sizes = [600]
+        options.attribution_sizes = [2_000]
     sections = set(options.sections.split(","))
-    unknown = sections - {"funnel", "calendar", "flagship", "shards"}
+    unknown = sections - {"funnel", "calendar", "flagship", "shards", "attribution"}
     if unknown:
-        parser.error(f"unknown section {sorted(unknown)[0]!r}: use funnel, calendar, flagship, "
-                     "shards")
+        parser.error(f"unknown section {sorted(unknown)[0]!r}: "
+                     "use funnel, calendar, flagship, shards, attribution")
 
     started = datetime.datetime.now(datetime.timezone.utc)
     report = {"started": started.strftime("%Y-%m-%d %H:%M"), "machine": machine(),
@@ -461,6 +624,8 @@ def main():
                 success &= bench_flagship(options, report, scratch)
             if "shards" in sections:
                 success &= bench_shards(options, report, scratch)
+            if "attribution" in sections:
+                success &= bench_attribution(options, report, scratch)
         except (RuntimeError, OSError, ValueError, KeyError) as error:
             print(f"bench: {error}", file=sys.stderr)
             return 1

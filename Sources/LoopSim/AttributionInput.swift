@@ -41,7 +41,8 @@ public struct AttributionInput: Sendable {
   /// The columns of the event format, the first four required.
   static let eventColumns = ["user", "timestamp", "channel", "conversion", "value"]
 
-  /// Reads the CSV file at `path`.
+  /// Reads the CSV file at `path`. A large file in the path format is read by
+  /// `PathFileScanner` when it can, with the same result.
   ///
   /// - Throws: `AttributionInputError` when the file cannot be read, is not UTF-8 or not
   ///   valid CSV, has neither header, or has an invalid value (with its line).
@@ -53,6 +54,12 @@ public struct AttributionInput: Sendable {
       throw AttributionInputError(
         file: path, line: nil, problem: "cannot read the file: \(Self.readFailureReason(error))",
         fix: "check the path and that the file is readable")
+    }
+    if let scan = data.withUnsafeBytes({ PathFileScanner.scan($0) }),
+      let paths = try? ConversionPaths(names: scan.names, indexedPaths: scan.paths)
+    {
+      self.init(file: path, format: .paths, rowCount: scan.rowCount, paths: paths)
+      return
     }
     let text = try Self.decodeUTF8(data, file: path)
     let table: CSVTable
@@ -98,6 +105,14 @@ public struct AttributionInput: Sendable {
     }
     self.file = table.file
     self.rowCount = table.rows.count
+  }
+
+  private init(file: String, format: AttributionFileFormat, rowCount: Int, paths: ConversionPaths)
+  {
+    self.file = file
+    self.format = format
+    self.rowCount = rowCount
+    self.paths = paths
   }
 
   /// The number of distinct paths after rows with the same sequence were summed.

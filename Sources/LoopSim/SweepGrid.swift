@@ -34,7 +34,9 @@ public struct SweepAxis: Sendable {
       if detail.hasPrefix("error: ") {
         detail.removeFirst("error: ".count)
       }
-      throw InputError("--grid '\(option)': \(detail)")
+      throw InputError(
+        "--grid '\(option)': \(detail)\nFix: write PATH=V1,V2 with keys joined by dots and "
+          + "list indices from 0 in brackets, such as --grid experiment.arms[0].listedClasses=1,3.")
     }
     path = split.path
     if path.isEmpty {

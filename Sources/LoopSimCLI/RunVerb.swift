@@ -206,7 +206,10 @@ enum RunVerb {
         if detail.hasPrefix("error: ") {
           detail.removeFirst("error: ".count)
         }
-        throw UsageError(message: "--set '\(text)': \(detail)", verb: verb)
+        throw UsageError(
+          message: "--set '\(text)': \(detail)\nFix: write PATH=VALUE with keys joined by dots "
+            + "and list indices from 0 in brackets, such as workflows[0].steps[0].wait=2h.",
+          verb: verb)
       }
     }
     for (option, path) in [("--customers", ["run", "customers"]), ("--seed", ["run", "seed"])] {

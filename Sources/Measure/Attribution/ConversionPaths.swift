@@ -44,17 +44,22 @@ public struct ConversionPaths: Sendable {
     }
     let channels = names.sorted()
     let indexOf = Dictionary(uniqueKeysWithValues: channels.enumerated().map { ($1, $0) })
+    let indices = paths.map { path in path.touches.map { indexOf[$0.channel] ?? 0 } }
+    try self.init(checkedPaths: paths, channels: channels, channelIndices: indices)
+  }
 
+  /// Sums the totals of paths already checked, whose touches are numbered by
+  /// `channelIndices` into the sorted `channels`.
+  init(
+    checkedPaths paths: [ConversionPath], channels: [String], channelIndices indices: [[Int]]
+  ) throws(AttributionError) {
     var conversions = CompensatedSum()
     var value = CompensatedSum()
     var nulls = CompensatedSum()
     var emptyConversions = CompensatedSum()
     var emptyValue = CompensatedSum()
     var emptyCount = 0
-    var indices: [[Int]] = []
-    indices.reserveCapacity(paths.count)
     for path in paths {
-      indices.append(path.touches.map { indexOf[$0.channel] ?? 0 })
       if path.touches.isEmpty {
         emptyConversions.add(path.conversions)
         emptyValue.add(path.value)

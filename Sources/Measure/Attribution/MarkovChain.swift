@@ -37,20 +37,25 @@ struct MarkovChain {
   ///
   /// - Complexity: O(T k) hash operations for T touches.
   init(paths: ConversionPaths, order: Int, keepsRepeats: Bool) {
-    var index: [[Int]: Int] = [[]: 0]
+    var keys = StateKeys(channelCount: paths.channels.count, order: order)
     var states: [[Int]] = [[]]
-    var edges: [[Int: Double]] = [[:]]
+    // Transitions between transient states, numbered in the order they first occur, found
+    // by the key source × 2³² + target.
+    var edgeNumbers = IntegerTable()
+    var edgeSources: [Int] = []
+    var edgeTargets: [Int] = []
+    var edgeWeights: [Double] = []
     var totalWeight = [0.0]
     var conversionWeight = [0.0]
     var valueWeight = [0.0]
     var nullWeight = [0.0]
 
-    func state(_ tuple: [Int]) -> Int {
-      if let existing = index[tuple] { return existing }
+    func state(_ channels: ArraySlice<Int>) -> Int {
+      let (existing, key) = keys.state(of: channels)
+      if let existing { return existing }
       let new = states.count
-      index[tuple] = new
-      states.append(tuple)
-      edges.append([:])
+      keys.insert(key, state: new)
+      states.append(Array(channels))
       totalWeight.append(0)
       conversionWeight.append(0)
       valueWeight.append(0)
@@ -58,25 +63,37 @@ struct MarkovChain {
       return new
     }
 
-    for (pathIndex, path) in paths.paths.enumerated() {
-      let weight = path.conversions + path.nulls
-      var channels = paths.channelIndices[pathIndex]
-      guard !channels.isEmpty, weight > 0 else { continue }
-      if !keepsRepeats {
-        channels = Self.mergingRepeats(channels)
+    var channels: [Int] = []
+    for pathIndex in paths.paths.indices {
+      let conversions = paths.paths[pathIndex].conversions
+      let weight = conversions + paths.paths[pathIndex].nulls
+      guard !paths.channelIndices[pathIndex].isEmpty, weight > 0 else { continue }
+      channels.removeAll(keepingCapacity: true)
+      for channel in paths.channelIndices[pathIndex]
+      where keepsRepeats || channels.last != channel {
+        channels.append(channel)
       }
 
       var previous = 0
-      for tuple in Self.windows(of: channels, order: order) {
-        let current = state(tuple)
-        edges[previous][current, default: 0] += weight
+      let windowLength = min(order, channels.count)
+      for start in 0...(channels.count - windowLength) {
+        let current = state(channels[start..<(start + windowLength)])
+        let edgeKey = previous << 32 | current
+        if let edge = edgeNumbers[edgeKey] {
+          edgeWeights[edge] += weight
+        } else {
+          edgeNumbers[edgeKey] = edgeWeights.count
+          edgeSources.append(previous)
+          edgeTargets.append(current)
+          edgeWeights.append(weight)
+        }
         totalWeight[previous] += weight
         previous = current
       }
       totalWeight[previous] += weight
-      conversionWeight[previous] += path.conversions
-      valueWeight[previous] += path.value
-      nullWeight[previous] += path.nulls
+      conversionWeight[previous] += conversions
+      valueWeight[previous] += paths.paths[pathIndex].value
+      nullWeight[previous] += paths.paths[pathIndex].nulls
     }
 
     var statesByChannel = [[Int]](repeating: [], count: paths.channels.count)
@@ -85,13 +102,13 @@ struct MarkovChain {
         statesByChannel[channel].append(stateIndex)
       }
     }
-    var transitionCount = 0
-    var sortedEdges: [[(target: Int, weight: Double)]] = []
-    sortedEdges.reserveCapacity(edges.count)
-    for (stateIndex, targets) in edges.enumerated() {
-      let sorted = targets.sorted { $0.key < $1.key }
-      sortedEdges.append(sorted.map { (target: $0.key, weight: $0.value) })
-      transitionCount += targets.count
+    var sortedEdges = [[(target: Int, weight: Double)]](repeating: [], count: states.count)
+    for edge in edgeWeights.indices {
+      sortedEdges[edgeSources[edge]].append((target: edgeTargets[edge], weight: edgeWeights[edge]))
+    }
+    var transitionCount = edgeWeights.count
+    for stateIndex in states.indices {
+      sortedEdges[stateIndex].sort { $0.target < $1.target }
       if conversionWeight[stateIndex] > 0 { transitionCount += 1 }
       if nullWeight[stateIndex] > 0 { transitionCount += 1 }
     }
@@ -104,21 +121,104 @@ struct MarkovChain {
     self.statesByChannel = statesByChannel
     self.transitionCount = transitionCount
   }
+}
 
-  /// Returns the channels with each run of a repeated channel merged into one touch.
-  static func mergingRepeats(_ channels: [Int]) -> [Int] {
-    var merged: [Int] = []
-    merged.reserveCapacity(channels.count)
-    for channel in channels where merged.last != channel {
-      merged.append(channel)
+/// The states of a chain by their channels: a tuple of at most k channel indices, found by
+/// an integer key when the tuples fit in 64 bits and by the tuple itself otherwise.
+struct StateKeys {
+  /// The key of a tuple (c₁, …, cⱼ) is Σ (cᵢ + 1) × baseⁱ⁻¹ with base = channels + 1, so
+  /// distinct tuples of up to `order` channels have distinct keys; nil when base^order
+  /// overflows an Int.
+  private let base: Int?
+  private var byKey = IntegerTable()
+  private var byTuple: [[Int]: Int] = [[]: 0]
+
+  init(channelCount: Int, order: Int) {
+    var power = 1
+    var fits = true
+    for _ in 0..<order {
+      let (product, overflow) = power.multipliedReportingOverflow(by: channelCount + 1)
+      fits = fits && !overflow
+      power = product
     }
-    return merged
+    base = fits ? channelCount + 1 : nil
+    byKey[0] = 0
   }
 
-  /// Returns the windows of `order` consecutive channels, or the whole sequence when it is
-  /// shorter than `order`.
-  static func windows(of channels: [Int], order: Int) -> [[Int]] {
-    guard channels.count > order else { return [channels] }
-    return (0...(channels.count - order)).map { Array(channels[$0..<($0 + order)]) }
+  /// A tuple's key, for `insert` when it has no state yet.
+  enum Key {
+    case integer(Int)
+    case tuple([Int])
+  }
+
+  /// Returns the state of the tuple, if any, and its key.
+  func state(of channels: ArraySlice<Int>) -> (Int?, Key) {
+    guard let base else {
+      let tuple = Array(channels)
+      return (byTuple[tuple], .tuple(tuple))
+    }
+    var key = 0
+    var power = 1
+    for channel in channels {
+      key += (channel + 1) * power
+      power &*= base
+    }
+    return (byKey[key], .integer(key))
+  }
+
+  mutating func insert(_ key: Key, state: Int) {
+    switch key {
+    case .integer(let key): byKey[key] = state
+    case .tuple(let tuple): byTuple[tuple] = state
+    }
+  }
+}
+
+/// A map from integers of at least 0 to integers, with open addressing and linear probing,
+/// which hashes an Int with one multiplication where `Dictionary` runs SipHash.
+struct IntegerTable {
+  private var keys = [Int](repeating: -1, count: 64)
+  private var values = [Int](repeating: 0, count: 64)
+  private var count = 0
+
+  /// The value of a key, or nil. Setting nil is not supported.
+  subscript(key: Int) -> Int? {
+    get {
+      let slot = self.slot(of: key)
+      return keys[slot] == key ? values[slot] : nil
+    }
+    set {
+      precondition(key >= 0 && newValue != nil, "IntegerTable takes keys of at least 0")
+      let slot = self.slot(of: key)
+      if keys[slot] != key {
+        keys[slot] = key
+        count += 1
+      }
+      values[slot] = newValue ?? 0
+      if count * 2 > keys.count { grow() }
+    }
+  }
+
+  /// Returns the slot that contains `key`, or the empty slot where it would go.
+  private func slot(of key: Int) -> Int {
+    let mask = keys.count - 1
+    let hash = (UInt64(UInt(bitPattern: key)) &* 0x9e37_79b9_7f4a_7c15) >> 20
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while keys[slot] != key && keys[slot] >= 0 {
+      slot = (slot + 1) & mask
+    }
+    return slot
+  }
+
+  private mutating func grow() {
+    let oldKeys = keys
+    let oldValues = values
+    keys = [Int](repeating: -1, count: oldKeys.count * 2)
+    values = [Int](repeating: 0, count: oldKeys.count * 2)
+    for (key, value) in zip(oldKeys, oldValues) where key >= 0 {
+      let slot = self.slot(of: key)
+      keys[slot] = key
+      values[slot] = value
+    }
   }
 }
