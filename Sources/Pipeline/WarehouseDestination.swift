@@ -59,20 +59,29 @@ public final class WarehouseDestination {
       try insert.bindText(userId, at: 2)
       try insert.runBound()
     }
+    // Rewriting a row costs far more than computing its value, so only the rows whose
+    // resolved user changes are updated.
     try database.execute(
       """
-      UPDATE messages SET resolved_user_id = CASE
-        WHEN user_id IS NOT NULL AND user_id <> '' THEN
-          COALESCE((SELECT r.user_id FROM identity_resolution r WHERE r.id = messages.user_id),
-                   user_id)
-        ELSE (SELECT r.user_id FROM identity_resolution r WHERE r.id = messages.anonymous_id)
-      END;
+      UPDATE messages SET resolved_user_id = \(Self.stitchedUser)
+      WHERE resolved_user_id IS NOT \(Self.stitchedUser);
       DROP TABLE identity_resolution;
       """)
     for index in droppedIndexes {
       try database.execute(index)
     }
   }
+
+  /// The resolved user of a `messages` row by the final identity graph in
+  /// `identity_resolution`: the root of its user id, else the root of its anonymous id.
+  private static let stitchedUser = """
+    (CASE
+      WHEN user_id IS NOT NULL AND user_id <> '' THEN
+        COALESCE((SELECT r.user_id FROM identity_resolution r WHERE r.id = messages.user_id),
+                 user_id)
+      ELSE (SELECT r.user_id FROM identity_resolution r WHERE r.id = messages.anonymous_id)
+    END)
+    """
 
   /// Drops the indexes of `table` that a `CREATE INDEX` made and returns their SQL, in
   /// the order they were created.
