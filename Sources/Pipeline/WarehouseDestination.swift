@@ -8,24 +8,17 @@ import Warehouse
 /// simulation does not wait for SQLite. The database and its statements belong to that
 /// thread from `init` until `stitch(_:)` returns, so the caller must not use the database
 /// in between. The rows reach the table in the order the messages were loaded.
-///
-/// The indexes on `messages` are dropped when loading starts and built again by
-/// `stitch(_:)` with the same SQL, because building an index over the finished table costs
-/// less than updating it for every row.
 public final class WarehouseDestination {
   private let database: Database
   private let writer: BackgroundWriter<LoadedMessage>
-  /// The `CREATE INDEX` statements of the indexes dropped for the load, in creation order.
-  private let droppedIndexes: [String]
 
   /// Prepares the insert and starts the writer thread.
   ///
-  /// - Throws: `SQLiteError` when the `messages` table is missing or an index cannot be
-  ///   dropped.
+  /// - Throws: `SQLiteError` when the `messages` table is missing.
   public init(database: Database, clock: ScenarioClock) throws {
     self.database = database
-    droppedIndexes = try Self.dropIndexes(on: "messages", in: database)
-    let inserter = MessageInserter(statement: try database.prepare(MessageInserter.sql), clock: clock)
+    let inserter = MessageInserter(
+      statement: try database.prepare(MessageInserter.sql), clock: clock)
     writer = BackgroundWriter { batch in try inserter.insert(batch) }
   }
 
@@ -38,13 +31,13 @@ public final class WarehouseDestination {
     try writer.append(LoadedMessage(message: message, loadedAt: time))
   }
 
-  /// Finishes the load: waits for the rows still being written, sets `resolved_user_id` on
-  /// every row from the final identity graph, as a warehouse's identity-stitching job does
-  /// after loading, and builds the indexes again. So the rows of an anonymous id that was
+  /// Finishes the load: waits for the rows still being written, then sets
+  /// `resolved_user_id` on every row from the final identity graph, as a warehouse's
+  /// identity-stitching job does after loading. So the rows of an anonymous id that was
   /// merged later, such as events before a login, get the user it turned out to be. A row
   /// whose anonymous id was never merged has no resolved user.
   ///
-  /// - Throws: `SQLiteError` from inserting a row, stitching or building an index.
+  /// - Throws: `SQLiteError` from inserting a row or from stitching.
   public func stitch(_ identities: IdentityGraph) throws {
     try writer.finish()
     try database.execute(
@@ -67,9 +60,6 @@ public final class WarehouseDestination {
       WHERE resolved_user_id IS NOT \(Self.stitchedUser);
       DROP TABLE identity_resolution;
       """)
-    for index in droppedIndexes {
-      try database.execute(index)
-    }
   }
 
   /// The resolved user of a `messages` row by the final identity graph in
@@ -82,25 +72,6 @@ public final class WarehouseDestination {
       ELSE (SELECT r.user_id FROM identity_resolution r WHERE r.id = messages.anonymous_id)
     END)
     """
-
-  /// Drops the indexes of `table` that a `CREATE INDEX` made and returns their SQL, in
-  /// the order they were created.
-  private static func dropIndexes(on table: String, in database: Database) throws -> [String] {
-    let indexes = try database.prepare(
-      """
-      SELECT name, sql FROM main.sqlite_schema
-      WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL
-      ORDER BY rowid
-      """
-    ).mapRows(binding: [table]) { row in (name: try row.string(at: 0), sql: try row.string(at: 1)) }
-    for index in indexes {
-      // DDL takes no bound parameters, so the name from the schema is quoted as an
-      // identifier.
-      let quoted = "\"" + index.name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-      try database.execute("DROP INDEX main.\(quoted)")
-    }
-    return indexes.map(\.sql)
-  }
 }
 
 /// A message on its way to the warehouse, with the time it was delivered.
