@@ -131,7 +131,9 @@ public struct Message: Sendable {
   /// The shared fields. It is changed only when uniquely referenced (see `fields`), so
   /// no two threads ever see one storage object change.
   private final class Storage: @unchecked Sendable {
-    var fields: Fields
+    // Only `Message` reaches the fields, and its `fields` accessor is the one place that
+    // writes them, so the run-time exclusivity check on every access can go.
+    @exclusivity(unchecked) var fields: Fields
 
     init(_ fields: Fields) {
       self.fields = fields
