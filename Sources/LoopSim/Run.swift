@@ -196,7 +196,7 @@ public enum LoopRun {
     let factual = try database.transaction { database in
       var pass = LoopPass(
         scenario: scenario, armPolicy: .assigned,
-        warehouse: WarehouseDestination(database: database, clock: scenario.run.clock),
+        warehouse: try WarehouseDestination(database: database, clock: scenario.run.clock),
         cancellation: cancellation,
         progress: progress.map { report in { report($0.named("factual pass")) } },
         collectObserver: export.map { export in { message, _ in export.append(message) } })

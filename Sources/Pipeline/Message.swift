@@ -101,45 +101,167 @@ public enum MessageSource: String, Sendable {
 /// `sentAt`, `receivedAt`, `event` for track, `name` for page and screen, `properties`,
 /// `traits`). Times are simulated; they are rendered as ISO 8601 UTC from the scenario's
 /// start date when a message is written out.
+///
+/// A message is a value with copy-on-write storage: a copy shares the fields until one
+/// side changes them, so passing a message through Collect, Route and each destination
+/// costs one reference count instead of one per string and list.
 public struct Message: Sendable {
-  public var type: MessageType
-  public var messageId: MessageID?
-  public var anonymousId: String?
-  public var userId: String?
+  /// The stored fields, which the public properties read and write.
+  fileprivate struct Fields {
+    var type: MessageType
+    var messageId: MessageID?
+    var anonymousId: String?
+    var userId: String?
+    var previousId: String?
+    var timestamp: SimTime
+    var sentAt: SimTime
+    var receivedAt: SimTime?
+    var resolvedUserId: String?
+    var event: String?
+    var name: String?
+    var groupId: String?
+    var properties: Properties
+    var traits: Properties
+    var context = MessageContext()
+    var source: MessageSource
+    var customer: UInt64
+    var isResend = false
+  }
+
+  /// The shared fields. It is changed only when uniquely referenced (see `fields`), so
+  /// no two threads ever see one storage object change.
+  private final class Storage: @unchecked Sendable {
+    // Only `Message` reaches the fields, and its `fields` accessor is the one place that
+    // writes them, so the run-time exclusivity check on every access can go.
+    @exclusivity(unchecked) var fields: Fields
+
+    init(_ fields: Fields) {
+      self.fields = fields
+    }
+  }
+
+  private var storage: Storage
+
+  /// The fields, copied first when another message shares them.
+  private var fields: Fields {
+    get { storage.fields }
+    _modify {
+      if !isKnownUniquelyReferenced(&storage) {
+        storage = Storage(storage.fields)
+      }
+      yield &storage.fields
+    }
+  }
+
+  public var type: MessageType {
+    get { storage.fields.type }
+    _modify { yield &fields.type }
+  }
+
+  public var messageId: MessageID? {
+    get { storage.fields.messageId }
+    _modify { yield &fields.messageId }
+  }
+
+  public var anonymousId: String? {
+    get { storage.fields.anonymousId }
+    _modify { yield &fields.anonymousId }
+  }
+
+  public var userId: String? {
+    get { storage.fields.userId }
+    _modify { yield &fields.userId }
+  }
+
   /// The id the user had before, on an `alias` message: an anonymous id or an earlier user
   /// id that `userId` now replaces.
-  public var previousId: String?
+  public var previousId: String? {
+    get { storage.fields.previousId }
+    _modify { yield &fields.previousId }
+  }
+
   /// When the event happened, by the clock of the device or server that recorded it. A
   /// device clock may be wrong (`pipeline.client.clockSkew`), and Collect keeps the value
   /// as sent.
-  public var timestamp: SimTime
+  public var timestamp: SimTime {
+    get { storage.fields.timestamp }
+    _modify { yield &fields.timestamp }
+  }
+
   /// When the sender sent it, by the sender's clock. It equals `timestamp` unless the client
   /// held the message (offline) or sent it again (a retried request).
-  public var sentAt: SimTime
+  public var sentAt: SimTime {
+    get { storage.fields.sentAt }
+    _modify { yield &fields.sentAt }
+  }
+
   /// When Collect received it, by the platform's clock; set by Collect.
-  public var receivedAt: SimTime?
+  public var receivedAt: SimTime? {
+    get { storage.fields.receivedAt }
+    _modify { yield &fields.receivedAt }
+  }
+
   /// The user the message belongs to in Collect's identity graph when Collect accepted it:
   /// the user id, followed through aliases, or the user an anonymous id was merged into.
   /// Nil while the anonymous id is merged into no user. Set by Collect.
-  public var resolvedUserId: String?
+  public var resolvedUserId: String? {
+    get { storage.fields.resolvedUserId }
+    _modify { yield &fields.resolvedUserId }
+  }
+
   /// The event name of a `track` message, such as `Product Added`.
-  public var event: String?
+  public var event: String? {
+    get { storage.fields.event }
+    _modify { yield &fields.event }
+  }
+
   /// The page or screen name of a `page` or `screen` message.
-  public var name: String?
+  public var name: String? {
+    get { storage.fields.name }
+    _modify { yield &fields.name }
+  }
+
   /// The group (account, company) of a `group` message.
-  public var groupId: String?
-  public var properties: Properties
-  public var traits: Properties
+  public var groupId: String? {
+    get { storage.fields.groupId }
+    _modify { yield &fields.groupId }
+  }
+
+  public var properties: Properties {
+    get { storage.fields.properties }
+    _modify { yield &fields.properties }
+  }
+
+  public var traits: Properties {
+    get { storage.fields.traits }
+    _modify { yield &fields.traits }
+  }
+
   /// The spec's `context` object: the fields LoopSim fills, and a replayed message's others.
-  public var context = MessageContext()
-  public var source: MessageSource
+  public var context: MessageContext {
+    get { storage.fields.context }
+    _modify { yield &fields.context }
+  }
+
+  public var source: MessageSource {
+    get { storage.fields.source }
+    _modify { yield &fields.source }
+  }
+
   /// The customer the simulator knows sent it; ground truth, not part of the spec, and
   /// never used by the stages that model what marketing sees.
-  public var customer: UInt64
+  public var customer: UInt64 {
+    get { storage.fields.customer }
+    _modify { yield &fields.customer }
+  }
+
   /// Whether the client sent this copy again after the first (a retried request with the
   /// same messageId). Ground truth like `customer`: Collect uses it only to count the
   /// copies that it accepts because they came after the deduplication window.
-  public var isResend = false
+  public var isResend: Bool {
+    get { storage.fields.isResend }
+    _modify { yield &fields.isResend }
+  }
 
   public init(
     type: MessageType, messageId: MessageID?, anonymousId: String? = nil,
@@ -148,20 +270,12 @@ public struct Message: Sendable {
     traits: Properties = Properties(), previousId: String? = nil, source: MessageSource,
     customer: UInt64
   ) {
-    self.type = type
-    self.messageId = messageId
-    self.anonymousId = anonymousId
-    self.userId = userId
-    self.previousId = previousId
-    self.timestamp = timestamp
-    self.sentAt = sentAt ?? timestamp
-    self.receivedAt = nil
-    self.event = event
-    self.name = name
-    self.properties = properties
-    self.traits = traits
-    self.source = source
-    self.customer = customer
+    storage = Storage(
+      Fields(
+        type: type, messageId: messageId, anonymousId: anonymousId, userId: userId,
+        previousId: previousId, timestamp: timestamp, sentAt: sentAt ?? timestamp,
+        receivedAt: nil, resolvedUserId: nil, event: event, name: name, groupId: nil,
+        properties: properties, traits: traits, source: source, customer: customer))
   }
 }
 
