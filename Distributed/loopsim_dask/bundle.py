@@ -70,13 +70,16 @@ def tracking_plan_path(text: str) -> str | None:
     return plan if isinstance(plan, str) else None
 
 
-def make_bundle(text: str, scenario_file: str, cache: dict | None = None) -> ScenarioBundle:
+def make_bundle(text: str, scenario_file: str, cache: dict | None = None,
+                plan_file: str | None = None) -> ScenarioBundle:
     """Bundle a resolved scenario with the tracking plan it names.
 
-    A relative plan path is read against the folder of ``scenario_file``, the file named
-    on the command line. An absolute path is left to the workers, which then need the
-    plan at that path. ``cache`` maps paths already read to their bytes, for sweeps whose
-    runs name the same plan.
+    ``plan_file`` is the plan file that loopsim reads for this scenario, as
+    ``loopsim resolve --tracking-plan`` prints it; it resolves a plan written in an
+    ``extends`` base against the base's folder. Without it, a relative plan path is read
+    against the folder of ``scenario_file``. An absolute path is left to the workers, which
+    then need the plan at that path. ``cache`` maps paths already read to their bytes, for
+    sweeps whose runs name the same plan.
     """
     plan = tracking_plan_path(text)
     if plan is None or os.path.isabs(plan):
@@ -89,15 +92,14 @@ def make_bundle(text: str, scenario_file: str, cache: dict | None = None) -> Sce
             f"{scenario_file}: pipeline.trackingPlan: invalid path {plan!r}; name a plan "
             "file relative to the scenario file's folder")
 
-    location = os.path.join(os.path.dirname(os.path.abspath(scenario_file)), *relative.split("/"))
+    location = plan_file or os.path.join(
+        os.path.dirname(os.path.abspath(scenario_file)), *relative.split("/"))
     cache = {} if cache is None else cache
     if location not in cache:
         try:
             with open(location, "rb") as file:
                 cache[location] = file.read()
         except OSError as error:
-            # NOTE: a plan that an `extends` file in another folder names resolves against
-            # that folder in loopsim, but the driver looks only beside the scenario file.
             raise InvalidInput(
                 f"{scenario_file}: pipeline.trackingPlan: cannot read {plan!r} at "
                 f"{location} ({error.strerror}); the driver sends the plan to the workers, "

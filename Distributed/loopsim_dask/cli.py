@@ -7,7 +7,7 @@ import sys
 
 from loopsim_dask import __version__
 from loopsim_dask.errors import (
-    EXIT_INTERRUPTED, DriverError, InvalidInput, LoopsimRejected)
+    EXIT_INTERRUPTED, DriverError, InvalidInput, LoopsimRejected, RuntimeFailure)
 from loopsim_dask.loopsim import find_binary
 from loopsim_dask.options import JobOptions
 from loopsim_dask.shards import run_sharded
@@ -168,6 +168,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("loopsim-dask: interrupted; the tasks were cancelled", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as error:
+        # A folder the driver cannot create or write, such as an --out on a read-only
+        # volume: a runtime failure with the path, not a traceback.
+        print(f"loopsim-dask: error: {error.strerror or error}: "
+              f"{error.filename or ''}; choose folders in a location you can write to",
+              file=sys.stderr)
+        return RuntimeFailure.exit_status
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import os
 import dask
 from distributed import Client, LocalCluster, WorkerPlugin
 
-from loopsim_dask.errors import RuntimeFailure
+from loopsim_dask.errors import InvalidInput, RuntimeFailure
 
 # Seconds to wait for a scheduler given by address before giving up.
 CONNECT_TIMEOUT_SECONDS = 30
@@ -49,6 +49,11 @@ def open_client(scheduler: str | None, workers: int | None, allowed_failures: in
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT_SECONDS)
+        except (ValueError, TypeError) as error:
+            raise InvalidInput(
+                f"--scheduler {scheduler!r} is not a scheduler address ({error}); give one "
+                "such as tcp://127.0.0.1:8786, or leave out --scheduler to use a local cluster"
+            ) from error
         except (OSError, TimeoutError) as error:
             raise RuntimeFailure(
                 f"cannot connect to the Dask scheduler at {scheduler}: {error}; start one "

@@ -30,7 +30,10 @@ def run_sharded(scenario: str, shards: int, options: JobOptions) -> int:
     check_output_folder(options.out)
     resolved = loopsim.run(options.binary, ["resolve", scenario, *options.overrides])
     text = resolved.decode("utf-8").removesuffix("\n")
-    bundle = make_bundle(text, scenario)
+    plan_file = loopsim.run(
+        options.binary, ["resolve", scenario, *options.overrides, "--tracking-plan"]
+    ).decode("utf-8").strip() or None
+    bundle = make_bundle(text, scenario, plan_file=plan_file)
     options.log.info("scenario %s resolved (SHA-256 %s), %d shards", scenario, bundle.sha256,
                      shards)
 

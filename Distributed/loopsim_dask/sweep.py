@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 from loopsim_dask import loopsim
-from loopsim_dask.bundle import make_bundle
+from loopsim_dask.bundle import make_bundle, tracking_plan_path
 from loopsim_dask.cluster import open_client
 from loopsim_dask.errors import RuntimeFailure, TasksFailed
 from loopsim_dask.execute import execute, new_topic, write_result
@@ -109,10 +109,24 @@ def _run_tasks(scenario: str, runs: list[dict], options: JobOptions, runs_folder
     """
     topic = new_topic()
     cache: dict = {}
+    # The plan file loopsim reads for the scenario as written; a run whose grid changes
+    # the plan's path falls back to reading it beside the scenario file.
+    base_plan_file = loopsim.run(
+        options.binary, ["resolve", scenario, *options.overrides, "--tracking-plan"]
+    ).decode("utf-8").strip() or None
+    base_plan = None
+    if base_plan_file:
+        base_plan = tracking_plan_path(
+            loopsim.run(options.binary, ["resolve", scenario, *options.overrides])
+            .decode("utf-8"))
     requests = [
         TaskRequest(
             label=f"run {run['id']}", name=run["id"],
-            bundle=make_bundle(run["resolvedScenario"], scenario, cache), arguments=(),
+            bundle=make_bundle(
+                run["resolvedScenario"], scenario, cache,
+                plan_file=(base_plan_file if tracking_plan_path(run["resolvedScenario"])
+                           == base_plan else None)),
+            arguments=(),
             binary=options.worker_binary, topic=topic,
             shared_folder=(os.path.join(options.shared_folder, "runs", topic)
                            if options.shared_folder else None),

@@ -5,7 +5,8 @@ enum ResolveVerb {
   static let spec = VerbSpec(
     name: "resolve",
     summary: "Print a scenario after extends, overrides and defaults, as canonical JSON.",
-    usage: "loopsim resolve FILE [--customers N] [--seed S] [--set PATH=VALUE]...",
+    usage: "loopsim resolve FILE [--customers N] [--seed S] [--set PATH=VALUE]... "
+      + "[--tracking-plan]",
     discussion: """
       Validates the scenario, then prints every field, defaults included, as JSON with
       sorted keys. This text and its SHA-256 are stored in each run's metadata
@@ -13,10 +14,16 @@ enum ResolveVerb {
       exact input. Saved in the original file's folder, the output is itself a valid
       scenario file (a tracking plan's path is written as given, relative to the file that
       named it).
+
+      With --tracking-plan, prints instead the absolute path of the tracking plan file that
+      the scenario reads, or nothing when it names none: the file that a relative path
+      resolves to, against the folder of the file that wrote it (an `extends` base included).
       """,
     positionalName: "FILE",
     positionalRange: 1...1,
-    options: RunVerb.overrideOptions)
+    options: RunVerb.overrideOptions + [
+      .flag("--tracking-plan", help: "Print the absolute path of the tracking plan file instead.")
+    ])
 
   static var verb: Verb { Verb(spec: spec, run: run) }
 
@@ -33,6 +40,12 @@ enum ResolveVerb {
       return .success
     }
     let scenario = try ScenarioLoader.validate(tree, file: path)
+    if arguments.flag("--tracking-plan") {
+      if let plan = scenario.pipeline.trackingPlan {
+        writeOutput(plan.resolvedPath + "\n")
+      }
+      return .success
+    }
     RunVerb.printWarnings(scenario)
     writeOutput(scenario.resolvedJSON + "\n")
     return .success
