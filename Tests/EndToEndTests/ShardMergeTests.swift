@@ -338,3 +338,12 @@ private func mergeDetectsAnEditedShard(_ edit: ShardEdit) throws {
   #expect(result.standardError.contains("lies in the shard folder"), "\(result.standardError)")
   #expect(!FileManager.default.fileExists(atPath: shards[0] + "/merged"))
 }
+
+/// `resolve --tracking-plan` names the plan file a scenario reads, for drivers that ship it.
+@Test func resolvePrintsTheTrackingPlanFile() throws {
+  let result = try TestSupport.runLoopSim(["resolve", TestSupport.flagshipScenario, "--tracking-plan"])
+  #expect(result.status == 0)
+  let expected = TestSupport.repositoryRoot.appendingPathComponent("Scenarios/plans/masterclass.json5")
+    .standardizedFileURL.path
+  #expect(result.standardOutput == expected + "\n")
+}
