@@ -64,7 +64,12 @@ def _parent_steps(path: str) -> int:
 
 def tracking_plan_path(text: str) -> str | None:
     """Return ``pipeline.trackingPlan`` of a resolved scenario, or None when it has none."""
-    scenario = json.loads(text)
+    try:
+        scenario = json.loads(text)
+    except ValueError as error:
+        raise InvalidInput(
+            "loopsim resolve printed no scenario JSON, so the binary is not loopsim; pass "
+            "--loopsim PATH with the loopsim binary") from error
     pipeline = scenario.get("pipeline") if isinstance(scenario, dict) else None
     plan = pipeline.get("trackingPlan") if isinstance(pipeline, dict) else None
     return plan if isinstance(plan, str) else None

@@ -3,6 +3,7 @@
 import argparse
 import logging
 import os
+import signal
 import sys
 
 from loopsim_dask import __version__
@@ -135,6 +136,15 @@ def job_options(arguments: argparse.Namespace, log: logging.Logger) -> JobOption
     if shared is not None and not os.path.isdir(shared):
         raise InvalidInput(f"--shared-dir {shared}: not a folder; create it on a file system "
                            "that every worker mounts at the same path")
+    if shared is not None and not os.access(shared, os.W_OK):
+        raise InvalidInput(f"--shared-dir {shared}: not writable; give a folder that the "
+                           "workers can write to")
+    if shared is not None:
+        real_shared = os.path.realpath(shared)
+        real_out = os.path.realpath(arguments.out)
+        if os.path.commonpath([real_shared, real_out]) == real_shared:
+            raise InvalidInput(f"--out {arguments.out} lies in --shared-dir {shared}, where "
+                               "the workers write; name an output folder outside it")
     return JobOptions(
         binary=binary, worker_binary=arguments.worker_loopsim or binary, out=arguments.out,
         overrides=tuple(overrides), scheduler=arguments.scheduler, workers=arguments.workers,
@@ -144,7 +154,21 @@ def job_options(arguments: argparse.Namespace, log: logging.Logger) -> JobOption
         log=log)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that the same cleanup runs."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    raise Terminated(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
     arguments = build_parser().parse_args(argv)
     logging.basicConfig(format="loopsim-dask: %(message)s", stream=sys.stderr)
     log = logging.getLogger("loopsim_dask")
@@ -165,8 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     except DriverError as error:
         print(f"loopsim-dask: error: {error.message}", file=sys.stderr)
         return error.exit_status
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as error:
         print("loopsim-dask: interrupted; the tasks were cancelled", file=sys.stderr)
+        if isinstance(error, Terminated):
+            return 128 + error.signum
         return EXIT_INTERRUPTED
     except OSError as error:
         # A folder the driver cannot create or write, such as an --out on a read-only

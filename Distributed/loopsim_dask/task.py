@@ -7,9 +7,11 @@ scheduler's event log under the request's topic, which the driver turns into pro
 lines.
 """
 
+import ctypes
 import dataclasses
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 
@@ -20,6 +22,8 @@ from loopsim_dask.errors import TaskError
 
 # Lines of loopsim's standard error kept in a failure's message.
 STDERR_LINES_KEPT = 20
+# prctl(2) option: the signal the kernel sends a process when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +72,16 @@ def run_task(request: TaskRequest) -> TaskResult:
     return result
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when the worker that started it dies, so a killed
+    worker leaves no loopsim running beside the task's retry."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def _run(request: TaskRequest, worker: str) -> TaskResult:
     with tempfile.TemporaryDirectory(prefix="loopsim-task-") as scratch:
         scenario = request.bundle.write(os.path.join(scratch, "input"))
@@ -76,7 +90,7 @@ def _run(request: TaskRequest, worker: str) -> TaskResult:
         try:
             completed = subprocess.run(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE, check=False)
+                stderr=subprocess.PIPE, check=False, preexec_fn=_die_with_parent)
         except OSError as error:
             raise TaskError(
                 f"{request.label}: cannot start the loopsim binary {request.binary!r} on "
