@@ -265,8 +265,8 @@ def bench_flagship(options, report, scratch):
 
 
 def bench_shards(options, report, scratch):
-    """The flagship cut into two shards in one process (`run --shards 2`): both shards at
-    once on two threads against one shard at a time, and checks that both give the same
+    """Times the flagship cut into two shards in one process (`run --shards 2`), both shards
+    at once on two threads against one shard at a time, and checks that both give the same
     summary."""
     loopsim = os.path.join(options.build_dir, "loopsim")
     rows = []

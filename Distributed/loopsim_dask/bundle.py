@@ -80,7 +80,7 @@ def make_bundle(text: str, scenario_file: str, cache: dict | None = None,
     """Bundle a resolved scenario with the tracking plan it names.
 
     ``plan_file`` is the plan file that loopsim reads for this scenario, as
-    ``loopsim resolve --tracking-plan`` prints it; it resolves a plan written in an
+    ``loopsim resolve --tracking-plan`` prints it. It resolves a plan written in an
     ``extends`` base against the base's folder. Without it, a relative plan path is read
     against the folder of ``scenario_file``. An absolute path is left to the workers, which
     then need the plan at that path. ``cache`` maps paths already read to their bytes, for

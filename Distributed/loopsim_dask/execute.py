@@ -2,12 +2,14 @@
 
 import dataclasses
 import os
+import sys
 import uuid
 from collections.abc import Callable
 
 from distributed import Client, as_completed
 from distributed.scheduler import KilledWorker
 
+from loopsim_dask.cluster import open_client
 from loopsim_dask.progress import Progress
 from loopsim_dask.task import TaskRequest, TaskResult, run_task
 
@@ -67,6 +69,24 @@ def execute(client: Client, requests: list[TaskRequest], retries: int, progress:
         client.cancel([future for future in futures if not future.done()])
         for topic in topics:
             client.unsubscribe_topic(topic)
+    return outcome
+
+
+def run_requests(requests: list[TaskRequest], options, store: Callable, outputs: str):
+    """Run ``requests`` on the job's cluster, passing each result to ``store``.
+
+    Prints where the workers put ``outputs`` (such as "the shards' output folders") with a
+    shared folder, and the progress summary at the end, unless the job is quiet. Returns
+    the outcome of ``execute``.
+    """
+    if options.shared_folder and not options.quiet:
+        print(f"loopsim-dask: {outputs} go to {requests[0].shared_folder}", file=sys.stderr)
+    progress = Progress(len(requests), options.quiet)
+    with open_client(options.scheduler, options.workers, options.allowed_failures,
+                     options.log) as client:
+        outcome = execute(client, requests, options.retries, progress, store)
+    if not options.quiet:
+        print(f"loopsim-dask: {progress.summary()}", file=sys.stderr)
     return outcome
 
 

@@ -8,7 +8,7 @@ import sys
 from loopsim_dask.errors import (
     EXIT_INVALID_INPUT, InvalidInput, LoopsimRejected, RuntimeFailure)
 
-# Where `make release` puts the binary, relative to the repository's root folder.
+# The path of the binary that `make release` builds, relative to the repository's root.
 RELEASE_BINARY = os.path.join(".build", "release", "loopsim")
 
 

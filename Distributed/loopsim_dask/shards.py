@@ -7,11 +7,9 @@ import tempfile
 
 from loopsim_dask import loopsim
 from loopsim_dask.bundle import make_bundle
-from loopsim_dask.cluster import open_client
 from loopsim_dask.errors import TasksFailed
-from loopsim_dask.execute import execute, new_topic, write_result
+from loopsim_dask.execute import new_topic, run_requests, write_result
 from loopsim_dask.options import JobOptions, check_output_folder
-from loopsim_dask.progress import Progress
 from loopsim_dask.task import TaskRequest
 
 
@@ -50,16 +48,9 @@ def run_sharded(scenario: str, shards: int, options: JobOptions) -> int:
     parent = os.path.dirname(os.path.abspath(options.out))
     work = tempfile.mkdtemp(prefix=".loopsim-dask-shards-", dir=parent)
     try:
-        if options.shared_folder and not options.quiet:
-            print(f"loopsim-dask: the shards' output folders go to "
-                  f"{requests[0].shared_folder}", file=sys.stderr)
-        progress = Progress(len(requests), options.quiet)
-        with open_client(options.scheduler, options.workers, options.allowed_failures,
-                         options.log) as client:
-            outcome = execute(client, requests, options.retries, progress,
-                              lambda result: write_result(result, work))
-        if not options.quiet:
-            print(f"loopsim-dask: {progress.summary()}", file=sys.stderr)
+        outcome = run_requests(
+            requests, options, lambda result: write_result(result, work),
+            "the shards' output folders")
 
         missing = [request for request in requests if request.name in outcome.failures]
         missing_list = ", ".join(request.label.removeprefix("shard ") for request in missing)

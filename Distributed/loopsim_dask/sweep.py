@@ -10,11 +10,9 @@ import tempfile
 
 from loopsim_dask import loopsim
 from loopsim_dask.bundle import make_bundle, tracking_plan_path
-from loopsim_dask.cluster import open_client
 from loopsim_dask.errors import RuntimeFailure, TasksFailed
-from loopsim_dask.execute import execute, new_topic, write_result
+from loopsim_dask.execute import new_topic, run_requests, write_result
 from loopsim_dask.options import JobOptions, check_output_folder
-from loopsim_dask.progress import Progress
 from loopsim_dask.task import TaskRequest
 
 # A run id becomes a folder name, so it may hold only these characters.
@@ -109,8 +107,8 @@ def _run_tasks(scenario: str, runs: list[dict], options: JobOptions, runs_folder
     """
     topic = new_topic()
     cache: dict = {}
-    # The plan file loopsim reads for the scenario as written; a run whose grid changes
-    # the plan's path falls back to reading it beside the scenario file.
+    # The plan file that loopsim reads for the scenario as written. A run whose grid
+    # changes the plan's path falls back to reading it beside the scenario file.
     base_plan_file = loopsim.run(
         options.binary, ["resolve", scenario, *options.overrides, "--tracking-plan"]
     ).decode("utf-8").strip() or None
@@ -133,16 +131,9 @@ def _run_tasks(scenario: str, runs: list[dict], options: JobOptions, runs_folder
             files=None if options.shared_folder else ("summary.json",))
         for run in runs
     ]
-    if options.shared_folder and not options.quiet:
-        print(f"loopsim-dask: the runs' whole output folders go to "
-              f"{requests[0].shared_folder}", file=sys.stderr)
-    progress = Progress(len(requests), options.quiet)
-    with open_client(options.scheduler, options.workers, options.allowed_failures,
-                     options.log) as client:
-        outcome = execute(client, requests, options.retries, progress,
-                          lambda result: _store(result, runs_folder))
-    if not options.quiet:
-        print(f"loopsim-dask: {progress.summary()}", file=sys.stderr)
+    outcome = run_requests(
+        requests, options, lambda result: _store(result, runs_folder),
+        "the runs' whole output folders")
 
     missing = [run["id"] for run in runs if run["id"] in outcome.failures]
     if missing and not options.allow_partial:

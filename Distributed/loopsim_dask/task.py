@@ -121,7 +121,7 @@ def _publish(output: str, shared_folder: str, name: str) -> str:
     """Move a finished output folder into the shared folder under ``name``.
 
     The folder is copied under a temporary name and renamed when complete, so the shared
-    folder never holds a partial output under the final name. An output left by an
+    folder never contains a partial output under the final name. An output left by an
     earlier attempt of the same task is replaced.
     """
     os.makedirs(shared_folder, exist_ok=True)

@@ -251,8 +251,8 @@ public enum LoopRun {
   }
 
   /// Measures lift from the warehouse in `database` and makes the summary from the pass
-  /// totals and the truths; with an attribution truth, also cuts touchpoint paths from the
-  /// warehouse and scores the configured models.
+  /// totals and the truths. With an attribution truth, it also cuts touchpoint paths from
+  /// the warehouse and scores the configured models.
   static func summarize(
     _ scenario: Scenario, totals: PassTotals, truth: GroundTruthTable,
     attributionTruth: AttributionTruth?, database: Database

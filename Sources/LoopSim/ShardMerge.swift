@@ -163,8 +163,8 @@ public enum ShardMerge {
     }
     guard metadata["shard"] == record.shard.description else {
       throw InputError(
-        "\(directory): \(ShardRecord.fileName) says shard \(record.shard), but results.sqlite "
-          + "says \(metadata["shard"] ?? "no shard") in run_metadata. \(fix)")
+        "\(directory): \(ShardRecord.fileName) names shard \(record.shard), but results.sqlite "
+          + "names \(metadata["shard"] ?? "no shard") in run_metadata. \(fix)")
     }
     guard metadata[ShardRecord.hashKey] == (try SHA256.hash([UInt8](data))).hexString else {
       throw InputError(

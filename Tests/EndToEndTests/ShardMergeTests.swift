@@ -268,8 +268,8 @@ private func shardsOptionConflictsAreUsageErrors(extra: [String], fragment: Stri
   #expect(!FileManager.default.fileExists(atPath: out))
 }
 
-/// Edits of a shard's files that a merge detects: each case changes one shard and names
-/// what the error must say.
+/// Edits of a shard's files that a merge detects. Each case changes one shard and gives a
+/// fragment the error message must contain.
 private enum ShardEdit: String, CaseIterable, CustomTestStringConvertible, Sendable {
   case editedCounter, negativeCounter, hugeCounter, relabelledShard, truncatedDatabase
 
@@ -280,7 +280,7 @@ private enum ShardEdit: String, CaseIterable, CustomTestStringConvertible, Senda
     case .editedCounter: "is not the file that the shard run wrote"
     case .negativeCounter: "totals.counters[\"emails.sent\"] is -5, not an integer from 0"
     case .hugeCounter: "totals.counters[\"emails.sent\"] is 9223372036854775807"
-    case .relabelledShard: "shard.json says shard 2/2, but results.sqlite says 1/2"
+    case .relabelledShard: "shard.json names shard 2/2, but results.sqlite names 1/2"
     case .truncatedDatabase: "results.sqlite"
     }
   }
