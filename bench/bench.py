@@ -132,12 +132,16 @@ def agreement(result):
 # MARK: Running and measuring processes
 
 
-def measure(command, cwd=ROOT):
+def measure(command, cwd=ROOT, cpus=None):
     """Runs `command` and returns (wall seconds, CPU seconds, peak resident KiB, stdout), or
-    raises RuntimeError when it fails."""
+    raises RuntimeError when it fails. With `cpus`, a set of processor numbers, the command
+    may run on those processors only."""
+    def pin():
+        os.sched_setaffinity(0, cpus)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err,
+                                   preexec_fn=pin if cpus is not None else None)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -264,35 +268,50 @@ def bench_flagship(options, report, scratch):
     return True
 
 
+# The ways of running the flagship that the two-core section compares: a name, the extra
+# arguments of `loopsim run`, and whether the process is held to one processor.
+CORE_SETUPS = [
+    ("one core", [], True),
+    ("two cores", [], False),
+    ("two cores, two shards", ["--shards", "2", "--jobs", "2"], False),
+]
+
+
 def bench_shards(options, report, scratch):
-    """Times the flagship cut into two shards in one process (`run --shards 2`), both shards
-    at once on two threads against one shard at a time, and checks that both give the same
-    summary."""
+    """Times the flagship on one core against both: a plain run held to processor 0, a plain
+    run free to use both cores (its arm passes and warehouse writer run beside the factual
+    pass), and the run cut into two shards on two threads (`--shards 2 --jobs 2`). Checks
+    that all give the same summary."""
     loopsim = os.path.join(options.build_dir, "loopsim")
+    first_cpu = min(os.sched_getaffinity(0))
     rows = []
     for size in options.shard_sizes:
-        samples = {1: [], 2: []}
+        samples = {name: [] for name, _, _ in CORE_SETUPS}
         summaries = set()
         for run in range(runs_for(size, options)):
-            for jobs in (1, 2):
-                out = os.path.join(scratch, f"shards-{size}-{jobs}-{run}")
+            for index, (name, extra, pinned) in enumerate(CORE_SETUPS):
+                out = os.path.join(scratch, f"cores-{size}-{index}-{run}")
                 wall, cpu, rss, stdout = measure(
-                    [loopsim, "run", FLAGSHIP_SCENARIO, "--customers", str(size),
-                     "--shards", "2", "--jobs", str(jobs), "--out", out, "--json", "--quiet"])
+                    [loopsim, "run", FLAGSHIP_SCENARIO, "--customers", str(size), *extra,
+                     "--out", out, "--json", "--quiet"],
+                    cpus={first_cpu} if pinned else None)
                 summaries.add(stdout)
                 shutil.rmtree(out, ignore_errors=True)
-                samples[jobs].append((wall, cpu, rss))
-        row = {"customers": size, "sameSummary": len(summaries) == 1}
-        for jobs, values in samples.items():
-            row[f"jobs{jobs}"] = {
-                "wallSeconds": summarize([v[0] for v in values]),
+                samples[name].append((wall, cpu, rss))
+        row = {"customers": size, "sameSummary": len(summaries) == 1, "setups": []}
+        one_core = statistics.median(v[0] for v in samples["one core"])
+        for name, extra, pinned in CORE_SETUPS:
+            values = samples[name]
+            wall = summarize([v[0] for v in values])
+            row["setups"].append({
+                "name": name, "arguments": " ".join(extra), "pinned": pinned,
+                "wallSeconds": wall,
                 "cpuSeconds": summarize([v[1] for v in values]),
                 "peakKiB": summarize([v[2] for v in values]),
-            }
-        row["speedup"] = (row["jobs1"]["wallSeconds"]["median"]
-                          / row["jobs2"]["wallSeconds"]["median"])
+                "speedup": one_core / wall["median"],
+            })
         rows.append(row)
-        print(f"shards {size}: done", file=sys.stderr)
+        print(f"cores {size}: done", file=sys.stderr)
     report["shards"] = rows
     return all(row["sameSummary"] for row in rows)
 
@@ -503,18 +522,22 @@ def markdown(report):
                       f"{exponent['cpuSeconds']:.3f} by CPU time."]
         lines.append("")
     if "shards" in report:
-        lines += ["Flagship in two shards in one process (`run --shards 2`): one shard at a "
-                  "time (`--jobs 1`) against both at once (`--jobs 2`), median (min–max):", "",
-                  "| customers | runs | jobs | wall s | CPU s | peak MiB | speed-up | same summary |",
+        lines += ["Flagship on one core against two, median (min–max): `one core` is a plain "
+                  "run held to one processor; `two cores` is a plain run free to use both "
+                  "(the arm passes and the warehouse writer run beside the factual pass); "
+                  "`two cores, two shards` is `run --shards 2 --jobs 2`. Speed-up is against one "
+                  "core's wall time.", "",
+                  "| customers | runs | setup | wall s | CPU s | peak MiB | speed-up "
+                  "| same summary |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in report["shards"]:
-            for jobs in (1, 2):
-                data = row[f"jobs{jobs}"]
-                speedup = f"{row['speedup']:.2f}×" if jobs == 2 else ""
+            for setup in row["setups"]:
+                speedup = "" if setup["pinned"] else f"{setup['speedup']:.2f}×"
                 lines.append(
-                    f"| {row['customers']:,} | {data['wallSeconds']['runs']} | {jobs} "
-                    f"| {spread(data['wallSeconds'], 1, 2)} | {spread(data['cpuSeconds'], 1, 2)} "
-                    f"| {spread(data['peakKiB'], 1024, 1)} | {speedup} "
+                    f"| {row['customers']:,} | {setup['wallSeconds']['runs']} "
+                    f"| {setup['name']} | {spread(setup['wallSeconds'], 1, 2)} "
+                    f"| {spread(setup['cpuSeconds'], 1, 2)} "
+                    f"| {spread(setup['peakKiB'], 1024, 1)} | {speedup} "
                     f"| {'yes' if row['sameSummary'] else 'NO'} |")
         lines.append("")
     if "attribution" in report:
@@ -587,7 +610,7 @@ def main():
                         help="holds timed per calendar size and repeat")
     parser.add_argument("--flagship-sizes", type=sizes, default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--shard-sizes", type=sizes, default=[1_000_000],
-                        help="customers of the flagship run in two shards")
+                        help="customers of the flagship on one core and on two")
     parser.add_argument("--attribution-sizes", type=sizes, default=[100_000, 1_000_000],
                         help="journeys per generated path file")
     parser.add_argument("--sections", default="funnel,calendar,flagship,shards,attribution",

@@ -19,11 +19,22 @@ enum LoopEvent: Sendable {
 /// Lets another thread (a Ctrl-C handler) stop a run between events.
 public final class CancellationFlag: Sendable {
   private let flag = Atomic<Bool>(false)
+  private let parent: CancellationFlag?
 
-  public init() {}
+  public init() {
+    parent = nil
+  }
+
+  /// A flag that reads as cancelled once it or `parent` is cancelled, so part of a run can
+  /// be stopped on its own while the user's cancellation still stops all of it.
+  init(following parent: CancellationFlag?) {
+    self.parent = parent
+  }
 
   public func cancel() { flag.store(true, ordering: .relaxed) }
-  public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+  public var isCancelled: Bool {
+    flag.load(ordering: .relaxed) || parent?.isCancelled == true
+  }
 }
 
 /// Reports a pass's progress: the share of simulated time done (0–1), the events processed

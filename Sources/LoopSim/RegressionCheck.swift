@@ -252,7 +252,7 @@ extension LoopRun {
   /// its `summary.json`, writing no folder. `check` and `compare` use it.
   public static func summaryText(
     _ scenario: Scenario, cancellation: CancellationFlag?,
-    progress: ((ProgressUpdate) -> Void)?
+    progress: (@Sendable (ProgressUpdate) -> Void)?
   ) throws -> String {
     let database = try Database.inMemory()
     try database.execute(ResultsSchema.sql)

@@ -139,7 +139,8 @@ public enum ReplicateRun {
     let database = try Database.inMemory()
     try database.execute(ResultsSchema.sql)
     let computation = try LoopRun.compute(
-      variant, database: database, cancellation: cancellation, progress: nil)
+      variant, database: database, armsBeside: false, cancellation: cancellation,
+      progress: nil)
     logger.debug("replicate \(index) (seed \(seed)) done")
     return try computation.measuredSummary().comparisons.map { lift in
       ReplicateResult(

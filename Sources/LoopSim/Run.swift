@@ -124,9 +124,12 @@ public enum LoopRun {
   /// Simulates `shard` of `scenario` into a new results database in `directory` and writes
   /// only what a merge reads: the record tables and `shard.json`. Nothing is measured, so
   /// a run cut into shards on threads of one process measures once, after the merge.
+  ///
+  /// - Parameter armsBeside: Whether the arm passes run on a thread of their own beside the
+  ///   factual pass; false when other shards already keep the cores busy.
   static func writeShardRecords(
-    _ scenario: Scenario, shard: Shard, into directory: String,
-    cancellation: CancellationFlag?, progress: ((ProgressUpdate) -> Void)?
+    _ scenario: Scenario, shard: Shard, into directory: String, armsBeside: Bool = true,
+    cancellation: CancellationFlag?, progress: (@Sendable (ProgressUpdate) -> Void)?
   ) throws {
     try FileManager.default.createDirectory(
       atPath: directory, withIntermediateDirectories: true)
@@ -134,7 +137,7 @@ public enum LoopRun {
     try database.execute(ResultsSchema.sql)
     let computation = try compute(
       scenario, database: database, shard: shard, summarizes: false,
-      cancellation: cancellation, progress: progress)
+      armsBeside: armsBeside, cancellation: cancellation, progress: progress)
     try database.transaction { database in
       try ResultsWriter(database: database, clock: scenario.run.clock).writeRecords(
         pass: computation.factual, truth: computation.truth)
@@ -188,36 +191,58 @@ public enum LoopRun {
   /// in `database`; one pass per experiment arm forces every customer into that arm with
   /// the same keyed draws, which gives the ground truth. The factual pass's messages also
   /// go to `export`.
+  ///
+  /// The arm passes read no warehouse, so unless `armsBeside` is false they run one after
+  /// another on a thread of their own while the factual pass runs on the caller's. Each
+  /// pass draws from its own keyed streams, so the results do not depend on which finishes
+  /// first. Their progress is shown once the factual pass has finished.
   static func compute(
     _ scenario: Scenario, database: Database, shard: Shard? = nil, summarizes: Bool = true,
-    cancellation: CancellationFlag?,
-    progress: ((ProgressUpdate) -> Void)?, export: MessageExport? = nil
+    armsBeside: Bool = true, cancellation: CancellationFlag?,
+    progress: (@Sendable (ProgressUpdate) -> Void)?, export: MessageExport? = nil
   ) throws -> Computation {
-    let factual = try database.transaction { database in
-      var pass = LoopPass(
-        scenario: scenario, armPolicy: .assigned,
-        warehouse: try WarehouseDestination(database: database, clock: scenario.run.clock),
-        cancellation: cancellation,
-        progress: progress.map { report in { report($0.named("factual pass")) } },
-        collectObserver: export.map { export in { message, _ in export.append(message) } })
-      pass.shard = shard
-      return try pass.run()
-    }
-    logger.debug("factual pass done: \(factual.eventsProcessed) events")
-
-    var forced: [(arm: String, pass: PassResult)] = []
-    if scenario.engage.hasSplit, let experiment = scenario.engage.experiment {
-      for arm in experiment.armNames {
+    let arms =
+      scenario.engage.hasSplit ? scenario.engage.experiment?.armNames ?? [] : []
+    let armCancellation = CancellationFlag(following: cancellation)
+    let armProgress = ProgressGate(progress)
+    let forcedPasses: @Sendable () throws -> [(arm: String, pass: PassResult)] = {
+      var forced: [(arm: String, pass: PassResult)] = []
+      for arm in arms {
         var forcing = LoopPass(
           scenario: scenario, armPolicy: .forced(arm), warehouse: nil,
-          cancellation: cancellation,
-          progress: progress.map { report in { report($0.named("pass forcing \(arm)")) } })
+          cancellation: armCancellation,
+          progress: { armProgress.forward($0.named("pass forcing \(arm)")) })
         forcing.shard = shard
         let pass = try forcing.run()
         logger.debug("pass forcing \(arm) done: \(pass.eventsProcessed) events")
         forced.append((arm, pass))
       }
+      return forced
     }
+    let beside =
+      armsBeside && !arms.isEmpty
+      ? BackgroundJob(name: "loopsim-arm-passes", forcedPasses) : nil
+
+    let factual: PassResult
+    do {
+      factual = try database.transaction { database in
+        var pass = LoopPass(
+          scenario: scenario, armPolicy: .assigned,
+          warehouse: try WarehouseDestination(database: database, clock: scenario.run.clock),
+          cancellation: cancellation,
+          progress: progress.map { report in { report($0.named("factual pass")) } },
+          collectObserver: export.map { export in { message, _ in export.append(message) } })
+        pass.shard = shard
+        return try pass.run()
+      }
+    } catch {
+      armCancellation.cancel()
+      _ = try? beside?.wait()
+      throw error
+    }
+    logger.debug("factual pass done: \(factual.eventsProcessed) events")
+    armProgress.open()
+    let forced = try beside?.wait() ?? forcedPasses()
 
     let truth = GroundTruthTable(
       factual: factual, forced: forced, catalog: scenario.catalog,

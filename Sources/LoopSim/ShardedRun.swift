@@ -24,9 +24,12 @@ public enum ShardedRun {
     let folders = try ParallelMap.map(cut, jobs: jobs) { shard in
       if cancellation?.isCancelled == true { throw Interrupted() }
       let folder = "\(workspace)/\(shard.index)"
+      let shardProgress: (@Sendable (ProgressUpdate) -> Void)? = progress.map { progress in
+        { @Sendable update in progress.report(update, from: shard) }
+      }
       try LoopRun.writeShardRecords(
-        scenario, shard: shard, into: folder, cancellation: cancellation,
-        progress: progress.map { progress in { progress.report($0, from: shard) } })
+        scenario, shard: shard, into: folder, armsBeside: jobs == 1,
+        cancellation: cancellation, progress: shardProgress)
       return folder
     }
     var mergeOptions = options

@@ -105,12 +105,13 @@ enum WarehouseLift {
     let users = try database.prepare(
       """
       WITH assigned AS (\(assignedUsers)),
-           counted AS (\(countedOrders))
-      SELECT a.arm, a.assigned_ms,
-             COALESCE((SELECT SUM(c.revenue) FROM counted c WHERE c.user_id = a.user_id), 0),
-             (SELECT MIN(c.timestamp_ms) FROM counted c WHERE c.user_id = a.user_id),
-             a.user_id
-      FROM assigned a ORDER BY a.user_id
+           counted AS (\(countedOrders)),
+           per_user AS (SELECT user_id, SUM(revenue) AS revenue,
+                               MIN(timestamp_ms) AS first_ms
+                        FROM counted GROUP BY user_id)
+      SELECT a.arm, a.assigned_ms, COALESCE(u.revenue, 0), u.first_ms, a.user_id
+      FROM assigned a LEFT JOIN per_user u ON u.user_id = a.user_id
+      ORDER BY a.user_id
       """
     ).mapRows(binding: parameters) { row in
       UserRow(

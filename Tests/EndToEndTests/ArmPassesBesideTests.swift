@@ -1,0 +1,79 @@
+import Config
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+import Warehouse
+
+@testable import LoopSim
+
+// The arm passes run on a thread of their own beside the factual pass. What they give
+// must not depend on that: the summary is the same bytes either way.
+
+private func flagship(customers: Int, seed: UInt64) throws -> Scenario {
+  try ScenarioLoader.load(
+    path: TestSupport.flagshipScenario,
+    overrides: [
+      try ConfigOverride(parsing: "run.customers=\(customers)"),
+      try ConfigOverride(parsing: "run.seed=\(seed)"),
+    ])
+}
+
+private func summaryJSON(
+  _ scenario: Scenario, armsBeside: Bool, cancellation: CancellationFlag? = nil,
+  progress: (@Sendable (ProgressUpdate) -> Void)? = nil
+) throws -> String {
+  let database = try Database.inMemory()
+  try database.execute(ResultsSchema.sql)
+  return try LoopRun.compute(
+    scenario, database: database, armsBeside: armsBeside, cancellation: cancellation,
+    progress: progress
+  ).measuredSummary().json
+}
+
+@Test(arguments: [(1_500, UInt64(7)), (2_500, UInt64(20_261_204))])
+func armPassesBesideGiveTheSameSummary(customers: Int, seed: UInt64) throws {
+  let scenario = try flagship(customers: customers, seed: seed)
+  let beside = try summaryJSON(scenario, armsBeside: true)
+  let oneAfterAnother = try summaryJSON(scenario, armsBeside: false)
+  #expect(beside == oneAfterAnother)
+  #expect(beside.contains("\"trueAbsolute\""))
+}
+
+@Test func cancelledRunWithArmPassesBesideStops() throws {
+  let scenario = try flagship(customers: 2_000, seed: 3)
+  let cancellation = CancellationFlag()
+  cancellation.cancel()
+  #expect(throws: Interrupted.self) {
+    _ = try summaryJSON(scenario, armsBeside: true, cancellation: cancellation)
+  }
+}
+
+@Test func armPassProgressFollowsTheFactualPass() throws {
+  let scenario = try flagship(customers: 20_000, seed: 11)
+  let phases = Mutex<[String]>([])
+  _ = try summaryJSON(scenario, armsBeside: true) { update in
+    phases.withLock { phases in
+      if phases.last != update.phase { phases.append(update.phase) }
+    }
+  }
+  let seen = phases.withLock { $0 }
+  // The factual pass reports first and alone; arm passes report only after it.
+  let factual = seen.firstIndex(of: "factual pass")
+  #expect(factual == 0)
+  #expect(seen.filter { $0 == "factual pass" }.count == 1)
+  #expect(seen.allSatisfy { $0 == "factual pass" || $0.hasPrefix("pass forcing ") })
+}
+
+@Test func derivedCancellationFlagFollowsItsParent() {
+  let parent = CancellationFlag()
+  let child = CancellationFlag(following: parent)
+  #expect(!child.isCancelled)
+  child.cancel()
+  #expect(child.isCancelled)
+  #expect(!parent.isCancelled)
+
+  let second = CancellationFlag(following: parent)
+  parent.cancel()
+  #expect(second.isCancelled)
+}
