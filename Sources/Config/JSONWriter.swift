@@ -1,4 +1,4 @@
-/// Builds JSON text by appending to a string, for outputs whose key order is part of the
+/// Builds JSON text by appending UTF-8 bytes, for outputs whose key order is part of the
 /// format (run summaries, exported messages): keys come out in the order they are
 /// written, never in dictionary order.
 ///
@@ -6,7 +6,9 @@
 /// JSON form, so it is written as `null` and callers state the reason beside it. Pretty
 /// output indents by two spaces.
 public struct JSONWriter {
-  public private(set) var text = ""
+  /// The JSON written so far, as UTF-8. Every piece appended is the UTF-8 of a Swift
+  /// string, so the bytes are always valid UTF-8.
+  private var bytes: [UInt8] = []
   private let pretty: Bool
   private var depth = 0
   /// Whether the current container already has a member, per open container.
@@ -15,37 +17,59 @@ public struct JSONWriter {
 
   public init(pretty: Bool = false) {
     self.pretty = pretty
+    bytes.reserveCapacity(256)
+  }
+
+  /// The JSON written so far.
+  public var text: String {
+    String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Calls `body` with the UTF-8 bytes written so far, without making a string of them.
+  public func withUTF8<Result>(
+    _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+  ) rethrows -> Result {
+    try bytes.withUnsafeBufferPointer(body)
+  }
+
+  /// Forgets everything written, keeping the memory for the next value.
+  public mutating func reset() {
+    bytes.removeAll(keepingCapacity: true)
+    depth = 0
+    hasMember.removeAll(keepingCapacity: true)
+    afterKey = false
   }
 
   // MARK: Containers
 
   public mutating func beginObject() {
     beginValue()
-    text += "{"
+    bytes.append(UInt8(ascii: "{"))
     open()
   }
 
   public mutating func endObject() {
     close()
-    text += "}"
+    bytes.append(UInt8(ascii: "}"))
   }
 
   public mutating func beginArray() {
     beginValue()
-    text += "["
+    bytes.append(UInt8(ascii: "["))
     open()
   }
 
   public mutating func endArray() {
     close()
-    text += "]"
+    bytes.append(UInt8(ascii: "]"))
   }
 
   /// Writes an object key; the next value written is its value.
   public mutating func key(_ name: String) {
     separate()
-    JSONWriter.appendQuoted(name, to: &text)
-    text += pretty ? ": " : ":"
+    appendQuoted(name)
+    bytes.append(UInt8(ascii: ":"))
+    if pretty { bytes.append(UInt8(ascii: " ")) }
     afterKey = true
   }
 
@@ -53,33 +77,33 @@ public struct JSONWriter {
 
   public mutating func string(_ value: String) {
     beginValue()
-    JSONWriter.appendQuoted(value, to: &text)
+    appendQuoted(value)
   }
 
   public mutating func integer<Value: BinaryInteger>(_ value: Value) {
     beginValue()
-    text += String(value)
+    append(String(value))
   }
 
   public mutating func number(_ value: Double) {
     beginValue()
-    text += value.isFinite ? JSONWriter.render(value) : "null"
+    append(value.isFinite ? JSONWriter.render(value) : "null")
   }
 
   public mutating func bool(_ value: Bool) {
     beginValue()
-    text += value ? "true" : "false"
+    append(value ? "true" : "false")
   }
 
   public mutating func null() {
     beginValue()
-    text += "null"
+    append("null")
   }
 
   /// Appends already-rendered JSON as one value.
   public mutating func raw(_ json: String) {
     beginValue()
-    text += json
+    append(json)
   }
 
   // MARK: Members
@@ -155,7 +179,7 @@ public struct JSONWriter {
 
   private mutating func separate() {
     guard let last = hasMember.last else { return }
-    if last { text += "," }
+    if last { bytes.append(UInt8(ascii: ",")) }
     hasMember[hasMember.count - 1] = true
     newline()
   }
@@ -173,6 +197,25 @@ public struct JSONWriter {
 
   private mutating func newline() {
     guard pretty else { return }
-    text += "\n" + String(repeating: "  ", count: depth)
+    bytes.append(UInt8(ascii: "\n"))
+    bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+  }
+
+  // MARK: Bytes
+
+  private mutating func append(_ piece: String) {
+    bytes.append(contentsOf: piece.utf8)
+  }
+
+  /// Appends `value` as a JSON string literal: the bytes as they are between quotes when
+  /// nothing needs escaping, which one pass over the bytes decides, else `jsonQuoted`.
+  private mutating func appendQuoted(_ value: String) {
+    guard needsEscaping(value) else {
+      bytes.append(UInt8(ascii: "\""))
+      bytes.append(contentsOf: value.utf8)
+      bytes.append(UInt8(ascii: "\""))
+      return
+    }
+    append(jsonQuoted(value))
   }
 }

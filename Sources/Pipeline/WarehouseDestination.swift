@@ -1,3 +1,4 @@
+import Config
 import Simulation
 import Warehouse
 
@@ -92,6 +93,7 @@ private final class MessageInserter {
 
   private let statement: Statement
   private let clock: ScenarioClock
+  private var json = JSONWriter()
 
   init(statement: Statement, clock: ScenarioClock) {
     self.statement = statement
@@ -119,9 +121,17 @@ private final class MessageInserter {
     try statement.bindText(clock.iso8601(message.receivedAt ?? time), at: 12)
     try statement.bindText(clock.iso8601(time), at: 13)
     try statement.bindText(message.source.rawValue, at: 14)
-    try statement.bindText(message.properties.json, at: 15)
-    try statement.bindText(message.traits.json, at: 16)
-    try statement.bindText(message.context.json, at: 17)
+    try bindJSON(at: 15) { message.properties.write(to: &$0) }
+    try bindJSON(at: 16) { message.traits.write(to: &$0) }
+    try bindJSON(at: 17) { message.context.write(to: &$0) }
     try statement.runBound()
+  }
+
+  /// Binds the JSON that `write` produces, straight from the writer's bytes; one writer
+  /// serves every column, so its memory is reused.
+  private func bindJSON(at index: Int32, _ write: (inout JSONWriter) -> Void) throws {
+    json.reset()
+    write(&json)
+    try json.withUTF8 { try statement.bindText(utf8: $0, at: index) }
   }
 }
