@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Simulation
 
 /// Bootstrap confidence intervals for the difference of means μ_treatment − μ_control of two
@@ -112,16 +114,9 @@ public struct Bootstrap: Hashable, Sendable, Codable {
     let treatmentDeviations = treatment.map { $0 - treatmentSummary.mean }
     let controlDeviations = control.map { $0 - controlSummary.mean }
 
-    var replicates: [Double] = []
-    replicates.reserveCapacity(resamples)
-    for resample in 0..<resamples {
-      let occurrence = UInt32(resample)
-      var treatmentStream = purpose.stream(customer: 0, occurrence: occurrence)
-      var controlStream = purpose.stream(customer: 1, occurrence: occurrence)
-      let treatmentShift = Self.resampledMeanShift(treatmentDeviations, &treatmentStream)
-      let controlShift = Self.resampledMeanShift(controlDeviations, &controlStream)
-      replicates.append(observed + (treatmentShift - controlShift))
-    }
+    let replicates = Self.replicates(
+      resamples, observed: observed, treatment: treatmentDeviations,
+      control: controlDeviations, purpose: purpose)
 
     self.seed = seed
     self.confidenceLevel = confidenceLevel
@@ -145,6 +140,48 @@ public struct Bootstrap: Hashable, Sendable, Codable {
       confidenceLevel: confidenceLevel)
     biasCorrection = bca.biasCorrection
     bcaInterval = bca.interval
+  }
+
+  /// Returns the replicates θ*_b for b = 0, 1, …, `count` − 1. Each replicate draws from
+  /// streams of its own, so large bootstraps are cut into chunks of resamples that run on
+  /// every core; each replicate is written to its own slot, so the result is the same on
+  /// any number of cores.
+  private static func replicates(
+    _ count: Int, observed: Double, treatment: [Double], control: [Double],
+    purpose: RandomPurpose
+  ) -> [Double] {
+    @Sendable func replicate(_ resample: Int) -> Double {
+      let occurrence = UInt32(resample)
+      var treatmentStream = purpose.stream(customer: 0, occurrence: occurrence)
+      var controlStream = purpose.stream(customer: 1, occurrence: occurrence)
+      let treatmentShift = resampledMeanShift(treatment, &treatmentStream)
+      let controlShift = resampledMeanShift(control, &controlStream)
+      return observed + (treatmentShift - controlShift)
+    }
+    // Below about a million draws, starting threads costs more than it saves.
+    let draws = count * (treatment.count + control.count)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    guard draws >= 1_000_000, cores > 1, count > 1 else {
+      return (0..<count).map(replicate)
+    }
+    var values = [Double](repeating: 0, count: count)
+    let chunks = min(count, cores * 8)
+    values.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      let slots = Slots(base: base)
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        for resample in (chunk * count / chunks)..<((chunk + 1) * count / chunks) {
+          slots.base[resample] = replicate(resample)
+        }
+      }
+    }
+    return values
+  }
+
+  /// The replicates' memory, shared by the chunks. Unchecked `Sendable`: each chunk writes
+  /// its own range of indices, and the memory outlives `concurrentPerform`.
+  private struct Slots: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
   }
 
   /// Returns the mean of n deviations drawn with replacement, with each index from
