@@ -53,6 +53,11 @@ public struct ReferenceFunnelSimulation: Sendable {
   /// Simulates `customers` customers arriving uniformly over `arrivalWindow`, handling
   /// events up to `end`; events later than `end` are counted as cut off.
   ///
+  /// The events go through an `EventQueue`, because the funnel never cancels one. The one
+  /// pending arrival waits beside the queue with the order that `EventQueue.reserveOrder`
+  /// gave it, so events come in the same order as on `Simulator`'s calendar: by time, then
+  /// by scheduling order.
+  ///
   /// - Parameter shouldStop: Polled every 8,192 events; when it returns true the run stops
   ///   and returns nil.
   public func run(
@@ -60,121 +65,182 @@ public struct ReferenceFunnelSimulation: Sendable {
     shouldStop: () -> Bool = { false }
   ) -> FunnelCounts? {
     precondition(customers >= 0 && customers <= Int(UInt32.max), "customer count out of range")
-    var counts = FunnelCounts(channels: model.channels.count)
-    var flags = [Flags](repeating: [], count: customers)
-    var simulator = Simulator<FunnelEvent>()
+    var state = RunState(model: model, purposes: purposes, customers: customers)
     var arrivals = UniformArrivals(
       count: UInt64(customers), over: arrivalWindow, purpose: purposes.arrival)
+    var arrival: (order: EventOrder, customer: UInt32)?
     if let first = arrivals.next() {
-      simulator.schedule(
-        FunnelEvent(customer: UInt32(first.customer), step: .arrival), at: first.time)
+      arrival = (state.queue.reserveOrder(at: first.time), UInt32(first.customer))
     }
 
     var sinceCheck = 0
-    while let event = simulator.step(until: end) {
-      counts.events[Int(event.step.rawValue)] += 1
-      if event.step == .arrival, let next = arrivals.next() {
-        simulator.schedule(
-          FunnelEvent(customer: UInt32(next.customer), step: .arrival), at: next.time)
+    while true {
+      let event: FunnelEvent
+      if let pendingArrival = arrival,
+        state.queue.nextOrder.map({ pendingArrival.order < $0 }) ?? true
+      {
+        guard pendingArrival.order.time <= end else { break }
+        state.now = pendingArrival.order.time
+        event = FunnelEvent(customer: pendingArrival.customer, step: .arrival)
+        arrival = arrivals.next().map {
+          (state.queue.reserveOrder(at: $0.time), UInt32($0.customer))
+        }
+      } else {
+        guard let next = state.queue.nextTime, next <= end,
+          let (time, popped) = state.queue.popNext()
+        else { break }
+        state.now = time
+        event = popped
       }
-      handle(event, flags: &flags, counts: &counts, simulator: &simulator)
+      state.events[Int(event.step.rawValue)] += 1
+      state.handle(event)
 
-      sinceCheck += 1
+      sinceCheck &+= 1
       if sinceCheck == 8_192 {
         sinceCheck = 0
         if shouldStop() { return nil }
       }
     }
-    counts.cutOff = simulator.calendar.count
+    return state.counts(pendingOutside: arrival == nil ? 0 : 1)
+  }
+}
+
+/// The state of one run: the pending events, the clock, the per-customer flags and the
+/// counters. Flags and counters live in buffers of their own, so the event loop updates
+/// them without the uniqueness checks of copy-on-write arrays.
+private struct RunState: ~Copyable {
+  typealias Flags = ReferenceFunnelSimulation.Flags
+
+  let model: ReferenceFunnelModel
+  let purposes: ReferenceFunnelSimulation.Purposes
+  var queue = EventQueue<FunnelEvent>()
+  var now = SimTime.zero
+  let flags: UnsafeMutableBufferPointer<Flags>
+  /// Events handled, by `FunnelEvent.Step` raw value.
+  let events: UnsafeMutableBufferPointer<Int>
+  let arrivalsByChannel: UnsafeMutableBufferPointer<Int>
+  let channelCount: Int
+  var checkoutPurchases = 0
+  var treatmentAbandoners = 0
+  var holdoutAbandoners = 0
+  var treatmentConversions = 0
+  var holdoutConversions = 0
+
+  init(
+    model: ReferenceFunnelModel, purposes: ReferenceFunnelSimulation.Purposes, customers: Int
+  ) {
+    self.model = model
+    self.purposes = purposes
+    flags = .allocate(capacity: customers)
+    flags.initialize(repeating: [])
+    events = .allocate(capacity: FunnelEvent.Step.allCases.count)
+    events.initialize(repeating: 0)
+    channelCount = model.channels.count
+    arrivalsByChannel = .allocate(capacity: channelCount)
+    arrivalsByChannel.initialize(repeating: 0)
+  }
+
+  deinit {
+    flags.deallocate()
+    events.deallocate()
+    arrivalsByChannel.deallocate()
+  }
+
+  /// The counts so far; `pendingOutside` events wait outside the queue and count as cut
+  /// off.
+  func counts(pendingOutside: Int) -> FunnelCounts {
+    var counts = FunnelCounts(channels: channelCount)
+    counts.events = Array(events)
+    counts.arrivalsByChannel = Array(arrivalsByChannel)
+    counts.checkoutPurchases = checkoutPurchases
+    counts.treatmentAbandoners = treatmentAbandoners
+    counts.holdoutAbandoners = holdoutAbandoners
+    counts.treatmentConversions = treatmentConversions
+    counts.holdoutConversions = holdoutConversions
+    counts.cutOff = queue.count + pendingOutside
     return counts
   }
 
-  private func handle(
-    _ event: FunnelEvent, flags: inout [Flags], counts: inout FunnelCounts,
-    simulator: inout Simulator<FunnelEvent>
-  ) {
+  mutating func handle(_ event: FunnelEvent) {
     let customer = UInt64(event.customer)
     let index = Int(event.customer)
 
     switch event.step {
     case .arrival:
       var channelStream = purposes.channel.stream(customer: customer)
-      counts.arrivalsByChannel[channelStream.uniformInteger(below: model.channels.count)] += 1
-      decide(model.trailer, purposes.trailer, event, then: .trailer, &simulator)
+      arrivalsByChannel[channelStream.uniformInteger(below: channelCount)] += 1
+      decide(model.trailer, purposes.trailer, event, then: .trailer)
 
     case .trailer:
-      decide(model.classPage, purposes.classPage, event, then: .classPage, &simulator)
+      decide(model.classPage, purposes.classPage, event, then: .classPage)
 
     case .classPage:
-      decide(model.addToCart, purposes.addToCart, event, then: .addToCart, &simulator)
+      decide(model.addToCart, purposes.addToCart, event, then: .addToCart)
 
     case .addToCart:
       var stream = purposes.checkout.stream(customer: customer)
-      simulator.schedule(
+      queue.schedule(
         FunnelEvent(customer: event.customer, step: .checkout),
-        after: model.checkout.delay.sample(&stream))
+        at: now + model.checkout.delay.sample(&stream))
 
     case .checkout:
       var stream = purposes.checkout.stream(customer: customer, occurrence: 1)
       if stream.bernoulli(model.checkout.probability) {
         flags[index].insert(.converted)
-        counts.checkoutPurchases += 1
+        checkoutPurchases += 1
       } else {
-        abandon(event, flags: &flags, counts: &counts, simulator: &simulator)
+        abandon(event)
       }
 
     case .email:
-      decide(model.emailOpen, purposes.emailOpen, event, then: .emailOpen, &simulator)
+      decide(model.emailOpen, purposes.emailOpen, event, then: .emailOpen)
 
     case .emailOpen:
-      decide(model.emailClick, purposes.emailClick, event, then: .emailClick, &simulator)
+      decide(model.emailClick, purposes.emailClick, event, then: .emailClick)
 
     case .emailClick:
-      decide(model.emailReturn, purposes.emailReturn, event, then: .emailReturn, &simulator)
+      decide(model.emailReturn, purposes.emailReturn, event, then: .emailReturn)
 
     case .emailReturn, .organicReturn:
       guard !flags[index].contains(.converted) else { return }
       flags[index].insert(.converted)
       if flags[index].contains(.holdout) {
-        counts.holdoutConversions += 1
+        holdoutConversions += 1
       } else {
-        counts.treatmentConversions += 1
+        treatmentConversions += 1
       }
     }
   }
 
   /// Assigns the abandoner's arm, schedules the treatment's email and decides the organic
   /// return.
-  private func abandon(
-    _ event: FunnelEvent, flags: inout [Flags], counts: inout FunnelCounts,
-    simulator: inout Simulator<FunnelEvent>
-  ) {
+  private mutating func abandon(_ event: FunnelEvent) {
     let customer = UInt64(event.customer)
     let index = Int(event.customer)
     var armStream = purposes.arm.stream(customer: customer)
     if armStream.uniform() < model.holdout {
       flags[index].insert(.holdout)
-      counts.holdoutAbandoners += 1
+      holdoutAbandoners += 1
     } else {
-      counts.treatmentAbandoners += 1
+      treatmentAbandoners += 1
       var emailStream = purposes.email.stream(customer: customer)
-      simulator.schedule(
+      queue.schedule(
         FunnelEvent(customer: event.customer, step: .email),
-        after: model.emailDelay.sample(&emailStream))
+        at: now + model.emailDelay.sample(&emailStream))
     }
-    decide(model.organicReturn, purposes.organicReturn, event, then: .organicReturn, &simulator)
+    decide(model.organicReturn, purposes.organicReturn, event, then: .organicReturn)
   }
 
   /// Draws whether `step` happens with `model.probability`, and if so schedules it after a
   /// delay drawn from the same stream.
   @inline(__always)
-  private func decide(
+  private mutating func decide(
     _ model: StepModel, _ purpose: RandomPurpose, _ event: FunnelEvent,
-    then step: FunnelEvent.Step, _ simulator: inout Simulator<FunnelEvent>
+    then step: FunnelEvent.Step
   ) {
     var stream = purpose.stream(customer: UInt64(event.customer))
     guard stream.bernoulli(model.probability) else { return }
-    simulator.schedule(
-      FunnelEvent(customer: event.customer, step: step), after: model.delay.sample(&stream))
+    queue.schedule(
+      FunnelEvent(customer: event.customer, step: step), at: now + model.delay.sample(&stream))
   }
 }

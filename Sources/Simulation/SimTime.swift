@@ -59,7 +59,10 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     } else if value >= Double(SimDuration.maximum.milliseconds) {
       self.milliseconds = SimDuration.maximum.milliseconds
     } else {
-      self.milliseconds = Int64(value.rounded())
+      // Rounds half away from zero, as `value.rounded()` does, without a call into libm:
+      // truncation is exact here and so is the fraction `value − whole`.
+      let whole = Int64(value)
+      self.milliseconds = value - Double(whole) >= 0.5 ? whole + 1 : whole
     }
   }
 
