@@ -40,10 +40,12 @@ struct EventQueueTests {
         #expect(popped?.time == expected?.time)
         if let popped { now = popped.time.milliseconds }
       }
-      #expect(queue.count == calendar.count)
-      #expect(queue.nextTime == calendar.nextTime)
+      let (count, nextTime) = (queue.count, queue.nextTime)
+      #expect(count == calendar.count)
+      #expect(nextTime == calendar.nextTime)
       if step % 101 == 0 {
-        #expect(queue.invariantsHold())
+        let heapOrdered = queue.invariantsHold()
+        #expect(heapOrdered)
       }
     }
     while let expected = calendar.popNext() {
@@ -51,8 +53,10 @@ struct EventQueueTests {
       #expect(popped?.event == expected.event)
       #expect(popped?.time == expected.time)
     }
-    #expect(queue.isEmpty)
-    #expect(queue.popNext() == nil)
+    let drained = queue.isEmpty
+    let extra = queue.popNext()
+    #expect(drained)
+    #expect(extra == nil)
   }
 
   /// Everything scheduled up front comes out sorted by (time, scheduling order).
@@ -67,7 +71,8 @@ struct EventQueueTests {
       expected.append((time, id))
     }
     expected.sort { ($0.time, $0.id) < ($1.time, $1.id) }
-    #expect(queue.invariantsHold())
+    let heapOrdered = queue.invariantsHold()
+    #expect(heapOrdered)
 
     var drained: [(time: Int64, id: Int)] = []
     while let next = queue.popNext() {
@@ -96,14 +101,16 @@ struct EventQueueTests {
   @Test("peek does not remove")
   func peekDoesNotRemove() {
     var queue = EventQueue<Int>()
-    #expect(queue.peek() == nil)
-    #expect(queue.nextTime == nil)
+    let (emptyPeek, emptyTime) = (queue.peek(), queue.nextTime)
+    #expect(emptyPeek == nil)
+    #expect(emptyTime == nil)
     queue.schedule(7, at: SimTime(milliseconds: 70))
     queue.schedule(3, at: SimTime(milliseconds: 30))
-    #expect(queue.peek()?.event == 3)
-    #expect(queue.peek()?.time == SimTime(milliseconds: 30))
-    #expect(queue.nextTime == SimTime(milliseconds: 30))
-    #expect(queue.count == 2)
+    let (peeked, nextTime, count) = (queue.peek(), queue.nextTime, queue.count)
+    #expect(peeked?.event == 3)
+    #expect(peeked?.time == SimTime(milliseconds: 30))
+    #expect(nextTime == SimTime(milliseconds: 30))
+    #expect(count == 2)
   }
 
   /// Payloads with reference counts are released when popped, removed or left behind.
@@ -113,11 +120,14 @@ struct EventQueueTests {
     for index in 0..<100 {
       queue.schedule([index, index], at: SimTime(milliseconds: Int64(100 - index)))
     }
-    #expect(queue.popNext()?.event == [99, 99])
+    let first = queue.popNext()
+    #expect(first?.event == [99, 99])
     queue.removeAll()
-    #expect(queue.isEmpty)
-    #expect(queue.count == 0)
+    let (isEmpty, count) = (queue.isEmpty, queue.count)
+    #expect(isEmpty)
+    #expect(count == 0)
     queue.schedule([1], at: SimTime(milliseconds: 5))
-    #expect(queue.popNext()?.event == [1])
+    let next = queue.popNext()
+    #expect(next?.event == [1])
   }
 }
