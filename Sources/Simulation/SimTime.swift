@@ -46,7 +46,9 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
 
   /// The longest duration a scenario may state or a sampled delay may take: 100 years.
   /// Sampled delays are clamped to it, so a heavy-tailed draw cannot overflow the clock.
-  public static let maximum = SimDuration(milliseconds: 100 * 365 * 86_400_000)
+  /// A computed constant rather than a stored `let`, so that hot loops read no global.
+  @inlinable
+  public static var maximum: SimDuration { SimDuration(milliseconds: 100 * 365 * 86_400_000) }
 
   public static let zero = SimDuration(milliseconds: 0)
 
