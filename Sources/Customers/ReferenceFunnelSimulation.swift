@@ -197,6 +197,8 @@ private struct RunState: ~Copyable {
   let model: ReferenceFunnelModel
   let purposes: ReferenceFunnelSimulation.Purposes
   var queue = EventQueue<FunnelEvent>()
+  /// The streams that every arrival takes, in customer order.
+  var channelStreams, trailerStreams: SequentialStreams
   var now = SimTime.zero
   /// Flags by customer id minus `firstCustomer`.
   let flags: UnsafeMutableBufferPointer<Flags>
@@ -217,6 +219,8 @@ private struct RunState: ~Copyable {
   ) {
     self.model = model
     self.purposes = purposes
+    channelStreams = SequentialStreams(purposes.channel)
+    trailerStreams = SequentialStreams(purposes.trailer)
     firstCustomer = customers.lowerBound
     flags = .allocate(capacity: customers.count)
     flags.initialize(repeating: [])
@@ -253,9 +257,10 @@ private struct RunState: ~Copyable {
 
     switch event.step {
     case .arrival:
-      var channelStream = purposes.channel.stream(customer: customer)
+      var channelStream = channelStreams.stream(customer: customer)
       arrivalsByChannel[channelStream.uniformInteger(below: channelCount)] += 1
-      decide(model.trailer, purposes.trailer, event, then: .trailer)
+      var trailerStream = trailerStreams.stream(customer: customer)
+      decide(model.trailer, &trailerStream, event, then: .trailer)
 
     case .trailer:
       decide(model.classPage, purposes.classPage, event, then: .classPage)
@@ -325,6 +330,15 @@ private struct RunState: ~Copyable {
     then step: FunnelEvent.Step
   ) {
     var stream = purpose.stream(customer: UInt64(event.customer))
+    decide(model, &stream, event, then: step)
+  }
+
+  /// `decide` with the step's stream given.
+  @inline(__always)
+  private mutating func decide(
+    _ model: StepModel, _ stream: inout RandomStream, _ event: FunnelEvent,
+    then step: FunnelEvent.Step
+  ) {
     guard stream.bernoulli(model.probability) else { return }
     queue.schedule(
       FunnelEvent(customer: event.customer, step: step), at: now + model.delay.sample(&stream))

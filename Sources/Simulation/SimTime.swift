@@ -63,8 +63,10 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     } else {
       // Rounds half away from zero, as `value.rounded()` does, without a call into libm:
       // truncation is exact here and so is the fraction `value − whole`.
+      // Adding the comparison's outcome instead of branching on it avoids a branch that
+      // half the delays would mispredict.
       let whole = Int64(value)
-      self.milliseconds = value - Double(whole) >= 0.5 ? whole + 1 : whole
+      self.milliseconds = whole &+ (value - Double(whole) >= 0.5 ? 1 : 0)
     }
   }
 

@@ -22,7 +22,8 @@ public struct UniformArrivals: IteratorProtocol, Sequence, Sendable {
   public let count: UInt64
   public let window: SimDuration
   public let start: SimTime
-  private let purpose: RandomPurpose
+  /// The streams of the arrival purpose, taken in customer order.
+  private var streams: SequentialStreams
   private var nextCustomer: UInt64 = 0
   /// Rₖ: the share of the window still ahead of the last arrival.
   private var remaining = 1.0
@@ -32,7 +33,7 @@ public struct UniformArrivals: IteratorProtocol, Sequence, Sendable {
     self.count = count
     self.window = window
     self.start = start
-    self.purpose = purpose
+    self.streams = SequentialStreams(purpose)
   }
 
   public mutating func next() -> Arrival? {
@@ -63,7 +64,7 @@ public struct UniformArrivals: IteratorProtocol, Sequence, Sendable {
 
   /// Takes the next customer's draw into the product Rₖ.
   private mutating func advance() {
-    var stream = purpose.stream(customer: nextCustomer)
+    var stream = streams.stream(customer: nextCustomer)
     let left = Double(count - nextCustomer)
     remaining *= Foundation.exp(Foundation.log(stream.uniformPositive()) / left)
     nextCustomer += 1

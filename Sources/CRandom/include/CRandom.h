@@ -88,6 +88,39 @@ static inline double loopsim_philox_next_double(loopsim_philox_state *state) {
   return (double)((high << 26) | low) * 0x1.0p-53;
 }
 
+// The first blocks of eight streams of one key and occurrence, for eight consecutive
+// customers, as words[word][lane]: lane i belongs to customer `first_customer` + i.
+typedef struct {
+  uint32_t words[4][8];
+} loopsim_philox_batch;
+
+// Computes block 0 of the streams of customers `first_customer` ... `first_customer` + 7
+// under `key` and `occurrence`, with AVX2 where the processor has it. The blocks are
+// those that `loopsim_philox4x32_10` computes one at a time.
+void loopsim_philox_first_blocks(uint64_t key, uint64_t first_customer, uint32_t occurrence,
+                                 loopsim_philox_batch *batch);
+
+// The same without vector instructions, for tests of the vector path.
+void loopsim_philox_first_blocks_scalar(uint64_t key, uint64_t first_customer,
+                                        uint32_t occurrence, loopsim_philox_batch *batch);
+
+// Positions `state` as `loopsim_philox_position` does and then draws block 0 from `batch`
+// lane `lane`, so the state is the one after the first word draw computed the block,
+// before any word is taken.
+__attribute__((always_inline))
+static inline void loopsim_philox_position_from_batch(loopsim_philox_state *state,
+                                                      uint64_t key, uint64_t customer,
+                                                      uint32_t occurrence,
+                                                      const loopsim_philox_batch *batch,
+                                                      int lane) {
+  loopsim_philox_position(state, key, customer, occurrence);
+  for (int word = 0; word < 4; word++) {
+    state->block[word] = batch->words[word][lane];
+  }
+  state->counter[0] = 1;
+  state->used = 0;
+}
+
 // The generator as a GSL type, so GSL's samplers draw from it. Its range is
 // [0, 2^32 - 1]; `gsl_rng_uniform` takes 53 bits from two words. `gsl_rng_set`
 // sets the key to the seed and the counter to zero.
