@@ -134,8 +134,10 @@ public struct ReferenceFunnelSimulation: Sendable {
     let scale = Double(customers) / starts.last!
     var bounds = starts.map { Int(($0 * scale).rounded()) }
     bounds[ranges] = customers
+    // Leave every range at least one customer.
     for index in 1..<ranges {
-      bounds[index] = Swift.min(Swift.max(bounds[index], bounds[index - 1] + 1), customers)
+      bounds[index] = Swift.min(
+        Swift.max(bounds[index], bounds[index - 1] + 1), customers - (ranges - index))
     }
     return bounds
   }

@@ -1,3 +1,4 @@
+import CRandom
 import Testing
 
 @testable import Simulation
