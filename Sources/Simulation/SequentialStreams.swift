@@ -30,6 +30,17 @@ public struct SequentialStreams: Sendable {
     }
   }
 
+  /// Returns the first `uniform()` of `customer`'s stream, read from the batch without
+  /// making the stream: the 53-bit fraction of words 0 and 1 of block 0.
+  @inlinable
+  public mutating func firstUniform(customer: UInt64) -> Double {
+    if !isFilled || customer &- firstCustomer >= 8 {
+      refill(from: customer)
+    }
+    let lane = Int32(truncatingIfNeeded: customer &- firstCustomer)
+    return withUnsafePointer(to: &batch) { loopsim_philox_batch_first_double($0, lane) }
+  }
+
   /// Computes the first blocks of `customer` and the seven after it.
   @usableFromInline
   mutating func refill(from customer: UInt64) {

@@ -64,9 +64,15 @@ public struct UniformArrivals: IteratorProtocol, Sequence, Sendable {
 
   /// Takes the next customer's draw into the product Rₖ.
   private mutating func advance() {
-    var stream = streams.stream(customer: nextCustomer)
+    // `uniformPositive()` on the customer's stream: its first uniform unless that is 0,
+    // which happens with probability 2^-53 and then takes the stream's later words.
+    var uniform = streams.firstUniform(customer: nextCustomer)
+    if uniform == 0 {
+      var stream = streams.stream(customer: nextCustomer)
+      uniform = stream.uniformPositive()
+    }
     let left = Double(count - nextCustomer)
-    remaining *= Foundation.exp(Foundation.log(stream.uniformPositive()) / left)
+    remaining *= Foundation.exp(Foundation.log(uniform) / left)
     nextCustomer += 1
   }
 }

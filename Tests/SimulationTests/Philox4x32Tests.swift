@@ -152,6 +152,17 @@ struct PhiloxBatchTests {
     }
   }
 
+  @Test("first uniform from the batch is the stream's first", arguments: keys)
+  func firstUniformAgrees(key: UInt64) {
+    let purpose = RandomPurpose(name: "test", key: key)
+    var streams = SequentialStreams(purpose)
+    for customer: UInt64 in [0, 3, 8, 17, 16, 1_000_000, .max - 1] {
+      var single = purpose.stream(customer: customer)
+      let expected = single.uniform()
+      #expect(streams.firstUniform(customer: customer) == expected, "customer \(customer)")
+    }
+  }
+
   private func words(of batch: loopsim_philox_batch, lane: Int) -> [UInt32] {
     withUnsafeBytes(of: batch.words) { raw in
       let words = raw.bindMemory(to: UInt32.self)

@@ -121,6 +121,16 @@ static inline void loopsim_philox_position_from_batch(loopsim_philox_state *stat
   state->used = 0;
 }
 
+// Returns what `loopsim_philox_next_double` returns first on the stream of `lane`: the
+// 53-bit fraction of words 0 and 1 of its block 0.
+__attribute__((always_inline))
+static inline double loopsim_philox_batch_first_double(const loopsim_philox_batch *batch,
+                                                       int lane) {
+  uint64_t high = batch->words[0][lane] >> 5;
+  uint64_t low = batch->words[1][lane] >> 6;
+  return (double)((high << 26) | low) * 0x1.0p-53;
+}
+
 // The generator as a GSL type, so GSL's samplers draw from it. Its range is
 // [0, 2^32 - 1]; `gsl_rng_uniform` takes 53 bits from two words. `gsl_rng_set`
 // sets the key to the seed and the counter to zero.
