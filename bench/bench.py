@@ -172,17 +172,22 @@ def bench_funnel(options, report, scratch):
     rows = []
     failed = False
     for size in options.funnel_sizes:
-        samples = {"loopsim": [], "simpy": []}
+        # One LoopSim program per thread count: "loopsim" runs on one thread, "loopsim
+        # --jobs J" splits the customers over J threads and gives the same summary.
+        variants = {funnel_program(jobs): jobs for jobs in options.funnel_jobs}
+        samples = {program: [] for program in variants}
+        samples["simpy"] = []
         first = {}
         for run in range(runs_for(size, options)):
-            out = os.path.join(scratch, f"funnel-{size}-{run}")
-            wall, cpu, rss, stdout = measure(
-                [loopsim, "run", FUNNEL_SCENARIO, "--customers", str(size), "--out", out,
-                 "--json", "--quiet"])
-            result = json.loads(stdout)
-            shutil.rmtree(out, ignore_errors=True)
-            samples["loopsim"].append((wall, rss, result["events"], None, cpu))
-            first.setdefault("loopsim", result)
+            for program, jobs in variants.items():
+                out = os.path.join(scratch, f"funnel-{size}-{run}-{jobs}")
+                wall, cpu, rss, stdout = measure(
+                    [loopsim, "run", FUNNEL_SCENARIO, "--customers", str(size), "--out", out,
+                     "--json", "--quiet", "--jobs", str(jobs)])
+                result = json.loads(stdout)
+                shutil.rmtree(out, ignore_errors=True)
+                samples[program].append((wall, rss, result["events"], None, cpu))
+                first.setdefault(program, result)
             if options.python:
                 wall, cpu, rss, stdout = measure(
                     [options.python, SIMPY_PROGRAM, "--customers", str(size)])
@@ -212,14 +217,32 @@ def bench_funnel(options, report, scratch):
             }
             failed |= not all(check["passed"] for check in row[program]["agreement"])
         if "simpy" in row:
-            row["ratio"] = (row["loopsim"]["eventsPerSecond"]["median"]
-                            / row["simpy"]["eventsPerSecond"]["median"])
-            row["cpuRatio"] = (row["loopsim"]["eventsPerCpuSecond"]["median"]
-                               / row["simpy"]["eventsPerCpuSecond"]["median"])
+            # Per LoopSim program: its events per second over SimPy's, by wall and CPU time.
+            row["ratios"] = {
+                program: {
+                    "wall": (row[program]["eventsPerSecond"]["median"]
+                             / row["simpy"]["eventsPerSecond"]["median"]),
+                    "cpu": (row[program]["eventsPerCpuSecond"]["median"]
+                            / row["simpy"]["eventsPerCpuSecond"]["median"])}
+                for program in variants if program in row}
+            if "loopsim" in row["ratios"]:
+                row["ratio"] = row["ratios"]["loopsim"]["wall"]
+                row["cpuRatio"] = row["ratios"]["loopsim"]["cpu"]
         rows.append(row)
         print(f"funnel {size}: done", file=sys.stderr)
     report["funnel"] = rows
     return not failed
+
+
+def funnel_program(jobs):
+    """The name of the LoopSim funnel run on `jobs` threads in the report."""
+    return "loopsim" if jobs == 1 else f"loopsim --jobs {jobs}"
+
+
+def funnel_programs(row):
+    """The programs of one funnel row in report order: LoopSim's, then SimPy."""
+    return [key for key in row if key.startswith("loopsim")] + (
+        ["simpy"] if "simpy" in row else [])
 
 
 def bench_calendar(options, report):
@@ -457,9 +480,7 @@ def markdown(report):
                   "| events/CPU s | in-loop events/CPU s | peak MiB | agreement |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in report["funnel"]:
-            for program in ("loopsim", "simpy"):
-                if program not in row:
-                    continue
+            for program in funnel_programs(row):
                 data = row[program]
                 passed = all(c["passed"] for c in data["agreement"])
                 in_loop = (f"{data['loopEventsPerSecond']['median']:,.0f}"
@@ -473,18 +494,19 @@ def markdown(report):
                     f"| {in_loop} "
                     f"| {spread(data['peakKiB'], 1024, 1)} | {'pass' if passed else 'FAIL'} |")
         lines.append("")
-        ratios = [f"{row['customers']:,}: {row['ratio']:.1f}× by wall time, "
-                  f"{row['cpuRatio']:.1f}× by CPU time" for row in report["funnel"]
-                  if "ratio" in row]
+        ratios = [f"{row['customers']:,}: "
+                  + ", ".join(f"{'one thread' if program == 'loopsim' else program} "
+                              f"{ratio['wall']:.1f}× by wall time, {ratio['cpu']:.1f}× by CPU time"
+                              for program, ratio in row["ratios"].items())
+                  for row in report["funnel"] if "ratios" in row]
         if ratios:
-            lines += ["LoopSim ÷ SimPy events per second (medians, same run): "
+            lines += ["LoopSim ÷ SimPy events per second (medians, same run; `loopsim` runs on "
+                      "one thread, `loopsim --jobs J` on J threads with the same results): "
                       + "; ".join(ratios) + ".", ""]
         lines += ["Agreement with the model's expected values (observed, expected ± standard "
                   "error):", ""]
         for row in report["funnel"]:
-            for program in ("loopsim", "simpy"):
-                if program not in row:
-                    continue
+            for program in funnel_programs(row):
                 checks = "; ".join(
                     f"{c['check']} {c['observed']:.4f} vs {c['expected']:.4f} ± {c['se']:.4f}"
                     + ("" if c["passed"] else " FAIL") for c in row[program]["agreement"])
@@ -492,16 +514,18 @@ def markdown(report):
         lines.append("")
     if "calendar" in report:
         lines += ["Calendar hold model: thread CPU ns per hold (pop one, schedule one), median "
-                  "(min–max).",
-                  "", "| pending | holds | plain binary heap | EventCalendar | ratio |",
-                  "| --- | --- | --- | --- | --- |"]
+                  "(min–max). EventQueue is the calendar without cancellation that the "
+                  "reference funnel uses; the ratios are over the plain heap.",
+                  "", "| pending | holds | plain binary heap | EventCalendar | ratio "
+                  "| EventQueue | ratio |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
         for row in report["calendar"]:
-            heap = {"median": row["heapMedianNs"], "min": min(row["heapNsPerHold"]),
-                    "max": max(row["heapNsPerHold"])}
-            calendar = {"median": row["calendarMedianNs"], "min": min(row["calendarNsPerHold"]),
-                        "max": max(row["calendarNsPerHold"])}
-            lines.append(f"| {row['pending']:,} | {row['holds']:,} | {spread(heap, 1, 1)} "
-                         f"| {spread(calendar, 1, 1)} | {row['ratio']:.2f} |")
+            def times(name):
+                return {"median": row[f"{name}MedianNs"], "min": min(row[f"{name}NsPerHold"]),
+                        "max": max(row[f"{name}NsPerHold"])}
+            lines.append(f"| {row['pending']:,} | {row['holds']:,} | {spread(times('heap'), 1, 1)} "
+                         f"| {spread(times('calendar'), 1, 1)} | {row['ratio']:.2f} "
+                         f"| {spread(times('queue'), 1, 1)} | {row['queueRatio']:.2f} |")
         lines.append("")
     if "flagship" in report:
         lines += ["Flagship loop (three passes: factual and one per arm; events and messages "
@@ -605,6 +629,8 @@ def main():
     parser.add_argument("--large-runs", type=int, default=5,
                         help="runs per size at 1,000,000 customers or more (default 5)")
     parser.add_argument("--funnel-sizes", type=sizes, default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--funnel-jobs", type=sizes, default=[1, 2],
+                        help="thread counts of the LoopSim funnel runs (loopsim run --jobs)")
     parser.add_argument("--calendar-sizes", type=sizes, default=[1_000, 100_000, 1_000_000])
     parser.add_argument("--holds", type=int, default=2_000_000,
                         help="holds timed per calendar size and repeat")

@@ -115,4 +115,22 @@ public struct FunnelCounts: Sendable, Equatable {
 
   /// All events handled.
   public var totalEvents: Int { events.reduce(0, +) }
+
+  /// Adds the counts of `other`, a run of other customers with the same channels.
+  public mutating func add(_ other: FunnelCounts) {
+    precondition(
+      other.events.count == events.count
+        && other.arrivalsByChannel.count == arrivalsByChannel.count,
+      "adding counts of a different model")
+    for index in events.indices { events[index] += other.events[index] }
+    for index in arrivalsByChannel.indices {
+      arrivalsByChannel[index] += other.arrivalsByChannel[index]
+    }
+    checkoutPurchases += other.checkoutPurchases
+    treatmentAbandoners += other.treatmentAbandoners
+    holdoutAbandoners += other.holdoutAbandoners
+    treatmentConversions += other.treatmentConversions
+    holdoutConversions += other.holdoutConversions
+    cutOff += other.cutOff
+  }
 }

@@ -9,13 +9,15 @@ import Simulation
 public enum ReferenceFunnelRun {
   /// Runs `scenario` once and publishes the folder as `LoopRun.execute` does: written under
   /// a temporary name and renamed when complete.
-  public static func execute(_ scenario: ReferenceFunnelScenario, options: RunOptions) throws
-    -> (directory: String, summary: ReferenceFunnelSummary)
-  {
+  ///
+  /// - Parameter jobs: The number of threads; the results are the same for any number.
+  public static func execute(
+    _ scenario: ReferenceFunnelScenario, options: RunOptions, jobs: Int = 1
+  ) throws -> (directory: String, summary: ReferenceFunnelSummary) {
     let destination = try OutputDirectory.choose(
       requested: options.outputDirectory, resultsRoot: options.resultsRoot,
       scenarioName: scenario.name)
-    let summary = try simulate(scenario, cancellation: options.cancellation)
+    let summary = try simulate(scenario, cancellation: options.cancellation, jobs: jobs)
     let staging = try OutputDirectory.createStaging(for: destination)
     do {
       try Data(summary.json.utf8).write(to: URL(fileURLWithPath: staging + "/summary.json"))
@@ -28,16 +30,17 @@ public enum ReferenceFunnelRun {
     }
   }
 
-  /// Simulates `scenario` and returns its summary without writing anything.
+  /// Simulates `scenario` on `jobs` threads and returns its summary without writing
+  /// anything.
   public static func simulate(
-    _ scenario: ReferenceFunnelScenario, cancellation: CancellationFlag? = nil
+    _ scenario: ReferenceFunnelScenario, cancellation: CancellationFlag? = nil, jobs: Int = 1
   ) throws -> ReferenceFunnelSummary {
     let simulation = try ReferenceFunnelSimulation(
       model: scenario.funnel, streams: RandomStreams(seed: scenario.run.seed))
     guard
       let counts = simulation.run(
         customers: scenario.run.customers, arrivalWindow: scenario.run.arrivalWindow,
-        end: SimTime.zero + scenario.run.duration,
+        end: SimTime.zero + scenario.run.duration, jobs: jobs,
         shouldStop: { cancellation?.isCancelled == true })
     else { throw Interrupted() }
     return ReferenceFunnelSummary(scenario: scenario, counts: counts)

@@ -35,6 +35,9 @@ enum RunVerb {
       With --shards N, runs the N shards on at most J threads of this process (default: the
       number of processor cores) and merges them: the results are the same bytes as without
       --shards, computed on more cores.
+
+      For a reference-funnel scenario, --jobs J splits the customers into J ranges simulated
+      on J threads (default 1); the results are the same bytes for any J.
       """,
     positionalName: "SCENARIO",
     positionalRange: 1...1,
@@ -49,7 +52,8 @@ enum RunVerb {
         help: "Run R replicates (1 to 10000) with consecutive seeds and report calibration."),
       .value(
         "--jobs", "J",
-        help: "Run at most J replicates or shards at once (default: the number of processor cores)."),
+        help: "Run at most J replicates or shards at once (default: the number of processor cores); "
+          + "for the reference funnel, simulate on J threads (default 1)."),
       .value(
         "--shard", "i/N",
         help: "Simulate only shard i of N (customers whose id modulo N is i − 1); see merge."),
@@ -165,18 +169,19 @@ enum RunVerb {
     return .success
   }
 
-  /// Runs a reference-funnel scenario once; replicates and the message export apply only
-  /// to scenarios of the whole loop.
+  /// Runs a reference-funnel scenario once, on `--jobs` threads; replicates, shards and the
+  /// message export apply only to scenarios of the whole loop.
   static func runFunnel(_ scenario: ReferenceFunnelScenario, _ arguments: ParsedArguments)
     throws -> ExitStatus
   {
-    for option in ["--replicates", "--jobs", "--export-messages", "--shard", "--shards"]
+    for option in ["--replicates", "--export-messages", "--shard", "--shards"]
     where arguments.value(option) != nil {
       throw UsageError(
         message: "\(option) applies only to scenarios of the whole loop, not to the "
           + "reference funnel.",
         verb: spec.name)
     }
+    let jobs = try integerOption(arguments, "--jobs", in: 1...1_024) ?? 1
     for warning in scenario.warnings {
       writeStandardError(warning + "\n")
     }
@@ -184,7 +189,8 @@ enum RunVerb {
     if cancellation.isCancelled { throw Interrupted() }
     let outcome = try ReferenceFunnelRun.execute(
       scenario,
-      options: RunOptions(outputDirectory: arguments.value("--out"), cancellation: cancellation))
+      options: RunOptions(outputDirectory: arguments.value("--out"), cancellation: cancellation),
+      jobs: jobs)
     if arguments.flag("--json") {
       writeOutput(outcome.summary.json)
     } else {

@@ -21,6 +21,7 @@ public enum Distribution: Sendable, Hashable {
 
   /// Draws one delay from `stream`, rounded to whole milliseconds and clamped to
   /// `0...SimDuration.maximum`.
+  @inlinable
   public func sample(_ stream: inout RandomStream) -> SimDuration {
     switch self {
     case .fixed(let delay):
@@ -74,7 +75,7 @@ public enum Distribution: Sendable, Hashable {
 public struct EmpiricalDistribution: Sendable, Hashable {
   public let values: [SimDuration]
   public let weights: [Double]
-  let table: DiscreteDistribution
+  @usableFromInline let table: DiscreteDistribution
 
   public init(values: [SimDuration], weights: [Double]) throws {
     self.values = values

@@ -1,6 +1,8 @@
 import CGSL
+import Foundation
 
-/// Draws from probability distributions, each by one of GSL's samplers on this stream.
+/// Draws from probability distributions, each by one of GSL's samplers on this stream or by
+/// the same formula computed in Swift, which gives the same bits.
 ///
 /// The parameters come from scenarios, which are validated before a run starts, so a bad
 /// parameter here is a programmer error and stops the process with a precondition failure.
@@ -22,15 +24,21 @@ extension RandomStream {
   /// Draws a uniform variate in [0, 1) with 53 random bits (`gsl_rng_uniform`).
   ///
   /// Takes two words: 27 bits of the first and 26 of the second.
+  @inlinable
   public mutating func uniform() -> Double {
-    withGenerator { gsl_rng_uniform($0) }
+    nextDouble()
   }
 
   /// Draws a uniform variate in (0, 1) (`gsl_rng_uniform_pos`), for logarithms.
   ///
   /// GSL redraws when `uniform()` returns 0, which happens with probability 2^-53.
+  @inlinable
   public mutating func uniformPositive() -> Double {
-    withGenerator { gsl_rng_uniform_pos($0) }
+    var value: Double
+    repeat {
+      value = nextDouble()
+    } while value == 0
+    return value
   }
 
   /// Draws a uniform variate in `range` (`gsl_ran_flat`).
@@ -55,12 +63,20 @@ extension RandomStream {
   /// so every value is equally likely.
   ///
   /// - Precondition: 1 ≤ `bound` ≤ `maximumIntegerBound`.
+  @inlinable
   public mutating func uniformInteger(below bound: Int) -> Int {
     precondition(
       bound >= 1 && bound <= RandomStream.maximumIntegerBound,
       "uniformInteger(below:) requires 1...\(RandomStream.maximumIntegerBound), got \(bound)")
 
-    return Int(withGenerator { gsl_rng_uniform_int($0, UInt(bound)) })
+    // GSL's scale is range / bound with range = 2^32 - 1, not 2^32, and a quotient of
+    // `bound` or more is drawn again.
+    let scale = UInt32.max / UInt32(truncatingIfNeeded: bound)
+    var value: UInt32
+    repeat {
+      value = nextWord() / scale
+    } while value >= UInt32(truncatingIfNeeded: bound)
+    return Int(value)
   }
 
   /// Returns true with probability `probability` (`gsl_ran_bernoulli`).
@@ -68,11 +84,12 @@ extension RandomStream {
   /// Takes one uniform: the result is `uniform() < probability`.
   ///
   /// - Precondition: `probability` is in 0...1.
+  @inlinable
   public mutating func bernoulli(_ probability: Double) -> Bool {
     precondition(
-      (0...1).contains(probability), "bernoulli(_:) requires 0...1, got \(probability)")
+      probability >= 0 && probability <= 1, "bernoulli(_:) requires 0...1, got \(probability)")
 
-    return withGenerator { gsl_ran_bernoulli($0, probability) } == 1
+    return nextDouble() < probability
   }
 
   /// Draws an exponential variate with the given mean (`gsl_ran_exponential`).
@@ -81,11 +98,13 @@ extension RandomStream {
   /// rate is 1 / `mean`. Takes one uniform.
   ///
   /// - Precondition: `mean` is finite and greater than 0.
+  @inlinable
   public mutating func exponential(mean: Double) -> Double {
     precondition(
       mean.isFinite && mean > 0, "exponential(mean:) requires a finite mean > 0, got \(mean)")
 
-    return withGenerator { gsl_ran_exponential($0, mean) }
+    // gsl_ran_exponential: −μ·log1p(−u) for one uniform u.
+    return -mean * log1p(-nextDouble())
   }
 
   /// Draws a normal variate (`gsl_ran_gaussian_ziggurat`, plus `mean`).

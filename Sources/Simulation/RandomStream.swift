@@ -9,9 +9,12 @@ import CRandom
 /// reuse the same draws for the same decisions, and lets shards of the population
 /// reproduce one whole run. Get a stream from `RandomPurpose.stream(customer:occurrence:)`.
 ///
-/// Each draw wraps this stream's own state in a `gsl_rng` on the stack and passes it to
-/// one of GSL's samplers, so GSL does the sampling and a draw allocates nothing. Draws are
-/// `mutating` because they advance the counter. A copy of a stream continues from the same
+/// The draws that take one uniform or one word (`uniform()`, `uniformPositive()`,
+/// `uniformInteger(below:)`, `bernoulli(_:)`, `exponential(mean:)`) compute GSL's formula
+/// in Swift on the generator of `CRandom.h`, which is inlined into the caller; they return
+/// exactly the bits that GSL's sampler returns on the same stream. The other samplers wrap
+/// this stream's own state in a `gsl_rng` on the stack and pass it to GSL. Either way a
+/// draw allocates nothing. Draws are `mutating` because they advance the counter. A copy of a stream continues from the same
 /// position, so the copy and the original return the same values.
 ///
 /// `uniform()` and the samplers built on one uniform take two 32-bit words per draw, but
@@ -28,9 +31,10 @@ import CRandom
 /// stream repeats from its start. Nothing checks for this, because one decision draws a
 /// few words.
 public struct RandomStream: Sendable {
-  private var state: loopsim_philox_state
+  @usableFromInline var state: loopsim_philox_state
 
   /// Positions a stream at block 0 of (key, customer, occurrence).
+  @inlinable
   init(key: UInt64, customer: UInt64, occurrence: UInt32) {
     state = loopsim_philox_state()
     loopsim_philox_position(&state, key, customer, occurrence)
@@ -49,8 +53,15 @@ public struct RandomStream: Sendable {
     }
   }
 
-  /// Returns the next 32-bit word of the stream (`gsl_rng_get`).
+  /// Returns the next 32-bit word of the stream, as `gsl_rng_get` does.
+  @inlinable
   mutating func nextWord() -> UInt32 {
-    UInt32(truncatingIfNeeded: withGenerator { gsl_rng_get($0) })
+    loopsim_philox_next_word(&state)
+  }
+
+  /// Returns the next uniform double in [0, 1), as `gsl_rng_uniform` does.
+  @inlinable
+  mutating func nextDouble() -> Double {
+    loopsim_philox_next_double(&state)
   }
 }

@@ -75,6 +75,7 @@ public struct RandomPurpose: Sendable, Hashable, CustomStringConvertible {
   /// - Parameters:
   ///   - customer: the customer id, all 64 bits of which select the stream.
   ///   - occurrence: which time, counted from 0, this customer makes this decision.
+  @inlinable
   public func stream(customer: UInt64, occurrence: UInt32 = 0) -> RandomStream {
     RandomStream(key: key, customer: customer, occurrence: occurrence)
   }

@@ -46,7 +46,9 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
 
   /// The longest duration a scenario may state or a sampled delay may take: 100 years.
   /// Sampled delays are clamped to it, so a heavy-tailed draw cannot overflow the clock.
-  public static let maximum = SimDuration(milliseconds: 100 * 365 * 86_400_000)
+  /// A computed constant rather than a stored `let`, so that hot loops read no global.
+  @inlinable
+  public static var maximum: SimDuration { SimDuration(milliseconds: 100 * 365 * 86_400_000) }
 
   public static let zero = SimDuration(milliseconds: 0)
 
@@ -59,7 +61,12 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     } else if value >= Double(SimDuration.maximum.milliseconds) {
       self.milliseconds = SimDuration.maximum.milliseconds
     } else {
-      self.milliseconds = Int64(value.rounded())
+      // Rounds half away from zero, as `value.rounded()` does, without a call into libm:
+      // truncation is exact here and so is the fraction `value − whole`.
+      // Adding the comparison's outcome instead of branching on it avoids a branch that
+      // half the delays would mispredict.
+      let whole = Int64(value)
+      self.milliseconds = whole &+ (value - Double(whole) >= 0.5 ? 1 : 0)
     }
   }
 

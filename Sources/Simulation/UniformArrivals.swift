@@ -22,7 +22,8 @@ public struct UniformArrivals: IteratorProtocol, Sequence, Sendable {
   public let count: UInt64
   public let window: SimDuration
   public let start: SimTime
-  private let purpose: RandomPurpose
+  /// The streams of the arrival purpose, taken in customer order.
+  private var streams: SequentialStreams
   private var nextCustomer: UInt64 = 0
   /// Rₖ: the share of the window still ahead of the last arrival.
   private var remaining = 1.0
@@ -32,21 +33,46 @@ public struct UniformArrivals: IteratorProtocol, Sequence, Sendable {
     self.count = count
     self.window = window
     self.start = start
-    self.purpose = purpose
+    self.streams = SequentialStreams(purpose)
   }
 
   public mutating func next() -> Arrival? {
     guard nextCustomer < count else { return nil }
     let customer = nextCustomer
-    nextCustomer += 1
-
-    var stream = purpose.stream(customer: customer)
-    let left = Double(count - customer)
-    remaining *= Foundation.exp(Foundation.log(stream.uniformPositive()) / left)
+    advance()
     let offset = SimDuration(
       roundingMilliseconds: (1 - remaining) * Double(window.milliseconds))
     // Rounding can put the last arrival at the very end of the window; keep it inside.
     let clamped = Swift.min(offset.milliseconds, Swift.max(0, window.milliseconds - 1))
     return Arrival(customer: customer, time: start + SimDuration(milliseconds: clamped))
+  }
+
+  /// Skips the arrivals of the customers before `customer`, so that `next()` returns the
+  /// arrival of `customer` with the time it has in the whole sequence. The skipped
+  /// customers' draws are still taken, because each step of the product depends on the
+  /// ones before. O(customer − skipped so far).
+  ///
+  /// - Precondition: `customer` is neither before the next arrival nor after `count`.
+  public mutating func skip(to customer: UInt64) {
+    precondition(
+      customer >= nextCustomer && customer <= count,
+      "skip(to:) requires \(nextCustomer)...\(count), got \(customer)")
+    while nextCustomer < customer {
+      advance()
+    }
+  }
+
+  /// Takes the next customer's draw into the product Rₖ.
+  private mutating func advance() {
+    // `uniformPositive()` on the customer's stream: its first uniform unless that is 0,
+    // which happens with probability 2^-53 and then takes the stream's later words.
+    var uniform = streams.firstUniform(customer: nextCustomer)
+    if uniform == 0 {
+      var stream = streams.stream(customer: nextCustomer)
+      uniform = stream.uniformPositive()
+    }
+    let left = Double(count - nextCustomer)
+    remaining *= Foundation.exp(Foundation.log(uniform) / left)
+    nextCustomer += 1
   }
 }

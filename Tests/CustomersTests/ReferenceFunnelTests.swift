@@ -17,13 +17,13 @@ private let referenceModel = ReferenceFunnelModel(
   emailReturn: StepModel(probability: 0.20, delay: .exponential(mean: .minutes(30))),
   organicReturn: StepModel(probability: 0.05, delay: .exponential(mean: .days(2))))
 
-private func runFunnel(customers: Int, seed: UInt64 = 7, end: SimTime = .zero + .days(120))
-  throws -> FunnelCounts
-{
+private func runFunnel(
+  customers: Int, seed: UInt64 = 7, end: SimTime = .zero + .days(120), jobs: Int = 1
+) throws -> FunnelCounts {
   let simulation = try ReferenceFunnelSimulation(
     model: referenceModel, streams: RandomStreams(seed: seed))
   return try #require(
-    simulation.run(customers: customers, arrivalWindow: .days(30), end: end))
+    simulation.run(customers: customers, arrivalWindow: .days(30), end: end, jobs: jobs))
 }
 
 /// Checks that `observed` of `count` trials is within four binomial standard errors of
@@ -88,4 +88,45 @@ private func expectShare(
   let whole = try runFunnel(customers: 20_000)
   #expect(counts.cutOff > 0)
   #expect(counts.totalEvents < whole.totalEvents)
+}
+
+/// One case of the split into threads: customers, jobs and the end of the run.
+struct FunnelJobsCase: Sendable, CustomTestStringConvertible {
+  let customers: Int
+  let jobs: Int
+  let endDays: Int64
+
+  var testDescription: String { "\(customers) customers, \(jobs) jobs, end day \(endDays)" }
+}
+
+/// Splitting the customers over threads gives the counts of one thread, also when the end
+/// cuts events off (day 15 falls inside the 30-day arrival window, day 30 just after it)
+/// and when there are more jobs than customers.
+@Test(arguments: [
+  FunnelJobsCase(customers: 20_000, jobs: 2, endDays: 120),
+  FunnelJobsCase(customers: 20_000, jobs: 3, endDays: 120),
+  FunnelJobsCase(customers: 20_000, jobs: 2, endDays: 15),
+  FunnelJobsCase(customers: 20_000, jobs: 7, endDays: 15),
+  FunnelJobsCase(customers: 20_000, jobs: 2, endDays: 30),
+  FunnelJobsCase(customers: 5, jobs: 8, endDays: 120),
+  FunnelJobsCase(customers: 1, jobs: 2, endDays: 120),
+  FunnelJobsCase(customers: 0, jobs: 2, endDays: 120),
+])
+func funnelJobsGiveTheSameCounts(_ split: FunnelJobsCase) throws {
+  let end = SimTime.zero + .days(split.endDays)
+  let oneThread = try runFunnel(customers: split.customers, end: end)
+  let threads = try runFunnel(customers: split.customers, end: end, jobs: split.jobs)
+  #expect(threads == oneThread)
+}
+
+/// The ranges cover every customer once, in order, and none is empty.
+@Test(arguments: [(0, 1), (1, 2), (2, 2), (5, 8), (1_000, 2), (1_000, 3), (1_000_000, 2)])
+func funnelRangesCoverTheCustomers(customers: Int, jobs: Int) {
+  let bounds = ReferenceFunnelSimulation.rangeBounds(customers: customers, jobs: jobs)
+  #expect(bounds.first == 0)
+  #expect(bounds.last == customers)
+  #expect(bounds.count - 1 == max(1, min(jobs, customers)))
+  if customers > 0 {
+    #expect(zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 })
+  }
 }

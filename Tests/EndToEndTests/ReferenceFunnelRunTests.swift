@@ -43,6 +43,23 @@ private var funnelScenario: String {
   #expect(summary["events"] as? Int == steps.values.reduce(0, +))
 }
 
+/// Runs on two and three threads write the same summary as a run on one.
+@Test func funnelJobsWriteTheSameSummary() throws {
+  let folder = try TestSupport.temporaryDirectory()
+  var summaries: [Data] = []
+  for jobs in ["1", "2", "3"] {
+    let output = folder.appendingPathComponent("jobs-\(jobs)")
+    let result = try TestSupport.runLoopSim([
+      "run", funnelScenario, "--customers", "7000", "--jobs", jobs, "--out", output.path,
+      "--quiet",
+    ])
+    #expect(result.status == 0, "\(result.standardError)")
+    summaries.append(try Data(contentsOf: output.appendingPathComponent("summary.json")))
+  }
+  #expect(summaries[1] == summaries[0])
+  #expect(summaries[2] == summaries[0])
+}
+
 @Test func funnelScenarioResolvesWithItsModel() throws {
   let result = try TestSupport.runLoopSim(["resolve", funnelScenario, "--customers", "42"])
   #expect(result.status == 0, "\(result.standardError)")
@@ -78,6 +95,12 @@ struct FunnelInputCase: CustomTestStringConvertible, Sendable {
   FunnelInputCase(
     name: "replicates", arguments: ["--replicates", "3"],
     expected: "--replicates applies only to scenarios of the whole loop"),
+  FunnelInputCase(
+    name: "zero jobs", arguments: ["--jobs", "0"],
+    expected: "invalid value '0' for '--jobs': expected an integer from 1 to 1024"),
+  FunnelInputCase(
+    name: "shards", arguments: ["--shards", "2"],
+    expected: "--shards applies only to scenarios of the whole loop"),
 ])
 func funnelBadInput(_ input: FunnelInputCase) throws {
   let parent = try TestSupport.temporaryDirectory()

@@ -1,3 +1,4 @@
+import CRandom
 import Testing
 
 @testable import Simulation
@@ -109,6 +110,63 @@ struct Philox4x32Tests {
       let expected = Double((high << 26) | low) * 0x1.0p-53
 
       #expect(stream.uniform() == expected)
+    }
+  }
+}
+
+/// The batch of first blocks, with vector instructions where the processor has them and
+/// without, against the streams of `RandomPurpose.stream(customer:)`.
+@Suite("Philox first-block batches")
+struct PhiloxBatchTests {
+  static let starts: [UInt64] = [0, 1, 7, 1_000_003, 0xffff_fffc, 0xffff_ffff, .max - 7]
+  static let keys: [UInt64] = [0, 0x5eed, 0xffff_ffff_ffff_ffff, 0x0123_4567_89ab_cdef]
+
+  @Test("vector and scalar batches agree with single blocks", arguments: keys, starts)
+  func batchesAgree(key: UInt64, start: UInt64) {
+    var vector = loopsim_philox_batch()
+    var scalar = loopsim_philox_batch()
+    loopsim_philox_first_blocks(key, start, 0, &vector)
+    loopsim_philox_first_blocks_scalar(key, start, 0, &scalar)
+    for lane in 0..<8 {
+      let customer = start &+ UInt64(lane)
+      let expected = Philox4x32.block(
+        counter: (0, 0, UInt32(truncatingIfNeeded: customer), UInt32(truncatingIfNeeded: customer >> 32)),
+        key: (UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32)))
+      let expectedWords = [expected.0, expected.1, expected.2, expected.3]
+      #expect(words(of: vector, lane: lane) == expectedWords, "lane \(lane)")
+      #expect(words(of: scalar, lane: lane) == expectedWords, "lane \(lane)")
+    }
+  }
+
+  @Test("sequential streams draw what single streams draw", arguments: keys)
+  func sequentialStreamsAgree(key: UInt64) {
+    let purpose = RandomPurpose(name: "test", key: key)
+    var streams = SequentialStreams(purpose)
+    // In order, with gaps, backwards and across batch edges.
+    for customer: UInt64 in [0, 1, 2, 7, 8, 9, 30, 5, 5, 1_000, 1_001, 1_008, 999, .max] {
+      var batched = streams.stream(customer: customer)
+      var single = purpose.stream(customer: customer)
+      for _ in 0..<10 {
+        #expect(batched.nextWord() == single.nextWord(), "customer \(customer)")
+      }
+    }
+  }
+
+  @Test("first uniform from the batch is the stream's first", arguments: keys)
+  func firstUniformAgrees(key: UInt64) {
+    let purpose = RandomPurpose(name: "test", key: key)
+    var streams = SequentialStreams(purpose)
+    for customer: UInt64 in [0, 3, 8, 17, 16, 1_000_000, .max - 1] {
+      var single = purpose.stream(customer: customer)
+      let expected = single.uniform()
+      #expect(streams.firstUniform(customer: customer) == expected, "customer \(customer)")
+    }
+  }
+
+  private func words(of batch: loopsim_philox_batch, lane: Int) -> [UInt32] {
+    withUnsafeBytes(of: batch.words) { raw in
+      let words = raw.bindMemory(to: UInt32.self)
+      return (0..<4).map { words[$0 * 8 + lane] }
     }
   }
 }

@@ -50,3 +50,13 @@ import Testing
   #expect(arrivals.allSatisfy { $0.time < start + .hours(1) })
   #expect(Array(UniformArrivals(count: 0, over: .hours(1), purpose: purpose)).isEmpty)
 }
+
+/// Skipping to a customer gives the arrivals that the whole sequence has from there.
+@Test(arguments: [0, 1, 499, 999, 1_000])
+func uniformArrivalsSkipKeepsTheSequence(to customer: Int) throws {
+  let purpose = try RandomStreams(seed: 9).purpose("customer.arrival")
+  let whole = Array(UniformArrivals(count: 1_000, over: .days(30), purpose: purpose))
+  var skipped = UniformArrivals(count: 1_000, over: .days(30), purpose: purpose)
+  skipped.skip(to: UInt64(customer))
+  #expect(Array(skipped) == Array(whole[customer...]))
+}

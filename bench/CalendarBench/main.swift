@@ -3,13 +3,14 @@ import Simulation
 
 // The hold model: fill a calendar with n pending events, then repeatedly pop the earliest
 // event and schedule one new event an exponential increment later, so n stays constant.
-// Both calendars see the same increments. Times are the thread's CPU time. Prints one JSON
+// The plain heap, `EventCalendar` and `EventQueue` (the calendar without cancellation) see
+// the same increments. Times are the thread's CPU time. Prints one JSON
 // object per line and size.
 //
 // Usage: calendar-bench [--sizes 1000,100000,1000000] [--holds H] [--repeats R]
 
-/// SplitMix64: a small deterministic generator for the increments, the same for both
-/// calendars, so neither pays for random numbers that the other does not.
+/// SplitMix64: a small deterministic generator for the increments, the same for every
+/// calendar, so none pays for random numbers that another does not.
 struct SplitMix64 {
   var state: UInt64
 
@@ -81,6 +82,23 @@ func holdCalendar(size: Int, holds: Int, steps: [Int64]) -> (Double, UInt64) {
   return (elapsed, checksum)
 }
 
+/// Returns the seconds for `holds` holds on `EventQueue`, and a checksum of the payloads.
+func holdQueue(size: Int, holds: Int, steps: [Int64]) -> (Double, UInt64) {
+  var queue = EventQueue<UInt64>(minimumCapacity: size)
+  for index in 0..<size {
+    queue.schedule(UInt64(index), at: SimTime(milliseconds: steps[index]))
+  }
+  var checksum: UInt64 = 0
+  let elapsed = measureCPU {
+    for hold in 0..<holds {
+      let (time, payload) = queue.popNext()!
+      checksum &+= payload
+      queue.schedule(payload, at: time + SimDuration(milliseconds: steps[size + hold]))
+    }
+  }
+  return (elapsed, checksum)
+}
+
 func median(_ values: [Double]) -> Double {
   let sorted = values.sorted()
   let middle = sorted.count / 2
@@ -116,23 +134,28 @@ for size in sizes.compactMap({ $0 }) {
   let steps = increments(count: size + holds, seed: UInt64(size))
   var heapTimes: [Double] = []
   var calendarTimes: [Double] = []
+  var queueTimes: [Double] = []
   for _ in 0..<repeats {
     let (heapSeconds, heapSum) = holdHeap(size: size, holds: holds, steps: steps)
     let (calendarSeconds, calendarSum) = holdCalendar(size: size, holds: holds, steps: steps)
-    guard heapSum == calendarSum else {
+    let (queueSeconds, queueSum) = holdQueue(size: size, holds: holds, steps: steps)
+    guard heapSum == calendarSum, heapSum == queueSum else {
       fail("the calendars popped different events at size \(size)")
     }
     heapTimes.append(heapSeconds)
     calendarTimes.append(calendarSeconds)
+    queueTimes.append(queueSeconds)
   }
   let nanoseconds = { (times: [Double]) in times.map { $0 / Double(holds) * 1e9 } }
   let heapNs = nanoseconds(heapTimes)
   let calendarNs = nanoseconds(calendarTimes)
+  let queueNs = nanoseconds(queueTimes)
   let record: [String: Any] = [
     "pending": size, "holds": holds, "repeats": repeats,
-    "heapNsPerHold": heapNs, "calendarNsPerHold": calendarNs,
+    "heapNsPerHold": heapNs, "calendarNsPerHold": calendarNs, "queueNsPerHold": queueNs,
     "heapMedianNs": median(heapNs), "calendarMedianNs": median(calendarNs),
-    "ratio": median(calendarNs) / median(heapNs),
+    "queueMedianNs": median(queueNs),
+    "ratio": median(calendarNs) / median(heapNs), "queueRatio": median(queueNs) / median(heapNs),
   ]
   let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
   print(String(decoding: data, as: UTF8.self))
