@@ -47,6 +47,12 @@ public struct AttributionInput: Sendable {
   /// - Throws: `AttributionInputError` when the file cannot be read, is not UTF-8 or not
   ///   valid CSV, has neither header, or has an invalid value (with its line).
   public init(contentsOfFile path: String) throws {
+    if let scan = PathFileScanner.scan(fileAtPath: path),
+      let paths = try? ConversionPaths(names: scan.names, flatPaths: scan.paths)
+    {
+      self.init(file: path, format: .paths, rowCount: scan.rowCount, paths: paths)
+      return
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -54,12 +60,6 @@ public struct AttributionInput: Sendable {
       throw AttributionInputError(
         file: path, line: nil, problem: "cannot read the file: \(Self.readFailureReason(error))",
         fix: "check the path and that the file is readable")
-    }
-    if let scan = data.withUnsafeBytes({ PathFileScanner.scan($0) }),
-      let paths = try? ConversionPaths(names: scan.names, indexedPaths: scan.paths)
-    {
-      self.init(file: path, format: .paths, rowCount: scan.rowCount, paths: paths)
-      return
     }
     let text = try Self.decodeUTF8(data, file: path)
     let table: CSVTable
@@ -116,7 +116,7 @@ public struct AttributionInput: Sendable {
   }
 
   /// The number of distinct paths after rows with the same sequence were summed.
-  public var pathCount: Int { paths.paths.count }
+  public var pathCount: Int { paths.pathCount }
 
   // MARK: Reading values
 

@@ -62,7 +62,7 @@ struct PathFileScannerTests {
   @Test(arguments: readable)
   func scannerMatchesGeneralReader(name: String, text: String) throws {
     let scan = try #require(Self.scan(text), "\(name): the scanner left the file")
-    let scanned = try ConversionPaths(names: scan.names, indexedPaths: scan.paths)
+    let scanned = try ConversionPaths(names: scan.names, flatPaths: scan.paths)
     let general = try AttributionInput(table: CSVTable(parsing: text, file: "t.csv"))
 
     #expect(scan.rowCount == general.rowCount)

@@ -37,65 +37,30 @@ struct MarkovChain {
   ///
   /// - Complexity: O(T k) hash operations for T touches.
   init(paths: ConversionPaths, order: Int, keepsRepeats: Bool) {
-    var keys = StateKeys(channelCount: paths.channels.count, order: order)
-    var states: [[Int]] = [[]]
-    // Transitions between transient states, numbered in the order they first occur, found
-    // by the key source × 2³² + target.
-    var edgeNumbers = IntegerTable()
-    var edgeSources: [Int] = []
-    var edgeTargets: [Int] = []
-    var edgeWeights: [Double] = []
-    var totalWeight = [0.0]
-    var conversionWeight = [0.0]
-    var valueWeight = [0.0]
-    var nullWeight = [0.0]
-
-    func state(_ channels: ArraySlice<Int>) -> Int {
-      let (existing, key) = keys.state(of: channels)
-      if let existing { return existing }
-      let new = states.count
-      keys.insert(key, state: new)
-      states.append(Array(channels))
-      totalWeight.append(0)
-      conversionWeight.append(0)
-      valueWeight.append(0)
-      nullWeight.append(0)
-      return new
-    }
-
+    var builder = MarkovChainBuilder(channelCount: paths.channels.count, order: order)
     var channels: [Int] = []
-    for pathIndex in paths.paths.indices {
-      let conversions = paths.paths[pathIndex].conversions
-      let weight = conversions + paths.paths[pathIndex].nulls
-      guard !paths.channelIndices[pathIndex].isEmpty, weight > 0 else { continue }
-      channels.removeAll(keepingCapacity: true)
-      for channel in paths.channelIndices[pathIndex]
-      where keepsRepeats || channels.last != channel {
-        channels.append(channel)
-      }
-
-      var previous = 0
-      let windowLength = min(order, channels.count)
-      for start in 0...(channels.count - windowLength) {
-        let current = state(channels[start..<(start + windowLength)])
-        let edgeKey = previous << 32 | current
-        if let edge = edgeNumbers[edgeKey] {
-          edgeWeights[edge] += weight
-        } else {
-          edgeNumbers[edgeKey] = edgeWeights.count
-          edgeSources.append(previous)
-          edgeTargets.append(current)
-          edgeWeights.append(weight)
+    paths.touchChannels.withUnsafeBufferPointer { touches in
+      for path in 0..<paths.pathCount {
+        let start = paths.touchStarts[path]
+        let end = paths.touchStarts[path + 1]
+        let conversions = paths.pathConversions[path]
+        let nulls = paths.pathNulls[path]
+        let weight = conversions + nulls
+        guard end > start, weight > 0 else { continue }
+        channels.removeAll(keepingCapacity: true)
+        for touch in start..<end {
+          let channel = Int(touches[touch])
+          if keepsRepeats || channels.last != channel { channels.append(channel) }
         }
-        totalWeight[previous] += weight
-        previous = current
+        channels.withUnsafeBufferPointer { channels in
+          builder.add(
+            channels, weight: weight, conversions: conversions, value: paths.pathValues[path],
+            nulls: nulls)
+        }
       }
-      totalWeight[previous] += weight
-      conversionWeight[previous] += conversions
-      valueWeight[previous] += paths.paths[pathIndex].value
-      nullWeight[previous] += paths.paths[pathIndex].nulls
     }
 
+    let states = builder.states
     var statesByChannel = [[Int]](repeating: [], count: paths.channels.count)
     for (stateIndex, tuple) in states.enumerated() {
       for channel in Set(tuple).sorted() {
@@ -103,23 +68,88 @@ struct MarkovChain {
       }
     }
     var sortedEdges = [[(target: Int, weight: Double)]](repeating: [], count: states.count)
-    for edge in edgeWeights.indices {
-      sortedEdges[edgeSources[edge]].append((target: edgeTargets[edge], weight: edgeWeights[edge]))
+    for edge in builder.edgeWeights.indices {
+      sortedEdges[builder.edgeSources[edge]].append(
+        (target: builder.edgeTargets[edge], weight: builder.edgeWeights[edge]))
     }
-    var transitionCount = edgeWeights.count
+    var transitionCount = builder.edgeWeights.count
     for stateIndex in states.indices {
       sortedEdges[stateIndex].sort { $0.target < $1.target }
-      if conversionWeight[stateIndex] > 0 { transitionCount += 1 }
-      if nullWeight[stateIndex] > 0 { transitionCount += 1 }
+      if builder.conversionWeight[stateIndex] > 0 { transitionCount += 1 }
+      if builder.nullWeight[stateIndex] > 0 { transitionCount += 1 }
     }
 
     self.states = states
     self.transitions = sortedEdges
-    self.totalWeight = totalWeight
-    self.conversionWeight = conversionWeight
-    self.valueWeight = valueWeight
+    self.totalWeight = builder.totalWeight
+    self.conversionWeight = builder.conversionWeight
+    self.valueWeight = builder.valueWeight
     self.statesByChannel = statesByChannel
     self.transitionCount = transitionCount
+  }
+}
+
+/// The states, transitions and weights of a chain while its paths are added.
+private struct MarkovChainBuilder {
+  let order: Int
+  var keys: StateKeys
+  var states: [[Int]] = [[]]
+  /// Transitions between transient states, numbered in the order they first occur, found
+  /// by the key source × 2³² + target.
+  var edgeNumbers = IntegerTable()
+  var edgeSources: [Int] = []
+  var edgeTargets: [Int] = []
+  var edgeWeights: [Double] = []
+  var totalWeight = [0.0]
+  var conversionWeight = [0.0]
+  var valueWeight = [0.0]
+  var nullWeight = [0.0]
+
+  init(channelCount: Int, order: Int) {
+    self.order = order
+    keys = StateKeys(channelCount: channelCount, order: order)
+  }
+
+  /// Adds the transitions of a path with at least one channel, repeats already merged or
+  /// kept, and its weight w = conversions + nulls > 0.
+  mutating func add(
+    _ channels: UnsafeBufferPointer<Int>, weight: Double, conversions: Double, value: Double,
+    nulls: Double
+  ) {
+    var previous = 0
+    let windowLength = min(order, channels.count)
+    for start in 0...(channels.count - windowLength) {
+      let current = state(UnsafeBufferPointer(rebasing: channels[start..<(start + windowLength)]))
+      let edgeKey = previous << 32 | current
+      if let edge = edgeNumbers[edgeKey] {
+        edgeWeights[edge] += weight
+      } else {
+        edgeNumbers[edgeKey] = edgeWeights.count
+        edgeSources.append(previous)
+        edgeTargets.append(current)
+        edgeWeights.append(weight)
+      }
+      totalWeight[previous] += weight
+      previous = current
+    }
+    totalWeight[previous] += weight
+    conversionWeight[previous] += conversions
+    valueWeight[previous] += value
+    nullWeight[previous] += nulls
+  }
+
+  /// Returns the state of a tuple of channels, adding it when it is new.
+  private mutating func state(_ channels: UnsafeBufferPointer<Int>) -> Int {
+    let (existing, key) = keys.state(of: channels)
+    if let existing { return existing }
+    let new = states.count
+    keys.insert(key, state: new)
+    states.append(Array(channels))
+    totalWeight.append(0)
+    conversionWeight.append(0)
+    valueWeight.append(0)
+    nullWeight.append(0)
+    return new
   }
 }
 
@@ -152,7 +182,7 @@ struct StateKeys {
   }
 
   /// Returns the state of the tuple, if any, and its key.
-  func state(of channels: ArraySlice<Int>) -> (Int?, Key) {
+  func state(of channels: some Collection<Int>) -> (Int?, Key) {
     guard let base else {
       let tuple = Array(channels)
       return (byTuple[tuple], .tuple(tuple))
