@@ -79,11 +79,14 @@ struct ByteKeyTable: ~Copyable {
   private var positions: [Int] = []
   private var hashes: [UInt64] = []
 
-  init() {
+  /// Creates an empty table whose keys take about `byteCount` bytes. Memory that the keys
+  /// do not fill is reserved but not touched, so a generous estimate costs little, while
+  /// one that is too small costs copies of the keys.
+  init(byteCount: Int = 4096) {
     slotCount = 64
     slots = .allocate(capacity: slotCount)
     slots.initialize(repeating: 0, count: slotCount)
-    arenaCapacity = 4096
+    arenaCapacity = max(byteCount, 64)
     arena = .allocate(byteCount: arenaCapacity, alignment: 8)
   }
 

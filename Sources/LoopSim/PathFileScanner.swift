@@ -115,7 +115,9 @@ struct PathFileScanner {
     var names = ByteKeyTable()
     // Each distinct text of a path field, with its path: most rows repeat an earlier path
     // with the same bytes, and need no splitting into names.
-    var fields = ByteKeyTable()
+    // The file's size is a fair estimate of the size of its distinct fields: it is an
+    // upper bound unless most rows are very short.
+    var fields = ByteKeyTable(byteCount: end)
     // The touches of each path, as `FlatPaths` keeps them.
     var touchChannels: [Int32] = []
     var touchStarts = [0]
@@ -210,21 +212,19 @@ struct PathFileScanner {
         }
         inserted = true
         touches.removeAll(keepingCapacity: true)
-        canonical.removeAll(keepingCapacity: true)
+        let fieldRange = (field.start - base)..<(field.start - base + field.length)
         guard
-          channels(
-            in: (field.start - base)..<(field.start - base + field.length), names: &names,
-            into: &touches, canonical: &canonical)
+          let canonicalLength = channels(in: fieldRange, names: &names, into: &touches)
         else { return nil }
         // Every path seen so far has its canonical text in the table. So a field that is
         // canonical, but new, is a new path; another field looks its canonical text up.
         let newPath = sums.count / 3
         var path = newPath
-        if canonical.count != field.length {
-          canonical.append(contentsOf: repeatElement(0, count: 8))  // for loads of 8 bytes
-          let length = canonical.count - 8
+        if canonicalLength != field.length {
+          canonicalText(of: fieldRange, into: &canonical)
           canonical.withUnsafeBufferPointer { bytes in
-            let key = ByteKey(bytes.baseAddress!, length: length, readableLength: length + 8)
+            let key = ByteKey(
+              bytes.baseAddress!, length: canonicalLength, readableLength: bytes.count)
             if let known = fields.value(of: key) {
               path = Int(known)
             } else {
@@ -374,30 +374,24 @@ struct PathFileScanner {
     return ByteKey(base + start, length: after - start, readableLength: end - start)
   }
 
-  /// Appends the channels of the `path` field in `field` to `touches`, and the field's
-  /// canonical text to `canonical`: its names joined by `>`, without blanks around them.
-  /// Two fields have the same channels if and only if their canonical texts are equal.
+  /// Appends the channels of the `path` field in `field` to `touches`, and returns the
+  /// length of the field's canonical text: its names joined by `>`, without the blanks
+  /// around them. Two fields have the same channels if and only if their canonical texts
+  /// are equal, and a field whose canonical text is as long as the field is its own.
   ///
-  /// Returns false for an empty name. A field of only spaces and tabs has no touches. The
+  /// Returns nil for an empty name. A field of only spaces and tabs has no touches. The
   /// field has no byte that ends a field or that the scanner rejects. A name is its bytes
   /// from the first to the last that is not a space or tab.
   private func channels(
-    in field: Range<Int>, names: inout ByteKeyTable, into touches: inout [Int32],
-    canonical: inout [UInt8]
-  ) -> Bool {
+    in field: Range<Int>, names: inout ByteKeyTable, into touches: inout [Int32]
+  ) -> Int? {
+    var canonicalLength = 0
     var nameStart = field.lowerBound
     while true {
-      var separator = nameStart
-      while separator < field.upperBound && base[separator] != UInt8(ascii: ">") {
-        separator += 1
-      }
-      var first = nameStart
-      var last = separator
-      while first < last && Self.isBlank(base[first]) { first += 1 }
-      while last > first && Self.isBlank(base[last - 1]) { last -= 1 }
+      let (first, last, separator) = name(from: nameStart, in: field)
       if first == last {
         // A field of blanks alone is a path without touches; an empty name is invalid.
-        return separator == field.upperBound && touches.isEmpty
+        return separator == field.upperBound && touches.isEmpty ? 0 : nil
       }
       let name = ByteKey(base + first, length: last - first, readableLength: end - first)
       var channel = names.value(of: name) ?? -1
@@ -405,12 +399,43 @@ struct PathFileScanner {
         channel = Int32(names.count)
         names.insert(name, value: channel)
       }
+      canonicalLength += (touches.isEmpty ? 0 : 1) + last - first
       touches.append(channel)
-      if !canonical.isEmpty { canonical.append(UInt8(ascii: ">")) }
-      canonical.append(contentsOf: UnsafeBufferPointer(start: base + first, count: last - first))
-      if separator == field.upperBound { return true }
+      if separator == field.upperBound { return canonicalLength }
       nameStart = separator + 1
     }
+  }
+
+  /// Returns the name that starts at `start` in `field`, without blanks around it, and the
+  /// position of the `>` after it or the end of the field.
+  @inline(__always)
+  private func name(from start: Int, in field: Range<Int>) -> (Int, Int, Int) {
+    var separator = start
+    while separator < field.upperBound && base[separator] != UInt8(ascii: ">") {
+      separator += 1
+    }
+    var first = start
+    var last = separator
+    while first < last && Self.isBlank(base[first]) { first += 1 }
+    while last > first && Self.isBlank(base[last - 1]) { last -= 1 }
+    return (first, last, separator)
+  }
+
+  /// Replaces `text` with the canonical text of a `path` field whose names are valid (see
+  /// `channels(in:names:into:)`), then eight zeros, so that it can be read eight bytes at a
+  /// time.
+  private func canonicalText(of field: Range<Int>, into text: inout [UInt8]) {
+    text.removeAll(keepingCapacity: true)
+    var nameStart = field.lowerBound
+    while true {
+      let (first, last, separator) = name(from: nameStart, in: field)
+      if first == last { break }
+      if nameStart > field.lowerBound { text.append(UInt8(ascii: ">")) }
+      text.append(contentsOf: UnsafeBufferPointer(start: base + first, count: last - first))
+      if separator == field.upperBound { break }
+      nameStart = separator + 1
+    }
+    text.append(contentsOf: repeatElement(0, count: 8))
   }
 
   /// Returns whether the byte is a space or a tab.
@@ -431,10 +456,11 @@ struct PathFileScanner {
     // The common case: up to 15 digits and nothing else.
     var integer: UInt64 = 0
     var position = start
-    while position < end && position - start < 15 {
+    let limit = min(end, start + 15)
+    while position < limit {
       let digit = base[position] &- UInt8(ascii: "0")
       guard digit < 10 else { break }
-      integer = integer * 10 + UInt64(digit)
+      integer = integer &* 10 &+ UInt64(digit)
       position += 1
     }
     if position > start && (position == end || Self.endsField(base[position])) {

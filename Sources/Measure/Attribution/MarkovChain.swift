@@ -139,9 +139,20 @@ private struct MarkovChainBuilder {
   }
 
   /// Returns the state of a tuple of channels, adding it when it is new.
+  @inline(__always)
   private mutating func state(_ channels: UnsafeBufferPointer<Int>) -> Int {
+    if let key = keys.integerKey(of: channels) {
+      if let existing = keys.state(ofKey: key) { return existing }
+      return addState(channels, key: .integer(key))
+    }
     let (existing, key) = keys.state(of: channels)
     if let existing { return existing }
+    return addState(channels, key: key)
+  }
+
+  /// Adds the state of a tuple of channels that has none yet.
+  private mutating func addState(_ channels: UnsafeBufferPointer<Int>, key: StateKeys.Key) -> Int
+  {
     let new = states.count
     keys.insert(key, state: new)
     states.append(Array(channels))
@@ -179,6 +190,25 @@ struct StateKeys {
   enum Key {
     case integer(Int)
     case tuple([Int])
+  }
+
+  /// Returns the integer key of a tuple, or nil when the tuples are too long for one.
+  @inline(__always)
+  func integerKey(of channels: UnsafeBufferPointer<Int>) -> Int? {
+    guard let base else { return nil }
+    var key = 0
+    var power = 1
+    for channel in channels {
+      key += (channel + 1) * power
+      power &*= base
+    }
+    return key
+  }
+
+  /// Returns the state of the tuple whose integer key is `key`, if any.
+  @inline(__always)
+  func state(ofKey key: Int) -> Int? {
+    byKey[key]
   }
 
   /// Returns the state of the tuple, if any, and its key.
@@ -232,7 +262,10 @@ struct IntegerTable {
   /// Returns the slot that contains `key`, or the empty slot where it would go.
   private func slot(of key: Int) -> Int {
     let mask = keys.count - 1
-    let hash = (UInt64(UInt(bitPattern: key)) &* 0x9e37_79b9_7f4a_7c15) >> 20
+    // The high bits of the product, which every bit of the key reaches (Fibonacci hashing).
+    // Low bits would ignore the high half of an edge's key, its source state.
+    let hash = (UInt64(UInt(bitPattern: key)) &* 0x9e37_79b9_7f4a_7c15)
+      >> UInt64(64 - keys.count.trailingZeroBitCount)
     var slot = Int(truncatingIfNeeded: hash) & mask
     while keys[slot] != key && keys[slot] >= 0 {
       slot = (slot + 1) & mask
