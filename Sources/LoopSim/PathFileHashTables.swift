@@ -9,7 +9,7 @@ struct ByteKey {
   let start: UnsafePointer<UInt8>
   let length: Int
   let hash: UInt64
-  /// The bytes after the last whole word of eight, in the low bytes; 0 when there are none.
+  /// The bytes after the last whole word of eight, in the low bytes, or 0 when there are none.
   let tail: UInt64
 
   static let multiplier: UInt64 = 0x9e37_79b9_7f4a_7c15
@@ -29,7 +29,7 @@ struct ByteKey {
     return mixed ^ (mixed >> 29)
   }
 
-  /// The key of `length` bytes at `start`, hashed eight bytes at a time, where the
+  /// Creates the key of `length` bytes at `start`, hashed eight bytes at a time, where the
   /// `readableLength` bytes from `start` may be read. `PathFileScanner` computes the same
   /// hash while it looks for the end of a field.
   init(_ start: UnsafePointer<UInt8>, length: Int, readableLength: Int) {
@@ -79,9 +79,9 @@ struct ByteKeyTable: ~Copyable {
   private var positions: [Int] = []
   private var hashes: [UInt64] = []
 
-  /// Creates an empty table whose keys take about `byteCount` bytes. Memory that the keys
-  /// do not fill is reserved but not touched, so a generous estimate costs little, while
-  /// one that is too small costs copies of the keys.
+  /// Creates an empty table whose keys take about `byteCount` bytes. A generous estimate
+  /// costs little, because glibc maps a large block and the kernel gives it pages only
+  /// when they are first written. One that is too small costs copies of the keys.
   init(byteCount: Int = 4096) {
     slotCount = 64
     slots = .allocate(capacity: slotCount)
@@ -157,8 +157,8 @@ struct ByteKeyTable: ~Copyable {
     let stored = arena + position + 8
     var offset = 0
     while key.length - offset >= 8 {
-      let given = UnsafeRawPointer(key.start + offset).loadUnaligned(as: UInt64.self)
-      if stored.load(fromByteOffset: offset, as: UInt64.self) != given { return false }
+      let keyWord = UnsafeRawPointer(key.start + offset).loadUnaligned(as: UInt64.self)
+      if stored.load(fromByteOffset: offset, as: UInt64.self) != keyWord { return false }
       offset += 8
     }
     return offset == key.length || stored.load(fromByteOffset: offset, as: UInt64.self) == key.tail

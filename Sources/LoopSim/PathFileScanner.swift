@@ -25,15 +25,14 @@ struct PathFileScan {
 /// Foundation's `CharacterSet.whitespaces`. Names are compared byte for byte, which for
 /// ASCII text is String equality.
 struct PathFileScanner {
-  /// The kinds of byte that the row loop distinguishes.
+  /// The kinds of byte that the header and number readers distinguish.
   private enum ByteClass: UInt8 {
-    case other, blank, separator, endOfField, rejected
+    case other, blank, endOfField, rejected
   }
 
   private static let byteClasses: [ByteClass] = (0...255).map { value in
     switch UInt8(value) {
     case UInt8(ascii: " "), UInt8(ascii: "\t"): .blank
-    case UInt8(ascii: ">"): .separator
     case UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): .endOfField
     case UInt8(ascii: "\""), 0x80...0xFF: .rejected
     default: .other
@@ -56,6 +55,8 @@ struct PathFileScanner {
   /// memory or needs the general reader, which then reads it again.
   ///
   /// The file is mapped rather than read, which saves copying its bytes.
+  ///
+  /// NOTE: A file truncated by another process during the scan stops this one with SIGBUS.
   static func scan(fileAtPath path: String) -> PathFileScan? {
     // Only regular files: opening a named pipe would wait for a writer.
     var status = stat()
@@ -79,7 +80,8 @@ struct PathFileScanner {
 
   /// Returns the paths of the file's bytes, or nil when the file needs the general reader.
   ///
-  /// - Complexity: O(n) for a file of n bytes, with a hash lookup per touch and per row.
+  /// - Complexity: O(n) for a file of n bytes, with a hash lookup per row and one per touch
+  ///   of each new path field.
   static func scan(_ file: UnsafeRawBufferPointer) -> PathFileScan? {
     let bytes = file.bindMemory(to: UInt8.self)
     guard let base = bytes.baseAddress else { return nil }
@@ -91,7 +93,7 @@ struct PathFileScanner {
     self.end = end
   }
 
-  /// What the row loop does with each column.
+  /// The role of a column in the row loop.
   private enum ColumnKind: UInt8 {
     case path, conversions, value, nulls, other
   }
@@ -114,9 +116,9 @@ struct PathFileScanner {
 
     var names = ByteKeyTable()
     // Each distinct text of a path field, with its path: most rows repeat an earlier path
-    // with the same bytes, and need no splitting into names.
-    // The file's size is a fair estimate of the size of its distinct fields: it is an
-    // upper bound unless most rows are very short.
+    // with the same bytes, and need no splitting into names. The keys get room for as
+    // many bytes as the file has. That covers them unless many distinct rows are shorter
+    // than about 16 bytes, and otherwise the table grows by copying its keys.
     var fields = ByteKeyTable(byteCount: end)
     // The touches of each path, as `FlatPaths` keeps them.
     var touchChannels: [Int32] = []
@@ -216,8 +218,8 @@ struct PathFileScanner {
         guard
           let canonicalLength = channels(in: fieldRange, names: &names, into: &touches)
         else { return nil }
-        // Every path seen so far has its canonical text in the table. So a field that is
-        // canonical, but new, is a new path; another field looks its canonical text up.
+        // Every path seen so far has its canonical text in the table. So a new field that
+        // is canonical is a new path, and any other new field looks its canonical text up.
         let newPath = sums.count / 3
         var path = newPath
         if canonicalLength != field.length {
@@ -349,8 +351,8 @@ struct PathFileScanner {
     var position = start
     while end - position >= 8 {
       let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-      // The high bit of each byte below 0x2D or from 0x80 up; exact for the first such
-      // byte, since no borrow reaches it.
+      // The high bit of each byte below 0x2D or from 0x80 up. It is exact for the first
+      // such byte, because no borrow reaches it.
       let stops = ((word &- ones &* 0x2D) & ~word | word) & highBits
       if stops == 0 {
         hash = ByteKey.mix(hash, word)

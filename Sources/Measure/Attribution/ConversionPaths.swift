@@ -15,7 +15,7 @@ public struct ConversionPaths: Sendable {
   public let channels: [String]
   /// The touches of every path, one path after another, as indices into `channels`.
   let touchChannels: [Int32]
-  /// Where each path's touches start in `touchChannels`, with the end as a last element:
+  /// The start of each path's touches in `touchChannels`, then the end of the last path's:
   /// path i has the touches `touchStarts[i]..<touchStarts[i + 1]`.
   let touchStarts: [Int]
   /// Each path's conversions, value and nulls.
@@ -122,8 +122,8 @@ public struct ConversionPaths: Sendable {
 
   /// The paths, as given or spelled out from the channel numbers.
   ///
-  /// - Complexity: O(1) for paths given to `init(_:)`; O(T) for T touches otherwise, so
-  ///   keep the result rather than reading it path by path.
+  /// - Complexity: O(1) for paths given to `init(_:)`, and O(T) for T touches otherwise,
+  ///   so keep the result rather than reading it path by path.
   public var paths: [ConversionPath] {
     if let givenPaths { return givenPaths }
     return pathConversions.indices.map { path in
@@ -149,7 +149,7 @@ public struct ConversionPaths: Sendable {
 /// path's touches start, and one array per count.
 package struct FlatPaths: Sendable {
   package var touchChannels: [Int32]
-  /// Where each path's touches start in `touchChannels`, with the end as a last element:
+  /// The start of each path's touches in `touchChannels`, then the end of the last path's:
   /// path i has the touches `touchStarts[i]..<touchStarts[i + 1]`.
   package var touchStarts: [Int]
   package var conversions: [Double]
