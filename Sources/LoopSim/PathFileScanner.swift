@@ -455,7 +455,12 @@ struct PathFileScanner {
   /// path). Other text goes to `Double(_:)`.
   @inline(__always)
   private func count(from start: Int) -> (Double, Int)? {
-    // The common case: up to 15 digits and nothing else.
+    // The most common case: one digit, such as a count of 0 or 1.
+    if end - start >= 2 {
+      let digit = base[start] &- UInt8(ascii: "0")
+      if digit < 10 && Self.endsField(base[start + 1]) { return (Double(digit), start + 1) }
+    }
+    // Then up to 15 digits and nothing else.
     var integer: UInt64 = 0
     var position = start
     let limit = min(end, start + 15)
