@@ -47,11 +47,15 @@ public struct AttributionInput: Sendable {
   /// - Throws: `AttributionInputError` when the file cannot be read, is not UTF-8 or not
   ///   valid CSV, has neither header, or has an invalid value (with its line).
   public init(contentsOfFile path: String) throws {
-    if let scan = PathFileScanner.scan(fileAtPath: path),
-      let paths = try? ConversionPaths(names: scan.names, flatPaths: scan.paths)
-    {
-      self.init(file: path, format: .paths, rowCount: scan.rowCount, paths: paths)
-      return
+    if let scan = PathFileScanner.scan(fileAtPath: path) {
+      let rowCount = scan.rowCount
+      let names = scan.names
+      // Without other references to the scan's arrays, the paths renumber them in place.
+      let flatPaths = (consume scan).paths
+      if let paths = try? ConversionPaths(names: names, flatPaths: flatPaths) {
+        self.init(file: path, format: .paths, rowCount: rowCount, paths: paths)
+        return
+      }
     }
     let data: Data
     do {

@@ -56,8 +56,8 @@ extension ConversionPaths {
   ///
   /// - Complexity: O(T + C log C) for T touches over C names.
   /// - Throws: as `init(names:indexedPaths:)`.
-  package init(names: [String], flatPaths: FlatPaths) throws(AttributionError) {
-    var flat = flatPaths
+  package init(names: [String], flatPaths: consuming FlatPaths) throws(AttributionError) {
+    var flat = consume flatPaths
     let pathCount = flat.count
     precondition(
       flat.touchStarts.count == pathCount + 1 && flat.values.count == pathCount
