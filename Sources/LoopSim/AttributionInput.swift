@@ -47,6 +47,16 @@ public struct AttributionInput: Sendable {
   /// - Throws: `AttributionInputError` when the file cannot be read, is not UTF-8 or not
   ///   valid CSV, has neither header, or has an invalid value (with its line).
   public init(contentsOfFile path: String) throws {
+    if let scan = PathFileScanner.scan(fileAtPath: path) {
+      let rowCount = scan.rowCount
+      let names = scan.names
+      // Without other references to the scan's arrays, the paths renumber them in place.
+      let flatPaths = (consume scan).paths
+      if let paths = try? ConversionPaths(names: names, flatPaths: flatPaths) {
+        self.init(file: path, format: .paths, rowCount: rowCount, paths: paths)
+        return
+      }
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -54,12 +64,6 @@ public struct AttributionInput: Sendable {
       throw AttributionInputError(
         file: path, line: nil, problem: "cannot read the file: \(Self.readFailureReason(error))",
         fix: "check the path and that the file is readable")
-    }
-    if let scan = data.withUnsafeBytes({ PathFileScanner.scan($0) }),
-      let paths = try? ConversionPaths(names: scan.names, indexedPaths: scan.paths)
-    {
-      self.init(file: path, format: .paths, rowCount: scan.rowCount, paths: paths)
-      return
     }
     let text = try Self.decodeUTF8(data, file: path)
     let table: CSVTable
@@ -116,7 +120,7 @@ public struct AttributionInput: Sendable {
   }
 
   /// The number of distinct paths after rows with the same sequence were summed.
-  public var pathCount: Int { paths.paths.count }
+  public var pathCount: Int { paths.pathCount }
 
   // MARK: Reading values
 

@@ -8,8 +8,8 @@ struct PathFileScan {
   /// The channel names in the order they first appear.
   let names: [String]
   /// One path per distinct sequence of channels, with the rows' counts summed, in the order
-  /// each sequence first appears.
-  let paths: [IndexedPath]
+  /// each sequence first appears. Touches index into `names`.
+  let paths: FlatPaths
 }
 
 /// A reader of path-format files that works on the file's bytes in one pass, for files of
@@ -25,15 +25,14 @@ struct PathFileScan {
 /// Foundation's `CharacterSet.whitespaces`. Names are compared byte for byte, which for
 /// ASCII text is String equality.
 struct PathFileScanner {
-  /// The kinds of byte that the row loop distinguishes.
+  /// The kinds of byte that the header and number readers distinguish.
   private enum ByteClass: UInt8 {
-    case other, blank, separator, endOfField, rejected
+    case other, blank, endOfField, rejected
   }
 
   private static let byteClasses: [ByteClass] = (0...255).map { value in
     switch UInt8(value) {
     case UInt8(ascii: " "), UInt8(ascii: "\t"): .blank
-    case UInt8(ascii: ">"): .separator
     case UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): .endOfField
     case UInt8(ascii: "\""), 0x80...0xFF: .rejected
     default: .other
@@ -47,17 +46,42 @@ struct PathFileScanner {
     return power
   }
 
-  private static let space = UInt8(ascii: " ")
-  private static let tab = UInt8(ascii: "\t")
-
   private let base: UnsafePointer<UInt8>
   private let end: Int
   private let classes: [ByteClass] = Self.byteClasses
   private let powers: [Double] = Self.powersOfTen
 
+  /// Returns the paths of the regular file at `path`, or nil when it cannot be mapped into
+  /// memory or needs the general reader, which then reads it again.
+  ///
+  /// The file is mapped rather than read, which saves copying its bytes.
+  ///
+  /// NOTE: A file truncated by another process during the scan stops this one with SIGBUS.
+  static func scan(fileAtPath path: String) -> PathFileScan? {
+    // Only regular files: opening a named pipe would wait for a writer.
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+      status.st_size > 0, let size = Int(exactly: status.st_size)
+    else { return nil }
+    #if canImport(Glibc)
+      let flags = MAP_PRIVATE | MAP_POPULATE
+    #else
+      let flags = MAP_PRIVATE
+    #endif
+    guard let mapped = mmap(nil, size, PROT_READ, flags, descriptor, 0), mapped != MAP_FAILED
+    else { return nil }
+    defer { munmap(mapped, size) }
+    return scan(UnsafeRawBufferPointer(start: mapped, count: size))
+  }
+
   /// Returns the paths of the file's bytes, or nil when the file needs the general reader.
   ///
-  /// - Complexity: O(n) for a file of n bytes, with a hash lookup per touch and per row.
+  /// - Complexity: O(n) for a file of n bytes, with a hash lookup per row and one per touch
+  ///   of each new path field.
   static func scan(_ file: UnsafeRawBufferPointer) -> PathFileScan? {
     let bytes = file.bindMemory(to: UInt8.self)
     guard let base = bytes.baseAddress else { return nil }
@@ -69,6 +93,11 @@ struct PathFileScanner {
     self.end = end
   }
 
+  /// The role of a column in the row loop.
+  private enum ColumnKind: UInt8 {
+    case path, conversions, value, nulls, other
+  }
+
   private func paths() -> PathFileScan? {
     var position = 0
     if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
@@ -78,91 +107,160 @@ struct PathFileScanner {
       let pathColumn = header.firstIndex(of: "path"),
       let conversionsColumn = header.firstIndex(of: "total_conversions")
     else { return nil }
-    let valueColumn = header.firstIndex(of: "total_conversion_value") ?? -1
-    let nullsColumn = header.firstIndex(of: "total_null") ?? -1
+    var kinds = [ColumnKind](repeating: .other, count: header.count)
+    if let column = header.firstIndex(of: "total_null") { kinds[column] = .nulls }
+    if let column = header.firstIndex(of: "total_conversion_value") { kinds[column] = .value }
+    kinds[conversionsColumn] = .conversions
+    kinds[pathColumn] = .path
     position = afterHeader
 
-    var names = ByteRangeTable(base: base)
+    var names = ByteKeyTable()
     // Each distinct text of a path field, with its path: most rows repeat an earlier path
-    // with the same bytes, and need no splitting into names.
-    var fields = ByteRangeTable(base: base)
-    var sequences = SequenceTable()
-    var conversions: [Double] = []
-    var values: [Double] = []
-    var nulls: [Double] = []
+    // with the same bytes, and need no splitting into names. The keys get room for as
+    // many bytes as the file has. That covers them unless many distinct rows are shorter
+    // than about 16 bytes, and otherwise the table grows by copying its keys.
+    var fields = ByteKeyTable(byteCount: end)
+    // The touches of each path, as `FlatPaths` keeps them.
+    var touchChannels: [Int32] = []
+    var touchStarts = [0]
+    // Each path's conversions, value and nulls, one path after another, so that a row's
+    // sums share a cache line.
+    var sums: [Double] = []
     var rowCount = 0
     var touches: [Int32] = []
+    var canonical: [UInt8] = []
+
+    // Rows are read in batches: first their fields, then their paths, then their sums. The
+    // lookups of a batch do not depend on each other, so the processor can wait for the
+    // memory of several at once.
+    let batchSize = 32
+    let keys = UnsafeMutablePointer<ByteKey>.allocate(capacity: batchSize)
+    let counts = UnsafeMutablePointer<Double>.allocate(capacity: 3 * batchSize)
+    let rowPaths = UnsafeMutablePointer<Int>.allocate(capacity: batchSize)
+    let homes = UnsafeMutablePointer<UInt64>.allocate(capacity: batchSize)
+    let headers = UnsafeMutablePointer<UInt64>.allocate(capacity: batchSize)
+    defer {
+      keys.deallocate()
+      counts.deallocate()
+      rowPaths.deallocate()
+      homes.deallocate()
+      headers.deallocate()
+    }
     while position < end {
-      // A blank line is no row, because the header has at least two columns.
-      if base[position] == UInt8(ascii: "\n") || base[position] == UInt8(ascii: "\r") {
-        position = afterLineBreak(position)
-        continue
-      }
-      rowCount += 1
-      var rowConversions = 0.0
-      var rowValue = 0.0
-      var rowNulls = 0.0
-      var path = 0
-
-      var column = 0
-      while true {
-        guard column < header.count else { return nil }
-        switch column {
-        case pathColumn:
-          guard let after = skipField(from: position) else { return nil }
-          let field = position..<after
-          let fieldHash = ByteRangeTable.hash(base, field)
-          if let known = fields.value(of: field, hash: fieldHash) {
-            path = Int(known)
-          } else {
-            touches.removeAll(keepingCapacity: true)
-            guard let pathHash = channels(from: position, names: &names, into: &touches)
-            else { return nil }
-            path = sequences.index(of: touches, hash: pathHash)
-            fields.insert(field, hash: fieldHash, value: Int32(path))
-          }
-          position = after
-        case conversionsColumn, valueColumn, nullsColumn:
-          guard let (number, after) = count(from: position) else { return nil }
-          if column == conversionsColumn { rowConversions = number }
-          if column == valueColumn { rowValue = number }
-          if column == nullsColumn { rowNulls = number }
-          position = after
-        default:
-          guard let after = skipField(from: position) else { return nil }
-          position = after
+      var batchCount = 0
+      while batchCount < batchSize && position < end {
+        // A blank line is no row, because the header has at least two columns.
+        if base[position] == UInt8(ascii: "\n") || base[position] == UInt8(ascii: "\r") {
+          position = afterLineBreak(position)
+          continue
         }
-        column += 1
-        guard position < end, base[position] == UInt8(ascii: ",") else { break }
-        position += 1
+        rowCount += 1
+        var rowConversions = 0.0
+        var rowValue = 0.0
+        var rowNulls = 0.0
+        var column = 0
+        while true {
+          guard column < kinds.count else { return nil }
+          switch kinds[column] {
+          case .path:
+            guard let field = pathField(from: position) else { return nil }
+            (keys + batchCount).initialize(to: field)
+            position += field.length
+          case .conversions:
+            guard let (number, after) = count(from: position) else { return nil }
+            rowConversions = number
+            position = after
+          case .value:
+            guard let (number, after) = count(from: position) else { return nil }
+            rowValue = number
+            position = after
+          case .nulls:
+            guard let (number, after) = count(from: position) else { return nil }
+            rowNulls = number
+            position = after
+          case .other:
+            guard let after = skipField(from: position) else { return nil }
+            position = after
+          }
+          column += 1
+          guard position < end, base[position] == UInt8(ascii: ",") else { break }
+          position += 1
+        }
+        guard column == kinds.count else { return nil }
+        position = afterLineBreak(position)
+        if rowValue > 0 && rowConversions == 0 { return nil }
+        counts[3 * batchCount] = rowConversions
+        counts[3 * batchCount + 1] = rowValue
+        counts[3 * batchCount + 2] = rowNulls
+        batchCount += 1
       }
-      guard column == header.count else { return nil }
-      position = afterLineBreak(position)
-      if rowValue > 0 && rowConversions == 0 { return nil }
 
-      if path == conversions.count {
-        conversions.append(0)
-        values.append(0)
-        nulls.append(0)
+      for row in 0..<batchCount {
+        homes[row] = fields.homeSlot(of: keys[row])
       }
-      conversions[path] += rowConversions
-      values[path] += rowValue
-      nulls[path] += rowNulls
-    }
-    guard rowCount > 0 else { return nil }
+      for row in 0..<batchCount where homes[row] != 0 {
+        headers[row] = fields.header(ofSlot: homes[row])
+      }
+      var inserted = false
+      for row in 0..<batchCount {
+        let field = keys[row]
+        let known =
+          inserted
+          ? fields.value(of: field)
+          : fields.value(of: field, homeSlot: homes[row], header: headers[row])
+        if let known {
+          rowPaths[row] = Int(known)
+          continue
+        }
+        inserted = true
+        touches.removeAll(keepingCapacity: true)
+        let fieldRange = (field.start - base)..<(field.start - base + field.length)
+        guard
+          let canonicalLength = channels(in: fieldRange, names: &names, into: &touches)
+        else { return nil }
+        // Every path seen so far has its canonical text in the table. So a new field that
+        // is canonical is a new path, and any other new field looks its canonical text up.
+        let newPath = sums.count / 3
+        var path = newPath
+        if canonicalLength != field.length {
+          canonicalText(of: fieldRange, into: &canonical)
+          canonical.withUnsafeBufferPointer { bytes in
+            let key = ByteKey(
+              bytes.baseAddress!, length: canonicalLength, readableLength: bytes.count)
+            if let known = fields.value(of: key) {
+              path = Int(known)
+            } else {
+              fields.insert(key, value: Int32(newPath))
+            }
+          }
+        }
+        if path == newPath {
+          touchChannels.append(contentsOf: touches)
+          touchStarts.append(touchChannels.count)
+          sums.append(contentsOf: [0, 0, 0])
+        }
+        fields.insert(field, value: Int32(path))
+        rowPaths[row] = path
+      }
 
-    var paths: [IndexedPath] = []
-    paths.reserveCapacity(conversions.count)
-    for path in conversions.indices {
-      guard conversions[path].isFinite, values[path].isFinite, nulls[path].isFinite else {
-        return nil
+      sums.withUnsafeMutableBufferPointer { sums in
+        for row in 0..<batchCount {
+          let path = 3 * rowPaths[row]
+          sums[path] += counts[3 * row]
+          sums[path + 1] += counts[3 * row + 1]
+          sums[path + 2] += counts[3 * row + 2]
+        }
       }
-      paths.append(
-        IndexedPath(
-          channels: sequences.sequence(path).map(Int.init), conversions: conversions[path],
-          value: values[path], nulls: nulls[path]))
     }
-    return PathFileScan(rowCount: rowCount, names: names.strings(), paths: paths)
+    guard rowCount > 0, sums.allSatisfy({ $0.isFinite }) else { return nil }
+    let pathCount = sums.count / 3
+    return PathFileScan(
+      rowCount: rowCount, names: names.strings(),
+      paths: FlatPaths(
+        touchChannels: touchChannels, touchStarts: touchStarts,
+        conversions: (0..<pathCount).map { sums[3 * $0] },
+        values: (0..<pathCount).map { sums[3 * $0 + 1] },
+        nulls: (0..<pathCount).map { sums[3 * $0 + 2] }))
   }
 
   /// Reads the header's column names and returns them with the position of the first row.
@@ -238,63 +336,114 @@ struct PathFileScanner {
     return (difference &- ones) & ~difference & 0x8080_8080_8080_8080 != 0
   }
 
-  /// Appends the channels of the `path` field at `start` to `touches` and returns the
-  /// sequence's hash. Returns nil for an empty name or a byte that the scanner rejects. A
-  /// field of only spaces and tabs has no touches.
+  /// Returns the `path` field at `start` as a key of the fields table, or nil for a byte
+  /// that the scanner rejects.
   ///
-  /// A name is its bytes from the first to the last that is not a space or tab. Names with
-  /// equal hashes are compared byte for byte.
+  /// It looks for the end of the field and hashes it in the same pass, eight bytes at a
+  /// time. In each word it finds the first byte below `-` (0x2D) or from 0x80 up, which
+  /// takes in every byte that ends a field or is rejected. A space, a tab or other such
+  /// punctuation inside the field sends it to the byte loop of `skipField(from:)`.
   @inline(__always)
-  private func channels(
-    from start: Int, names: inout ByteRangeTable, into touches: inout [Int32]
-  ) -> UInt64? {
-    var sequenceHash = SequenceTable.initialHash
+  private func pathField(from start: Int) -> ByteKey? {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highBits: UInt64 = 0x8080_8080_8080_8080
+    var hash = ByteKey.initialHash
     var position = start
-    while true {
-      // One name: skip the blanks before it, then find the separator or the end of the
-      // field. The name ends at its last byte that is not blank.
-      while position < end && (base[position] == Self.space || base[position] == Self.tab) {
-        position += 1
+    while end - position >= 8 {
+      let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+      // The high bit of each byte below 0x2D or from 0x80 up. It is exact for the first
+      // such byte, because no borrow reaches it.
+      let stops = ((word &- ones &* 0x2D) & ~word | word) & highBits
+      if stops == 0 {
+        hash = ByteKey.mix(hash, word)
+        position += 8
+        continue
       }
-      let first = position
-      var last = position - 1
-      var byteClass = ByteClass.endOfField
-      while position < end {
-        let byte = base[position]
-        // Letters and most punctuation need no table lookup.
-        if byte > UInt8(ascii: ">") && byte < 0x80 {
-          last = position
-          position += 1
-          continue
-        }
-        byteClass = classes[Int(byte)]
-        if byteClass == .other {
-          last = position
-        } else if byteClass != .blank {
-          break
-        }
-        position += 1
-      }
-      if position == end { byteClass = .endOfField }
-      if byteClass == .rejected { return nil }
+      let before = stops.trailingZeroBitCount / 8
+      guard Self.endsField(base[position + before]) else { return slowPathField(from: start) }
+      let tail = before == 0 ? 0 : word & (UInt64.max >> UInt64(64 - 8 * before))
+      let length = position + before - start
+      return ByteKey(
+        base + start, length: length,
+        hash: ByteKey.finish(hash, tail: tail, length: length), tail: tail)
+    }
+    return slowPathField(from: start)
+  }
 
-      if last < first {
+  /// Returns the `path` field at `start` as `pathField(from:)` does, byte by byte.
+  private func slowPathField(from start: Int) -> ByteKey? {
+    guard let after = skipField(from: start) else { return nil }
+    return ByteKey(base + start, length: after - start, readableLength: end - start)
+  }
+
+  /// Appends the channels of the `path` field in `field` to `touches`, and returns the
+  /// length of the field's canonical text: its names joined by `>`, without the blanks
+  /// around them. Two fields have the same channels if and only if their canonical texts
+  /// are equal, and a field whose canonical text is as long as the field is its own.
+  ///
+  /// Returns nil for an empty name. A field of only spaces and tabs has no touches. The
+  /// field has no byte that ends a field or that the scanner rejects. A name is its bytes
+  /// from the first to the last that is not a space or tab.
+  private func channels(
+    in field: Range<Int>, names: inout ByteKeyTable, into touches: inout [Int32]
+  ) -> Int? {
+    var canonicalLength = 0
+    var nameStart = field.lowerBound
+    while true {
+      let (first, last, separator) = name(from: nameStart, in: field)
+      if first == last {
         // A field of blanks alone is a path without touches; an empty name is invalid.
-        guard byteClass == .endOfField && touches.isEmpty else { return nil }
-        return sequenceHash
+        return separator == field.upperBound && touches.isEmpty ? 0 : nil
       }
-      let name = first..<(last + 1)
-      let nameHash = ByteRangeTable.hash(base, name)
-      var channel = names.value(of: name, hash: nameHash) ?? -1
+      let name = ByteKey(base + first, length: last - first, readableLength: end - first)
+      var channel = names.value(of: name) ?? -1
       if channel < 0 {
         channel = Int32(names.count)
-        names.insert(name, hash: nameHash, value: channel)
+        names.insert(name, value: channel)
       }
+      canonicalLength += (touches.isEmpty ? 0 : 1) + last - first
       touches.append(channel)
-      sequenceHash = SequenceTable.combine(sequenceHash, channel)
-      if byteClass == .endOfField { return sequenceHash }
-      position += 1  // past the ">"
+      if separator == field.upperBound { return canonicalLength }
+      nameStart = separator + 1
     }
+  }
+
+  /// Returns the name that starts at `start` in `field`, without blanks around it, and the
+  /// position of the `>` after it or the end of the field.
+  @inline(__always)
+  private func name(from start: Int, in field: Range<Int>) -> (Int, Int, Int) {
+    var separator = start
+    while separator < field.upperBound && base[separator] != UInt8(ascii: ">") {
+      separator += 1
+    }
+    var first = start
+    var last = separator
+    while first < last && Self.isBlank(base[first]) { first += 1 }
+    while last > first && Self.isBlank(base[last - 1]) { last -= 1 }
+    return (first, last, separator)
+  }
+
+  /// Replaces `text` with the canonical text of a `path` field whose names are valid (see
+  /// `channels(in:names:into:)`), then eight zeros, so that it can be read eight bytes at a
+  /// time.
+  private func canonicalText(of field: Range<Int>, into text: inout [UInt8]) {
+    text.removeAll(keepingCapacity: true)
+    var nameStart = field.lowerBound
+    while true {
+      let (first, last, separator) = name(from: nameStart, in: field)
+      if first == last { break }
+      if nameStart > field.lowerBound { text.append(UInt8(ascii: ">")) }
+      text.append(contentsOf: UnsafeBufferPointer(start: base + first, count: last - first))
+      if separator == field.upperBound { break }
+      nameStart = separator + 1
+    }
+    text.append(contentsOf: repeatElement(0, count: 8))
+  }
+
+  /// Returns whether the byte is a space or a tab.
+  @inline(__always)
+  private static func isBlank(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
   }
 
   /// Reads the count field at `start` as a finite number of at least 0, and returns it with
@@ -306,13 +455,19 @@ struct PathFileScanner {
   /// path). Other text goes to `Double(_:)`.
   @inline(__always)
   private func count(from start: Int) -> (Double, Int)? {
-    // The common case: up to 15 digits and nothing else.
+    // The most common case: one digit, such as a count of 0 or 1.
+    if end - start >= 2 {
+      let digit = base[start] &- UInt8(ascii: "0")
+      if digit < 10 && Self.endsField(base[start + 1]) { return (Double(digit), start + 1) }
+    }
+    // Then up to 15 digits and nothing else.
     var integer: UInt64 = 0
     var position = start
-    while position < end && position - start < 15 {
+    let limit = min(end, start + 15)
+    while position < limit {
       let digit = base[position] &- UInt8(ascii: "0")
       guard digit < 10 else { break }
-      integer = integer * 10 + UInt64(digit)
+      integer = integer &* 10 &+ UInt64(digit)
       position += 1
     }
     if position > start && (position == end || Self.endsField(base[position])) {

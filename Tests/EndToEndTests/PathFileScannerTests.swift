@@ -33,12 +33,38 @@ struct PathFileScannerTests {
     ),
     ("many channels", header + "\n" + (0..<300).map { "c\($0)>c\(($0 * 7) % 300),1,1,1" }
       .joined(separator: "\n")),
+    (
+      // Rows of one path in several spellings must be summed in the order of the rows.
+      "spellings of one path",
+      header + "\na>b,0.1,0.7,0.3\na > b,0.2,0.11,0.5\n a>b,0.3,0.13,0.7\na>b,0.7,1.1,0.1\n"
+        + ",1.5,0.3,0\n  ,0.25,0.1,0.2\n,0.1,0.2,0.3\na  >  b ,0.9,0.01,0.1\nb,0.1,0,0\n"
+        + "paid search>e mail,1.1,2.2,3.3\npaid search > e mail,0.3,0.3,0.3\nb ,0.2,0,0\n"
+        + "paid search>e mail,0.7,0.1,0.9\n"
+    ),
+    (
+      "fields around eight bytes",
+      header + "\n" + ["abcdefg", "abcdefgh", "abcdefghi", "abcdefghijklmno", "abcdefghijklmnop",
+        "abcdefghijklmnopq", "abcdefgh>abcdefgh", "abcdefg>abcdefghi", "abcdefgh"]
+        .enumerated().map { "\($1),\($0 % 3),\($0 % 3 * 2),1" }.joined(separator: "\n")
+        + "\nabcdefghijklmnopq>abcdefghijklmnopqrstuvw,1,1,1"
+    ),
+    (
+      "more rows than a batch",
+      header + "\n" + (0..<200).map { index in
+        let path = (0...(index % 4)).map { "ch\(($0 * 5 + index) % 6)" }.joined(separator: ">")
+        return (index % 17 == 0 ? "\n" : "") + "\(path),\(index % 2),\(index % 2 * 9),\(index % 3)"
+      }.joined(separator: "\n") + "\n"
+    ),
   ]
 
   /// Files that the scanner leaves to the general reader, by name.
   static let rejected: [(String, String)] = [
     ("quoted field", header + "\n\"a>b\",1,0,0\n"),
     ("non-ASCII name", header + "\ncafé,1,0,0\n"),
+    ("non-ASCII name after eight bytes", header + "\nabcdefghijk>café,1,0,0\n"),
+    ("quote after eight bytes", header + "\nabcdefghijk\"l,1,0,0\n"),
+    ("empty name in a later batch", header + String(repeating: "\na>b,1,0,0", count: 40)
+      + "\na> >b,1,0,0\n"),
     ("no-break space", header + "\na\u{00A0}>b,1,0,0\n"),
     ("negative count", header + "\na,-1,0,0\n"),
     ("empty name", header + "\na>>b,1,0,0\n"),
@@ -62,7 +88,7 @@ struct PathFileScannerTests {
   @Test(arguments: readable)
   func scannerMatchesGeneralReader(name: String, text: String) throws {
     let scan = try #require(Self.scan(text), "\(name): the scanner left the file")
-    let scanned = try ConversionPaths(names: scan.names, indexedPaths: scan.paths)
+    let scanned = try ConversionPaths(names: scan.names, flatPaths: scan.paths)
     let general = try AttributionInput(table: CSVTable(parsing: text, file: "t.csv"))
 
     #expect(scan.rowCount == general.rowCount)

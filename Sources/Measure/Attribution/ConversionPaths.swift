@@ -4,13 +4,24 @@
 /// the same way whatever the order of the paths. Paths without touches cannot credit any
 /// channel: their conversions and value are kept apart as unattributed, and the models
 /// leave those paths out (the Markov chain and the Shapley rates too).
+///
+/// The models read the paths from flat arrays: every path's touches one after another as
+/// channel numbers, and one array per count. A million paths then take a few arrays rather
+/// than two small arrays each.
 public struct ConversionPaths: Sendable {
-  /// The paths as given.
-  public let paths: [ConversionPath]
+  /// The paths as given to `init(_:)`, or nil when they were given by channel numbers.
+  let givenPaths: [ConversionPath]?
   /// Every channel that occurs in a touch, sorted.
   public let channels: [String]
-  /// Each path's touches as indices into `channels`, parallel to `paths`.
-  let channelIndices: [[Int]]
+  /// The touches of every path, one path after another, as indices into `channels`.
+  let touchChannels: [Int32]
+  /// The start of each path's touches in `touchChannels`, then the end of the last path's:
+  /// path i has the touches `touchStarts[i]..<touchStarts[i + 1]`.
+  let touchStarts: [Int]
+  /// Each path's conversions, value and nulls.
+  let pathConversions: [Double]
+  let pathValues: [Double]
+  let pathNulls: [Double]
 
   /// The conversions of the paths with at least one touch, which the models distribute.
   public let attributableConversions: Double
@@ -44,14 +55,25 @@ public struct ConversionPaths: Sendable {
     }
     let channels = names.sorted()
     let indexOf = Dictionary(uniqueKeysWithValues: channels.enumerated().map { ($1, $0) })
-    let indices = paths.map { path in path.touches.map { indexOf[$0.channel] ?? 0 } }
-    try self.init(checkedPaths: paths, channels: channels, channelIndices: indices)
+    var touchChannels: [Int32] = []
+    var touchStarts = [0]
+    touchStarts.reserveCapacity(paths.count + 1)
+    for path in paths {
+      for touch in path.touches { touchChannels.append(Int32(indexOf[touch.channel] ?? 0)) }
+      touchStarts.append(touchChannels.count)
+    }
+    try self.init(
+      givenPaths: paths, channels: channels,
+      touches: FlatPaths(
+        touchChannels: touchChannels, touchStarts: touchStarts,
+        conversions: paths.map(\.conversions), values: paths.map(\.value),
+        nulls: paths.map(\.nulls)))
   }
 
-  /// Sums the totals of paths already checked, whose touches are numbered by
-  /// `channelIndices` into the sorted `channels`.
+  /// Sums the totals of paths already checked, whose touches are numbered into the sorted
+  /// `channels`.
   init(
-    checkedPaths paths: [ConversionPath], channels: [String], channelIndices indices: [[Int]]
+    givenPaths: [ConversionPath]?, channels: [String], touches flat: FlatPaths
   ) throws(AttributionError) {
     var conversions = CompensatedSum()
     var value = CompensatedSum()
@@ -59,15 +81,15 @@ public struct ConversionPaths: Sendable {
     var emptyConversions = CompensatedSum()
     var emptyValue = CompensatedSum()
     var emptyCount = 0
-    for path in paths {
-      if path.touches.isEmpty {
-        emptyConversions.add(path.conversions)
-        emptyValue.add(path.value)
+    for path in flat.conversions.indices {
+      if flat.touchStarts[path] == flat.touchStarts[path + 1] {
+        emptyConversions.add(flat.conversions[path])
+        emptyValue.add(flat.values[path])
         emptyCount += 1
       } else {
-        conversions.add(path.conversions)
-        value.add(path.value)
-        nulls.add(path.nulls)
+        conversions.add(flat.conversions[path])
+        value.add(flat.values[path])
+        nulls.add(flat.nulls[path])
       }
     }
 
@@ -80,9 +102,13 @@ public struct ConversionPaths: Sendable {
       throw .numberOverflow("the \(name)")
     }
 
-    self.paths = paths
+    self.givenPaths = givenPaths
     self.channels = channels
-    self.channelIndices = indices
+    self.touchChannels = flat.touchChannels
+    self.touchStarts = flat.touchStarts
+    self.pathConversions = flat.conversions
+    self.pathValues = flat.values
+    self.pathNulls = flat.nulls
     self.attributableConversions = conversions.value
     self.attributableValue = value.value
     self.attributableNulls = nulls.value
@@ -90,4 +116,57 @@ public struct ConversionPaths: Sendable {
     self.unattributedValue = emptyValue.value
     self.emptyPathCount = emptyCount
   }
+
+  /// The number of paths.
+  public var pathCount: Int { pathConversions.count }
+
+  /// The paths, as given or spelled out from the channel numbers.
+  ///
+  /// - Complexity: O(1) for paths given to `init(_:)`, and O(T) for T touches otherwise,
+  ///   so keep the result rather than reading it path by path.
+  public var paths: [ConversionPath] {
+    if let givenPaths { return givenPaths }
+    return pathConversions.indices.map { path in
+      ConversionPath(
+        touches: (touchStarts[path]..<touchStarts[path + 1]).map {
+          Touch(channel: channels[Int(touchChannels[$0])])
+        },
+        conversions: pathConversions[path], value: pathValues[path], nulls: pathNulls[path])
+    }
+  }
+
+  /// Each path's touches as indices into `channels`.
+  ///
+  /// - Complexity: O(T) for T touches.
+  var channelIndices: [[Int]] {
+    pathConversions.indices.map { path in
+      touchChannels[touchStarts[path]..<touchStarts[path + 1]].map(Int.init)
+    }
+  }
+}
+
+/// Paths as flat arrays: their touches one after another as channel numbers, where each
+/// path's touches start, and one array per count.
+package struct FlatPaths: Sendable {
+  package var touchChannels: [Int32]
+  /// The start of each path's touches in `touchChannels`, then the end of the last path's:
+  /// path i has the touches `touchStarts[i]..<touchStarts[i + 1]`.
+  package var touchStarts: [Int]
+  package var conversions: [Double]
+  package var values: [Double]
+  package var nulls: [Double]
+
+  package init(
+    touchChannels: [Int32], touchStarts: [Int], conversions: [Double], values: [Double],
+    nulls: [Double]
+  ) {
+    self.touchChannels = touchChannels
+    self.touchStarts = touchStarts
+    self.conversions = conversions
+    self.values = values
+    self.nulls = nulls
+  }
+
+  /// The number of paths.
+  package var count: Int { conversions.count }
 }

@@ -37,65 +37,30 @@ struct MarkovChain {
   ///
   /// - Complexity: O(T k) hash operations for T touches.
   init(paths: ConversionPaths, order: Int, keepsRepeats: Bool) {
-    var keys = StateKeys(channelCount: paths.channels.count, order: order)
-    var states: [[Int]] = [[]]
-    // Transitions between transient states, numbered in the order they first occur, found
-    // by the key source × 2³² + target.
-    var edgeNumbers = IntegerTable()
-    var edgeSources: [Int] = []
-    var edgeTargets: [Int] = []
-    var edgeWeights: [Double] = []
-    var totalWeight = [0.0]
-    var conversionWeight = [0.0]
-    var valueWeight = [0.0]
-    var nullWeight = [0.0]
-
-    func state(_ channels: ArraySlice<Int>) -> Int {
-      let (existing, key) = keys.state(of: channels)
-      if let existing { return existing }
-      let new = states.count
-      keys.insert(key, state: new)
-      states.append(Array(channels))
-      totalWeight.append(0)
-      conversionWeight.append(0)
-      valueWeight.append(0)
-      nullWeight.append(0)
-      return new
-    }
-
+    var builder = MarkovChainBuilder(channelCount: paths.channels.count, order: order)
     var channels: [Int] = []
-    for pathIndex in paths.paths.indices {
-      let conversions = paths.paths[pathIndex].conversions
-      let weight = conversions + paths.paths[pathIndex].nulls
-      guard !paths.channelIndices[pathIndex].isEmpty, weight > 0 else { continue }
-      channels.removeAll(keepingCapacity: true)
-      for channel in paths.channelIndices[pathIndex]
-      where keepsRepeats || channels.last != channel {
-        channels.append(channel)
-      }
-
-      var previous = 0
-      let windowLength = min(order, channels.count)
-      for start in 0...(channels.count - windowLength) {
-        let current = state(channels[start..<(start + windowLength)])
-        let edgeKey = previous << 32 | current
-        if let edge = edgeNumbers[edgeKey] {
-          edgeWeights[edge] += weight
-        } else {
-          edgeNumbers[edgeKey] = edgeWeights.count
-          edgeSources.append(previous)
-          edgeTargets.append(current)
-          edgeWeights.append(weight)
+    paths.touchChannels.withUnsafeBufferPointer { touches in
+      for path in 0..<paths.pathCount {
+        let start = paths.touchStarts[path]
+        let end = paths.touchStarts[path + 1]
+        let conversions = paths.pathConversions[path]
+        let nulls = paths.pathNulls[path]
+        let weight = conversions + nulls
+        guard end > start, weight > 0 else { continue }
+        channels.removeAll(keepingCapacity: true)
+        for touch in start..<end {
+          let channel = Int(touches[touch])
+          if keepsRepeats || channels.last != channel { channels.append(channel) }
         }
-        totalWeight[previous] += weight
-        previous = current
+        channels.withUnsafeBufferPointer { channels in
+          builder.add(
+            channels, weight: weight, conversions: conversions, value: paths.pathValues[path],
+            nulls: nulls)
+        }
       }
-      totalWeight[previous] += weight
-      conversionWeight[previous] += conversions
-      valueWeight[previous] += paths.paths[pathIndex].value
-      nullWeight[previous] += paths.paths[pathIndex].nulls
     }
 
+    let states = builder.states
     var statesByChannel = [[Int]](repeating: [], count: paths.channels.count)
     for (stateIndex, tuple) in states.enumerated() {
       for channel in Set(tuple).sorted() {
@@ -103,23 +68,99 @@ struct MarkovChain {
       }
     }
     var sortedEdges = [[(target: Int, weight: Double)]](repeating: [], count: states.count)
-    for edge in edgeWeights.indices {
-      sortedEdges[edgeSources[edge]].append((target: edgeTargets[edge], weight: edgeWeights[edge]))
+    for edge in builder.edgeWeights.indices {
+      sortedEdges[builder.edgeSources[edge]].append(
+        (target: builder.edgeTargets[edge], weight: builder.edgeWeights[edge]))
     }
-    var transitionCount = edgeWeights.count
+    var transitionCount = builder.edgeWeights.count
     for stateIndex in states.indices {
       sortedEdges[stateIndex].sort { $0.target < $1.target }
-      if conversionWeight[stateIndex] > 0 { transitionCount += 1 }
-      if nullWeight[stateIndex] > 0 { transitionCount += 1 }
+      if builder.conversionWeight[stateIndex] > 0 { transitionCount += 1 }
+      if builder.nullWeight[stateIndex] > 0 { transitionCount += 1 }
     }
 
     self.states = states
     self.transitions = sortedEdges
-    self.totalWeight = totalWeight
-    self.conversionWeight = conversionWeight
-    self.valueWeight = valueWeight
+    self.totalWeight = builder.totalWeight
+    self.conversionWeight = builder.conversionWeight
+    self.valueWeight = builder.valueWeight
     self.statesByChannel = statesByChannel
     self.transitionCount = transitionCount
+  }
+}
+
+/// The states, transitions and weights of a chain while its paths are added.
+private struct MarkovChainBuilder {
+  let order: Int
+  var keys: StateKeys
+  var states: [[Int]] = [[]]
+  /// Transitions between transient states, numbered in the order they first occur, found
+  /// by the key source × 2³² + target.
+  var edgeNumbers = IntegerTable()
+  var edgeSources: [Int] = []
+  var edgeTargets: [Int] = []
+  var edgeWeights: [Double] = []
+  var totalWeight = [0.0]
+  var conversionWeight = [0.0]
+  var valueWeight = [0.0]
+  var nullWeight = [0.0]
+
+  init(channelCount: Int, order: Int) {
+    self.order = order
+    keys = StateKeys(channelCount: channelCount, order: order)
+  }
+
+  /// Adds the transitions of a path with at least one channel, repeats already merged or
+  /// kept, and its weight w = conversions + nulls > 0.
+  mutating func add(
+    _ channels: UnsafeBufferPointer<Int>, weight: Double, conversions: Double, value: Double,
+    nulls: Double
+  ) {
+    var previous = 0
+    let windowLength = min(order, channels.count)
+    for start in 0...(channels.count - windowLength) {
+      let current = state(UnsafeBufferPointer(rebasing: channels[start..<(start + windowLength)]))
+      let edgeKey = previous << 32 | current
+      if let edge = edgeNumbers[edgeKey] {
+        edgeWeights[edge] += weight
+      } else {
+        edgeNumbers[edgeKey] = edgeWeights.count
+        edgeSources.append(previous)
+        edgeTargets.append(current)
+        edgeWeights.append(weight)
+      }
+      totalWeight[previous] += weight
+      previous = current
+    }
+    totalWeight[previous] += weight
+    conversionWeight[previous] += conversions
+    valueWeight[previous] += value
+    nullWeight[previous] += nulls
+  }
+
+  /// Returns the state of a tuple of channels, adding it when it is new.
+  @inline(__always)
+  private mutating func state(_ channels: UnsafeBufferPointer<Int>) -> Int {
+    if let key = keys.integerKey(of: channels) {
+      if let existing = keys.state(ofKey: key) { return existing }
+      return addState(channels, key: .integer(key))
+    }
+    let (existing, key) = keys.state(of: channels)
+    if let existing { return existing }
+    return addState(channels, key: key)
+  }
+
+  /// Adds the state of a tuple of channels that has none yet.
+  private mutating func addState(_ channels: UnsafeBufferPointer<Int>, key: StateKeys.Key) -> Int
+  {
+    let new = states.count
+    keys.insert(key, state: new)
+    states.append(Array(channels))
+    totalWeight.append(0)
+    conversionWeight.append(0)
+    valueWeight.append(0)
+    nullWeight.append(0)
+    return new
   }
 }
 
@@ -151,8 +192,27 @@ struct StateKeys {
     case tuple([Int])
   }
 
+  /// Returns the integer key of a tuple, or nil when the tuples are too long for one.
+  @inline(__always)
+  func integerKey(of channels: UnsafeBufferPointer<Int>) -> Int? {
+    guard let base else { return nil }
+    var key = 0
+    var power = 1
+    for channel in channels {
+      key += (channel + 1) * power
+      power &*= base
+    }
+    return key
+  }
+
+  /// Returns the state of the tuple whose integer key is `key`, if any.
+  @inline(__always)
+  func state(ofKey key: Int) -> Int? {
+    byKey[key]
+  }
+
   /// Returns the state of the tuple, if any, and its key.
-  func state(of channels: ArraySlice<Int>) -> (Int?, Key) {
+  func state(of channels: some Collection<Int>) -> (Int?, Key) {
     guard let base else {
       let tuple = Array(channels)
       return (byTuple[tuple], .tuple(tuple))
@@ -202,7 +262,10 @@ struct IntegerTable {
   /// Returns the slot that contains `key`, or the empty slot where it would go.
   private func slot(of key: Int) -> Int {
     let mask = keys.count - 1
-    let hash = (UInt64(UInt(bitPattern: key)) &* 0x9e37_79b9_7f4a_7c15) >> 20
+    // The high bits of the product, which every bit of the key reaches (Fibonacci hashing).
+    // Low bits would ignore the high half of an edge's key, its source state.
+    let hash = (UInt64(UInt(bitPattern: key)) &* 0x9e37_79b9_7f4a_7c15)
+      >> UInt64(64 - keys.count.trailingZeroBitCount)
     var slot = Int(truncatingIfNeeded: hash) & mask
     while keys[slot] != key && keys[slot] >= 0 {
       slot = (slot + 1) & mask

@@ -4,22 +4,29 @@
 /// A channel touched several times in a path gets the sum of its touches' weights, so a
 /// repeated channel counts once per touch (as ChannelAttribution 2.2.5's linear model does).
 ///
-/// - Parameter touchWeights: the weights of one path's touches, given its index in
-///   `paths.paths` and its channel indices. It is called only for paths with touches and
-///   with conversions or value.
+/// - Parameter touchWeights: the weights of one path's touches, given its index in the
+///   paths and its touches as indices into `paths.channels`. It is called only for paths
+///   with touches and with conversions or value.
 func ruleBasedAttribution(
-  model: String, paths: ConversionPaths, touchWeights: (Int, [Int]) -> [Double]
+  model: String, paths: ConversionPaths,
+  touchWeights: (Int, UnsafeBufferPointer<Int32>) -> [Double]
 ) throws(AttributionError) -> Attribution {
   let channelCount = paths.channels.count
   var conversions = [CompensatedSum](repeating: CompensatedSum(), count: channelCount)
   var value = [CompensatedSum](repeating: CompensatedSum(), count: channelCount)
-  for (index, path) in paths.paths.enumerated() {
-    let touches = paths.channelIndices[index]
-    guard !touches.isEmpty, path.conversions > 0 || path.value > 0 else { continue }
-    let weights = touchWeights(index, touches)
-    for (channel, weight) in zip(touches, weights) where weight > 0 {
-      conversions[channel].add(path.conversions * weight)
-      value[channel].add(path.value * weight)
+  paths.touchChannels.withUnsafeBufferPointer { allTouches in
+    for path in 0..<paths.pathCount {
+      let start = paths.touchStarts[path]
+      let end = paths.touchStarts[path + 1]
+      let pathConversions = paths.pathConversions[path]
+      let pathValue = paths.pathValues[path]
+      guard end > start, pathConversions > 0 || pathValue > 0 else { continue }
+      let touches = UnsafeBufferPointer(rebasing: allTouches[start..<end])
+      let weights = touchWeights(path, touches)
+      for (channel, weight) in zip(touches, weights) where weight > 0 {
+        conversions[Int(channel)].add(pathConversions * weight)
+        value[Int(channel)].add(pathValue * weight)
+      }
     }
   }
   return try Attribution(
@@ -79,7 +86,7 @@ public struct LastNonDirectTouchModel: AttributionModel {
   public var name: String { "last-non-direct" }
 
   public func attribute(_ paths: ConversionPaths) throws(AttributionError) -> Attribution {
-    let direct = paths.channels.firstIndex(of: directChannel)
+    let direct = paths.channels.firstIndex(of: directChannel).map(Int32.init)
     return try ruleBasedAttribution(model: name, paths: paths) { _, touches in
       let chosen = touches.lastIndex { $0 != direct } ?? touches.count - 1
       return unitWeights(count: touches.count, at: chosen)

@@ -71,13 +71,13 @@ public struct ShapleyModel: AttributionModel {
     var conversions = [Double](repeating: 0, count: coalitions)
     var value = [Double](repeating: 0, count: coalitions)
     var weight = [Double](repeating: 0, count: coalitions)
-    for (index, path) in paths.paths.enumerated() {
-      let channels = paths.channelIndices[index]
+    for path in 0..<paths.pathCount {
+      let channels = paths.touchChannels[paths.touchStarts[path]..<paths.touchStarts[path + 1]]
       guard !channels.isEmpty else { continue }
       let set = channels.reduce(0) { $0 | (1 << $1) }
-      conversions[set] += path.conversions
-      value[set] += path.value
-      weight[set] += path.conversions + path.nulls
+      conversions[set] += paths.pathConversions[path]
+      value[set] += paths.pathValues[path]
+      weight[set] += paths.pathConversions[path] + paths.pathNulls[path]
     }
     let observed = (1..<coalitions).filter { weight[$0] > 0 || value[$0] > 0 }.count
     Self.sumOverSubsets(&conversions, channelCount: n)

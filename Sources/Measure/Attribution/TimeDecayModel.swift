@@ -46,27 +46,36 @@ public struct TimeDecayModel: AttributionModel {
   public var name: String { "time-decay" }
 
   public func attribute(_ paths: ConversionPaths) throws(AttributionError) -> Attribution {
-    try ruleBasedAttribution(model: name, paths: paths) { index, _ in
-      weights(of: paths.paths[index])
+    try ruleBasedAttribution(model: name, paths: paths) { index, touches in
+      // Paths given by channel numbers have no timestamps.
+      if let given = paths.givenPaths { weights(of: given[index]) } else {
+        weights(untimedCount: touches.count)
+      }
     }
   }
 
   /// Returns the normalized weights of a path's touches.
   func weights(of path: ConversionPath) -> [Double] {
-    let ages: [Double]
-    let scale: Double
     let timestamps = path.touches.compactMap(\.timestamp)
-    if timestamps.count == path.touches.count, let latest = timestamps.max() {
-      // Doubles, because an Int64 difference of extreme timestamps can overflow.
-      let reference = Double(path.conversionTime ?? latest)
-      ages = timestamps.map { max(0, reference - Double($0)) }
-      scale = Double(halfLife.milliseconds)
-    } else {
-      let count = path.touches.count
-      ages = (0..<count).map { Double(count - 1 - $0) }
-      scale = halfLifeInTouches
+    guard timestamps.count == path.touches.count, let latest = timestamps.max() else {
+      return weights(untimedCount: path.touches.count)
     }
+    // Doubles, because an Int64 difference of extreme timestamps can overflow.
+    let reference = Double(path.conversionTime ?? latest)
+    return normalizedWeights(
+      ages: timestamps.map { max(0, reference - Double($0)) },
+      scale: Double(halfLife.milliseconds))
+  }
 
+  /// Returns the normalized weights of `count` touches without timestamps, which decay by
+  /// position.
+  func weights(untimedCount count: Int) -> [Double] {
+    normalizedWeights(
+      ages: (0..<count).map { Double(count - 1 - $0) }, scale: halfLifeInTouches)
+  }
+
+  /// Returns 2^(−(age − youngest age) / scale) for each age, divided by their sum.
+  private func normalizedWeights(ages: [Double], scale: Double) -> [Double] {
     let youngest = ages.min() ?? 0
     let raw = ages.map { exp2(-(($0 - youngest) / scale)) }
     var sum = CompensatedSum()
