@@ -32,23 +32,44 @@ final class BackgroundJob<Output>: @unchecked Sendable {
   }
 }
 
-/// Passes progress updates through only once opened, so a pass that runs beside another
-/// stays silent until the other has finished reporting.
+/// Holds back the progress of a pass that runs beside another until the other has
+/// finished reporting, so the two never take turns on one progress line.
+///
+/// While closed it keeps the latest update of each phase; opening shows those, in the
+/// order the phases began, so a pass that finished early still shows its 100 %. Calls to
+/// the report never overlap.
 final class ProgressGate: Sendable {
-  private let isOpen = Atomic<Bool>(false)
+  private struct State {
+    var isOpen = false
+    var held: [ProgressUpdate] = []
+  }
+
+  private let state = Mutex(State())
   private let report: (@Sendable (ProgressUpdate) -> Void)?
 
   init(_ report: (@Sendable (ProgressUpdate) -> Void)?) {
     self.report = report
   }
 
-  /// Lets later updates through. Updates sent before are dropped.
+  /// Shows the updates held back, then lets later updates through.
   func open() {
-    isOpen.store(true, ordering: .releasing)
+    state.withLock { state in
+      state.isOpen = true
+      for update in state.held { report?(update) }
+      state.held = []
+    }
   }
 
   func forward(_ update: ProgressUpdate) {
-    guard isOpen.load(ordering: .acquiring) else { return }
-    report?(update)
+    guard let report else { return }
+    state.withLock { state in
+      if state.isOpen {
+        report(update)
+      } else if let last = state.held.last, last.phase == update.phase {
+        state.held[state.held.count - 1] = update
+      } else {
+        state.held.append(update)
+      }
+    }
   }
 }

@@ -58,11 +58,26 @@ func armPassesBesideGiveTheSameSummary(customers: Int, seed: UInt64) throws {
     }
   }
   let seen = phases.withLock { $0 }
-  // The factual pass reports first and alone; arm passes report only after it.
-  let factual = seen.firstIndex(of: "factual pass")
-  #expect(factual == 0)
-  #expect(seen.filter { $0 == "factual pass" }.count == 1)
-  #expect(seen.allSatisfy { $0 == "factual pass" || $0.hasPrefix("pass forcing ") })
+  // The factual pass reports first and alone; then each arm pass, in order, with no
+  // phase coming back once another has begun.
+  #expect(seen == ["factual pass", "pass forcing holdout", "pass forcing watched-classes"])
+}
+
+@Test func progressGateHoldsTheLatestUpdateOfEachPhase() {
+  let shown = Mutex<[String]>([])
+  let gate = ProgressGate { update in
+    shown.withLock { $0.append("\(update.phase) \(update.fraction)") }
+  }
+  func update(_ phase: String, _ fraction: Double) -> ProgressUpdate {
+    ProgressUpdate(phase: phase, fraction: fraction)
+  }
+  gate.forward(update("first", 0.5))
+  gate.forward(update("first", 1))
+  gate.forward(update("second", 0.25))
+  #expect(shown.withLock { $0 }.isEmpty)
+  gate.open()
+  gate.forward(update("second", 0.75))
+  #expect(shown.withLock { $0 } == ["first 1.0", "second 0.25", "second 0.75"])
 }
 
 @Test func derivedCancellationFlagFollowsItsParent() {
