@@ -101,15 +101,8 @@ public struct EventQueue<Event>: ~Copyable {
   public mutating func schedule(_ event: Event, at time: SimTime) {
     if pending == capacity { grow() }
     let moving = Entry(order: reserveOrder(at: time), event: event)
-    var index = pending
     pending &+= 1
-    while index > 0 {
-      let parent = (index &- 1) / 4
-      guard moving.precedes(entries[parent]) else { break }
-      (entries + index).initialize(to: (entries + parent).move())
-      index = parent
-    }
-    (entries + index).initialize(to: moving)
+    rise(moving, from: pending &- 1)
   }
 
   /// Removes and returns the earliest event, ties going to the one scheduled first.
@@ -173,6 +166,14 @@ public struct EventQueue<Event>: ~Copyable {
       (entries + index).initialize(to: (entries + best).move())
       index = best
     }
+    rise(moving, from: index)
+  }
+
+  /// Places `moving` in the hole at `index`, whose memory is uninitialized, after moving
+  /// the hole up past every parent that `moving` precedes.
+  @inlinable
+  mutating func rise(_ moving: Entry, from start: Int) {
+    var index = start
     while index > 0 {
       let parent = (index &- 1) / 4
       guard moving.precedes(entries[parent]) else { break }

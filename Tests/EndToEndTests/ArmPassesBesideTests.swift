@@ -40,7 +40,7 @@ func armPassesBesideGiveTheSameSummary(customers: Int, seed: UInt64) throws {
   #expect(beside.contains("\"trueAbsolute\""))
 }
 
-@Test func cancelledRunWithArmPassesBesideStops() throws {
+@Test func cancelledArmPassesStop() throws {
   let scenario = try flagship(customers: 2_000, seed: 3)
   let cancellation = CancellationFlag()
   cancellation.cancel()
@@ -63,7 +63,7 @@ func armPassesBesideGiveTheSameSummary(customers: Int, seed: UInt64) throws {
   #expect(seen == ["factual pass", "pass forcing holdout", "pass forcing watched-classes"])
 }
 
-@Test func progressGateHoldsTheLatestUpdateOfEachPhase() {
+@Test func progressGateReplaysLatestUpdates() {
   let shown = Mutex<[String]>([])
   let gate = ProgressGate { update in
     shown.withLock { $0.append("\(update.phase) \(update.fraction)") }

@@ -4,26 +4,13 @@ import LoopSim
 import Testing
 import TestSupport
 
-/// SplitMix64: drives the scenario generator only; the simulation never uses it.
-private struct GeneratorRandom: RandomNumberGenerator {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// Writes random scenarios whose every value lies inside the documented ranges, as
 /// JSON5 that extends the flagship and replaces most of its sections.
 private struct ScenarioGenerator {
-  var random: GeneratorRandom
+  var random: SplitMix64
 
   init(seed: UInt64) {
-    random = GeneratorRandom(state: seed)
+    random = SplitMix64(state: seed)
   }
 
   mutating func probability() -> String { String(format: "%.3f", Double.random(in: 0...1, using: &random)) }

@@ -1,5 +1,6 @@
 import Simulation
 import Testing
+import TestSupport
 
 @testable import Measure
 
@@ -296,21 +297,6 @@ func invalidPathIsRejected(_ name: String, _ path: ConversionPath) throws {
   #expect(throws: AttributionError.self) {
     try MarkovModel(order: 2, solver: .denseLU).attribute(set)
   }
-}
-
-/// A small generator for the fuzz test: SplitMix64.
-private struct SplitMix64 {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 
 @Test(arguments: 0..<40)

@@ -1,19 +1,7 @@
 import Testing
+import TestSupport
 
 @testable import Simulation
-
-/// SplitMix64, used only to drive the fuzz tests; simulation draws never use it.
-private struct FuzzGenerator: RandomNumberGenerator {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 /// The reference model: pending events in a plain array, the next one found by sorting.
 private struct ReferenceEvent {
@@ -25,7 +13,7 @@ private struct ReferenceEvent {
 
 @Test(arguments: 0..<200)
 func calendarMatchesSortedReference(seed: Int) {
-  var generator = FuzzGenerator(state: UInt64(seed))
+  var generator = SplitMix64(state: UInt64(seed))
   var calendar = EventCalendar<Int>()
   var reference: [ReferenceEvent] = []
   var fired: [EventHandle] = []

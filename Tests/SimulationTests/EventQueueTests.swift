@@ -1,19 +1,7 @@
 import Testing
+import TestSupport
 
 @testable import Simulation
-
-/// SplitMix64, used only to drive the fuzz tests; simulation draws never use it.
-private struct QueueFuzzGenerator: RandomNumberGenerator {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 @Suite("EventQueue")
 struct EventQueueTests {
@@ -21,7 +9,7 @@ struct EventQueueTests {
   /// must give the same events at the same times, in the same order.
   @Test("matches EventCalendar", arguments: 0..<100)
   func matchesEventCalendar(seed: Int) {
-    var generator = QueueFuzzGenerator(state: UInt64(seed) &+ 1_000)
+    var generator = SplitMix64(state: UInt64(seed) &+ 1_000)
     var queue = EventQueue<Int>(minimumCapacity: 1)
     var calendar = EventCalendar<Int>()
     // A narrow time range forces many ties, which must break by scheduling order.
@@ -62,7 +50,7 @@ struct EventQueueTests {
   /// Everything scheduled up front comes out sorted by (time, scheduling order).
   @Test("drains in time and scheduling order", arguments: [1, 2, 5, 63, 64, 65, 1_000, 5_000])
   func drainsInOrder(count: Int) {
-    var generator = QueueFuzzGenerator(state: UInt64(count))
+    var generator = SplitMix64(state: UInt64(count))
     var queue = EventQueue<Int>(minimumCapacity: 4)
     var expected: [(time: Int64, id: Int)] = []
     for id in 0..<count {

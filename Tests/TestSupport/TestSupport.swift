@@ -69,3 +69,24 @@ public enum TestSupport {
       standardError: try String(contentsOf: errorURL, encoding: .utf8))
   }
 }
+
+/// SplitMix64: a small generator that drives fuzz tests and random scenarios. Simulation
+/// draws never use it.
+public struct SplitMix64: RandomNumberGenerator {
+  public var state: UInt64
+
+  public init(state: UInt64) {
+    self.state = state
+  }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A number in 0..<bound, by the remainder of the next output.
+  public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+}
