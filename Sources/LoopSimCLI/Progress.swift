@@ -104,10 +104,22 @@ final class ProgressReporter: @unchecked Sendable {
 /// between events, so the run can remove its partial output before it exits with 128 plus
 /// the signal number (130 for Ctrl-C). SIGPIPE is ignored, so a closed output pipe makes
 /// writes fail instead of killing the process mid-run.
+///
+/// Only verbs that ask for `cancellation` check it. Until one does, a handled signal ends
+/// the process at once with the same status: the other verbs (attribute, lift, power and
+/// the like) write their output only when they finish, so there is nothing to remove, and
+/// a long attribution would otherwise ignore Ctrl-C.
 enum InterruptHandler {
-  /// Set when a handled signal arrives; runs check it between events.
-  static let cancellation = CancellationFlag()
+  private static let flag = CancellationFlag()
   private static let received = Atomic<Int32>(0)
+  private static let isChecked = Atomic<Bool>(false)
+
+  /// The flag a verb checks between steps; from the first use on, a handled signal sets it
+  /// instead of ending the process.
+  static var cancellation: CancellationFlag {
+    isChecked.store(true, ordering: .sequentiallyConsistent)
+    return flag
+  }
 
   /// The signal that cancelled the run, or nil.
   static var signal: Int32? {
@@ -124,8 +136,11 @@ enum InterruptHandler {
       Glibc.signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
+        guard isChecked.load(ordering: .sequentiallyConsistent) else {
+          _exit(128 + number)
+        }
         received.store(number, ordering: .relaxed)
-        cancellation.cancel()
+        flag.cancel()
       }
       source.resume()
       return source

@@ -232,3 +232,22 @@ func badInputExportInsideResults(suffix: String) throws {
   #expect(result.standardError.contains("Fix:"))
   #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
 }
+
+/// Verbs that check no cancellation flag, such as a long `attribute`, end at once on Ctrl-C
+/// or SIGTERM with 128 plus the signal number, and print no partial report.
+@Test(arguments: [(true, Int32(130)), (false, Int32(143))])
+func attributeStopsOnSignal(interrupts: Bool, status: Int32) throws {
+  let folder = try TestSupport.temporaryDirectory()
+  let file = folder.appendingPathComponent("long-path.csv")
+  // One journey through 20,000 channels: the removal effects take far longer than the
+  // test waits.
+  let path = (0..<20_000).map { "c\($0)" }.joined(separator: ">")
+  try Data("path,total_conversions,total_conversion_value,total_null\n\(path),1,10,1\n".utf8)
+    .write(to: file)
+  let result = try TestSupport.runLoopSim(["attribute", file.path]) { process in
+    Thread.sleep(forTimeInterval: 1.5)
+    if interrupts { process.interrupt() } else { process.terminate() }
+  }
+  #expect(result.status == status, "stderr: \(result.standardError)")
+  #expect(result.standardOutput.isEmpty)
+}
