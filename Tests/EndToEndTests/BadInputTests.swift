@@ -251,3 +251,22 @@ func attributeStopsOnSignal(interrupts: Bool, status: Int32) throws {
   #expect(result.status == status, "stderr: \(result.standardError)")
   #expect(result.standardOutput.isEmpty)
 }
+
+/// Many channels make the Markov model slow, so `attribute` says so before it starts.
+@Test func attributeWarnsAboutManyChannels() throws {
+  let folder = try TestSupport.temporaryDirectory()
+  let file = folder.appendingPathComponent("wide.csv")
+  let path = (0..<600).map { "c\($0)" }.joined(separator: ">")
+  try Data("path,total_conversions,total_conversion_value,total_null\n\(path),1,10,1\n".utf8)
+    .write(to: file)
+  let slow = try TestSupport.runLoopSim(["attribute", file.path, "--models", "markov"]) {
+    process in
+    Thread.sleep(forTimeInterval: 1)
+    process.interrupt()
+  }
+  #expect(slow.standardError.contains("warning: 600 channels"), "\(slow.standardError)")
+
+  let fast = try TestSupport.runLoopSim(["attribute", file.path, "--models", "first,last"])
+  #expect(fast.status == 0)
+  #expect(!fast.standardError.contains("warning"))
+}
