@@ -116,6 +116,7 @@ public enum LoopRun {
       try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + ShardRecord.fileName))
       metadata.append((ShardRecord.hashKey, try SHA256.hash(text).hexString))
     }
+    if options.cancellation?.isCancelled == true { throw Interrupted() }
     return try finish(
       scenario, summary: computation.measuredSummary(), database: database, in: directory,
       metadata: metadata)
@@ -243,6 +244,9 @@ public enum LoopRun {
     logger.debug("factual pass done: \(factual.eventsProcessed) events")
     armProgress.open()
     let forced = try beside?.wait() ?? forcedPasses()
+    // Measuring and writing the results can take seconds on a large run; a Ctrl-C during
+    // the passes' last events still stops the run here.
+    if cancellation?.isCancelled == true { throw Interrupted() }
 
     let truth = GroundTruthTable(
       factual: factual, forced: forced, catalog: scenario.catalog,

@@ -137,7 +137,8 @@ enum RunVerb {
     }
     if arguments.value("--jobs") != nil && shards == nil {
       throw UsageError(
-        message: "--jobs applies only with --replicates or --shards.", verb: spec.name)
+        message: "--jobs applies only with --replicates or --shards, or to a reference-funnel "
+          + "scenario.", verb: spec.name)
     }
     if shards != nil && options.exportMessages != nil {
       throw UsageError(
