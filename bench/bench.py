@@ -611,11 +611,48 @@ def attribution_markdown(rows):
     return lines
 
 
+# The largest size any section takes: LoopSim's own limit on a scenario's customers.
+LARGEST_SIZE = 10_000_000
+
+
 def sizes(text):
-    values = [int(part) for part in text.split(",") if part]
-    if not values or any(value <= 0 for value in values):
-        raise argparse.ArgumentTypeError(f"expected positive integers, found {text!r}")
+    """Reads comma-separated whole numbers from 1 to LARGEST_SIZE."""
+    parts = text.split(",")
+    if not all(part.strip().isdigit() for part in parts):
+        raise argparse.ArgumentTypeError(
+            f"expected whole numbers separated by commas, such as 1000,100000; found {text!r}")
+    values = [int(part) for part in parts]
+    if any(value < 1 or value > LARGEST_SIZE for value in values):
+        raise argparse.ArgumentTypeError(
+            f"expected sizes from 1 to {LARGEST_SIZE:,}; found {text!r}")
     return values
+
+
+def positive(text):
+    """Reads a whole number of at least 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return int(text)
+
+
+def check_paths(options, parser):
+    """Rejects a report path or a program that cannot work before any section runs, so a
+    long run never ends in an error it could have given at the start."""
+    for program in ("loopsim", "calendar-bench"):
+        path = os.path.join(options.build_dir, program)
+        if not os.access(path, os.X_OK):
+            parser.error(f"--build-dir {options.build_dir}: no executable {program} there; "
+                         "build it with `make release` (or `swift build` for .build/debug)")
+    if options.python and not os.access(options.python, os.X_OK):
+        parser.error(f"--python {options.python}: not an executable; create the venv with "
+                     "`make bench`, or leave --python out to skip SimPy and ChannelAttribution")
+    if options.report:
+        folder = os.path.dirname(os.path.abspath(options.report))
+        if os.path.isdir(options.report):
+            parser.error(f"--report {options.report}: is a folder; give a file name")
+        if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+            parser.error(f"--report {options.report}: the folder {folder} does not exist or "
+                         "is not writable")
 
 
 def main():
@@ -625,14 +662,14 @@ def main():
                         help="folder with the loopsim and calendar-bench binaries")
     parser.add_argument("--python", help="interpreter with SimPy and ChannelAttribution; "
                         "without it both are skipped")
-    parser.add_argument("--runs", type=int, default=5, help="runs per size (default 5)")
-    parser.add_argument("--large-runs", type=int, default=5,
+    parser.add_argument("--runs", type=positive, default=5, help="runs per size (default 5)")
+    parser.add_argument("--large-runs", type=positive, default=5,
                         help="runs per size at 1,000,000 customers or more (default 5)")
     parser.add_argument("--funnel-sizes", type=sizes, default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--funnel-jobs", type=sizes, default=[1, 2],
                         help="thread counts of the LoopSim funnel runs (loopsim run --jobs)")
     parser.add_argument("--calendar-sizes", type=sizes, default=[1_000, 100_000, 1_000_000])
-    parser.add_argument("--holds", type=int, default=2_000_000,
+    parser.add_argument("--holds", type=positive, default=2_000_000,
                         help="holds timed per calendar size and repeat")
     parser.add_argument("--flagship-sizes", type=sizes, default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--shard-sizes", type=sizes, default=[1_000_000],
@@ -658,6 +695,9 @@ def main():
     if unknown:
         parser.error(f"unknown section {sorted(unknown)[0]!r}: "
                      "use funnel, calendar, flagship, shards, attribution")
+    if any(jobs > 1_024 for jobs in options.funnel_jobs):
+        parser.error("--funnel-jobs: expected thread counts from 1 to 1,024")
+    check_paths(options, parser)
 
     started = datetime.datetime.now(datetime.timezone.utc)
     report = {"started": started.strftime("%Y-%m-%d %H:%M"), "machine": machine(),

@@ -105,32 +105,57 @@ func median(_ values: [Double]) -> Double {
   return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-func option(_ name: String) -> String? {
-  let arguments = CommandLine.arguments
-  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else {
-    return nil
-  }
-  return arguments[index + 1]
-}
-
 func fail(_ message: String) -> Never {
   FileHandle.standardError.write(Data("calendar-bench: \(message)\n".utf8))
   exit(2)
 }
 
-let sizeText = option("--sizes") ?? "1000,100000,1000000"
-let sizes = sizeText.split(separator: ",").map { Int($0) }
-guard sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
-  fail("invalid --sizes '\(sizeText)': expected positive integers separated by commas")
-}
-guard let holds = Int(option("--holds") ?? "2000000"), holds > 0 else {
-  fail("invalid --holds: expected a positive integer")
-}
-guard let repeats = Int(option("--repeats") ?? "5"), repeats > 0 else {
-  fail("invalid --repeats: expected a positive integer")
+let usage = "usage: calendar-bench [--sizes N,N,...] [--holds H] [--repeats R]"
+/// The most pending events or holds a run takes: 10^8 entries of the largest calendar are
+/// a few GiB, more than a benchmark of this machine should ask for.
+let largest = 100_000_000
+
+/// Reads the options, each at most once and each with a value; anything else is an error.
+func options() -> [String: String] {
+  var values: [String: String] = [:]
+  var arguments = CommandLine.arguments.dropFirst()[...]
+  while let name = arguments.popFirst() {
+    if name == "--help" || name == "-h" {
+      print(usage)
+      exit(0)
+    }
+    guard ["--sizes", "--holds", "--repeats"].contains(name) else {
+      fail("unknown argument '\(name)'. Fix: use only --sizes, --holds and --repeats. \(usage)")
+    }
+    guard values[name] == nil else { fail("\(name) is given twice. Fix: give it once.") }
+    guard let value = arguments.popFirst() else {
+      fail("\(name) needs a value. \(usage)")
+    }
+    values[name] = value
+  }
+  return values
 }
 
-for size in sizes.compactMap({ $0 }) {
+/// Reads a whole number from 1 to `largest` for `name`.
+func count(_ text: String, for name: String) -> Int {
+  guard let value = Int(text), value >= 1, value <= largest else {
+    fail("invalid value '\(text)' for \(name). Fix: give a whole number from 1 to \(largest).")
+  }
+  return value
+}
+
+let given = options()
+let sizeText = given["--sizes"] ?? "1000,100000,1000000"
+let sizes = sizeText.split(separator: ",", omittingEmptySubsequences: false).map {
+  count(String($0), for: "--sizes")
+}
+let holds = count(given["--holds"] ?? "2000000", for: "--holds")
+let repeats = count(given["--repeats"] ?? "5", for: "--repeats")
+guard sizes.allSatisfy({ $0 + holds <= largest }) else {
+  fail("--sizes plus --holds is above \(largest) increments. Fix: use smaller values.")
+}
+
+for size in sizes {
   let steps = increments(count: size + holds, seed: UInt64(size))
   var heapTimes: [Double] = []
   var calendarTimes: [Double] = []
