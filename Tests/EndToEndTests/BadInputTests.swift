@@ -270,3 +270,18 @@ func attributeStopsOnSignal(interrupts: Bool, status: Int32) throws {
   #expect(fast.status == 0)
   #expect(!fast.standardError.contains("warning"))
 }
+
+/// A command that needs a loop scenario gives one error at `model` for a reference-funnel
+/// file, not one for every section the funnel leaves out.
+@Test(arguments: [["compare"], ["replay", "/dev/null", "--scenario"]])
+func funnelScenarioGivesOneModelError(prefix: [String]) throws {
+  let funnel = TestSupport.repositoryRoot.appendingPathComponent(
+    "Scenarios/reference-funnel.json5"
+  ).path
+  let extra = prefix == ["compare"] ? [TestSupport.flagshipScenario] : []
+  let result = try TestSupport.runLoopSim(prefix + [funnel] + extra)
+  #expect(result.status == 2)
+  let errors = result.standardError.split(separator: "\n").filter { $0.contains("error:") }
+  #expect(errors.count == 1, "\(result.standardError)")
+  #expect(result.standardError.contains("error: model: this command needs a scenario"))
+}
