@@ -241,7 +241,7 @@ private struct RunState: ~Copyable {
     arrivalsByChannel.deallocate()
   }
 
-  /// The counts so far, with the events left in the queue as cut off.
+  /// Returns the counts so far, counting the events left in the queue as cut off.
   func counts() -> FunnelCounts {
     var counts = FunnelCounts(channels: channelCount)
     counts.events = Array(events)

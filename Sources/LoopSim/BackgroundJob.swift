@@ -35,13 +35,13 @@ final class BackgroundJob<Output>: @unchecked Sendable {
 /// Holds back the progress of a pass that runs beside another until the other has
 /// finished reporting, so the two never take turns on one progress line.
 ///
-/// While closed it keeps the latest update of each phase; opening shows those, in the
-/// order the phases began, so a pass that finished early still shows its 100 %. Calls to
-/// the report never overlap.
+/// While closed, it keeps the latest update of each phase. Opening shows those in the order
+/// the phases began, so a pass that finished early still shows its 100 %. Calls to the
+/// report never overlap.
 final class ProgressGate: Sendable {
   private struct State {
     var isOpen = false
-    var held: [ProgressUpdate] = []
+    var pending: [ProgressUpdate] = []
   }
 
   private let state = Mutex(State())
@@ -55,8 +55,8 @@ final class ProgressGate: Sendable {
   func open() {
     state.withLock { state in
       state.isOpen = true
-      for update in state.held { report?(update) }
-      state.held = []
+      for update in state.pending { report?(update) }
+      state.pending = []
     }
   }
 
@@ -65,10 +65,10 @@ final class ProgressGate: Sendable {
     state.withLock { state in
       if state.isOpen {
         report(update)
-      } else if let last = state.held.last, last.phase == update.phase {
-        state.held[state.held.count - 1] = update
+      } else if let last = state.pending.last, last.phase == update.phase {
+        state.pending[state.pending.count - 1] = update
       } else {
-        state.held.append(update)
+        state.pending.append(update)
       }
     }
   }

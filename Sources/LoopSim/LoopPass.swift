@@ -25,8 +25,8 @@ public final class CancellationFlag: Sendable {
     parent = nil
   }
 
-  /// A flag that reads as cancelled once it or `parent` is cancelled, so part of a run can
-  /// be stopped on its own while the user's cancellation still stops all of it.
+  /// Creates a flag that reads as cancelled once it or `parent` is cancelled. Part of a run
+  /// can then be stopped on its own, while the user's cancellation still stops all of it.
   init(following parent: CancellationFlag?) {
     self.parent = parent
   }

@@ -127,7 +127,7 @@ public enum LoopRun {
   /// a run cut into shards on threads of one process measures once, after the merge.
   ///
   /// - Parameter armsBeside: Whether the arm passes run on a thread of their own beside the
-  ///   factual pass; false when other shards already keep the cores busy.
+  ///   factual pass. Pass false when other shards already keep the cores busy.
   static func writeShardRecords(
     _ scenario: Scenario, shard: Shard, into directory: String, armsBeside: Bool = true,
     cancellation: CancellationFlag?, progress: (@Sendable (ProgressUpdate) -> Void)?

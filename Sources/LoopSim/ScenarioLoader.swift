@@ -45,8 +45,8 @@ public enum ScenarioLoader {
   public static func validate(_ tree: ConfigNode, file: String) throws -> Scenario {
     let diagnostics = Diagnostics()
     let scenario = diagnostics.read(tree, as: scenarioReader(file: file))
-    // A reference-funnel file lacks every section of a loop scenario, so the error at
-    // `model` is the one that explains the others; it is given alone.
+    // A reference-funnel file lacks every section of a loop scenario. The error at `model`
+    // explains all the others, so it is reported alone.
     if let wrongModel = diagnostics.errors.first(where: { $0.path.description == "model" }) {
       throw ConfigValidationError(diagnostics: [wrongModel])
     }

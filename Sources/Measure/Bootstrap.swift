@@ -143,9 +143,8 @@ public struct Bootstrap: Hashable, Sendable, Codable {
   }
 
   /// Returns the replicates θ*_b for b = 0, 1, …, `count` − 1. Each replicate draws from
-  /// streams of its own, so large bootstraps are cut into chunks of resamples that run on
-  /// every core; each replicate is written to its own slot, so the result is the same on
-  /// any number of cores.
+  /// streams of its own, so large bootstraps run in chunks of resamples on every core.
+  /// Each replicate goes to its own slot, so the result is the same on any number of cores.
   private static func replicates(
     _ count: Int, observed: Double, treatment: [Double], control: [Double],
     purpose: RandomPurpose

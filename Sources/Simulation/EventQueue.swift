@@ -77,7 +77,7 @@ public struct EventQueue<Event>: ~Copyable {
     pending > 0 ? EventOrder(time: entries[0].time, sequence: entries[0].sequence) : nil
   }
 
-  /// The next event and its time, without removing it. O(1).
+  /// Returns the next event and its time without removing it. O(1).
   @inlinable
   public func peek() -> (time: SimTime, event: Event)? {
     guard pending > 0 else { return nil }
@@ -198,7 +198,7 @@ public struct EventQueue<Event>: ~Copyable {
 // thread whenever its events may.
 extension EventQueue: @unchecked Sendable where Event: Sendable {}
 
-/// Where an event stands in the order of a queue: its time, then its scheduling sequence.
+/// The position of an event in a queue's order: its time, then its scheduling sequence.
 public struct EventOrder: Comparable, Hashable, Sendable {
   public let time: SimTime
   /// The number of events scheduled before it on the same queue.

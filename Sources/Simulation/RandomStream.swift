@@ -11,7 +11,7 @@ import CRandom
 ///
 /// The draws that take one uniform or one word (`uniform()`, `uniformPositive()`,
 /// `uniformInteger(below:)`, `bernoulli(_:)`, `exponential(mean:)`) compute GSL's formula
-/// in Swift on the generator of `CRandom.h`, which is inlined into the caller; they return
+/// in Swift on the generator of `CRandom.h`, which is inlined into the caller. They return
 /// exactly the bits that GSL's sampler returns on the same stream. The other samplers wrap
 /// this stream's own state in a `gsl_rng` on the stack and pass it to GSL. Either way a
 /// draw allocates nothing. Draws are `mutating` because they advance the counter. A copy of a stream continues from the same

@@ -111,11 +111,12 @@ func fail(_ message: String) -> Never {
 }
 
 let usage = "usage: calendar-bench [--sizes N,N,...] [--holds H] [--repeats R]"
-/// The most pending events or holds a run takes: 10^8 entries of the largest calendar are
-/// a few GiB, more than a benchmark of this machine should ask for.
-let largest = 100_000_000
+/// The maximum of pending events and of holds. 10^8 entries of the largest calendar take a
+/// few GiB, more than a benchmark on this machine should use.
+let maxCount = 100_000_000
 
-/// Reads the options, each at most once and each with a value; anything else is an error.
+/// Reads the options. Each may be given once, with a value, and any other argument is an
+/// error.
 func options() -> [String: String] {
   var values: [String: String] = [:]
   var arguments = CommandLine.arguments.dropFirst()[...]
@@ -136,23 +137,23 @@ func options() -> [String: String] {
   return values
 }
 
-/// Reads a whole number from 1 to `largest` for `name`.
+/// Reads a whole number from 1 to `maxCount` for `name`.
 func count(_ text: String, for name: String) -> Int {
-  guard let value = Int(text), value >= 1, value <= largest else {
-    fail("invalid value '\(text)' for \(name). Fix: give a whole number from 1 to \(largest).")
+  guard let value = Int(text), value >= 1, value <= maxCount else {
+    fail("invalid value '\(text)' for \(name). Fix: give a whole number from 1 to \(maxCount).")
   }
   return value
 }
 
-let given = options()
-let sizeText = given["--sizes"] ?? "1000,100000,1000000"
+let optionValues = options()
+let sizeText = optionValues["--sizes"] ?? "1000,100000,1000000"
 let sizes = sizeText.split(separator: ",", omittingEmptySubsequences: false).map {
   count(String($0), for: "--sizes")
 }
-let holds = count(given["--holds"] ?? "2000000", for: "--holds")
-let repeats = count(given["--repeats"] ?? "5", for: "--repeats")
-guard sizes.allSatisfy({ $0 + holds <= largest }) else {
-  fail("--sizes plus --holds is above \(largest) increments. Fix: use smaller values.")
+let holds = count(optionValues["--holds"] ?? "2000000", for: "--holds")
+let repeats = count(optionValues["--repeats"] ?? "5", for: "--repeats")
+guard sizes.allSatisfy({ $0 + holds <= maxCount }) else {
+  fail("--sizes plus --holds is above \(maxCount) increments. Fix: use smaller values.")
 }
 
 for size in sizes {
