@@ -235,12 +235,12 @@ def bench_funnel(options, report, scratch):
 
 
 def funnel_program(jobs):
-    """The name of the LoopSim funnel run on `jobs` threads in the report."""
+    """Returns the report's name of the LoopSim funnel run on `jobs` threads."""
     return "loopsim" if jobs == 1 else f"loopsim --jobs {jobs}"
 
 
 def funnel_programs(row):
-    """The programs of one funnel row in report order: LoopSim's, then SimPy."""
+    """Returns the programs of one funnel row in report order: LoopSim's, then SimPy."""
     return [key for key in row if key.startswith("loopsim")] + (
         ["simpy"] if "simpy" in row else [])
 
@@ -301,10 +301,9 @@ CORE_SETUPS = [
 
 
 def bench_shards(options, report, scratch):
-    """Times the flagship on one core against both: a plain run held to processor 0, a plain
-    run free to use both cores (its arm passes and warehouse writer run beside the factual
-    pass), and the run cut into two shards on two threads (`--shards 2 --jobs 2`). Checks
-    that all give the same summary."""
+    """Times the flagship on one core against both, and checks that all setups give the same
+    summary. The setups are a plain run held to one processor, a plain run free to use both
+    cores, and the run cut into two shards on two threads (`--shards 2 --jobs 2`)."""
     loopsim = os.path.join(options.build_dir, "loopsim")
     first_cpu = min(os.sched_getaffinity(0))
     rows = []
@@ -546,9 +545,9 @@ def markdown(report):
                       f"{exponent['cpuSeconds']:.3f} by CPU time."]
         lines.append("")
     if "shards" in report:
-        lines += ["Flagship on one core against two, median (min–max): `one core` is a plain "
-                  "run held to one processor; `two cores` is a plain run free to use both "
-                  "(the arm passes and the warehouse writer run beside the factual pass); "
+        lines += ["Flagship on one core against two, median (min–max). `one core` is a plain "
+                  "run held to one processor. `two cores` is a plain run free to use both, "
+                  "with the arm passes and the warehouse writer beside the factual pass. "
                   "`two cores, two shards` is `run --shards 2 --jobs 2`. Speed-up is against one "
                   "core's wall time.", "",
                   "| customers | runs | setup | wall s | CPU s | peak MiB | speed-up "
@@ -612,19 +611,19 @@ def attribution_markdown(rows):
 
 
 # The largest size any section takes: LoopSim's own limit on a scenario's customers.
-LARGEST_SIZE = 10_000_000
+MAX_SIZE = 10_000_000
 
 
 def sizes(text):
-    """Reads comma-separated whole numbers from 1 to LARGEST_SIZE."""
+    """Reads comma-separated whole numbers from 1 to MAX_SIZE."""
     parts = text.split(",")
     if not all(part.strip().isdigit() for part in parts):
         raise argparse.ArgumentTypeError(
             f"expected whole numbers separated by commas, such as 1000,100000; found {text!r}")
     values = [int(part) for part in parts]
-    if any(value < 1 or value > LARGEST_SIZE for value in values):
+    if any(value < 1 or value > MAX_SIZE for value in values):
         raise argparse.ArgumentTypeError(
-            f"expected sizes from 1 to {LARGEST_SIZE:,}; found {text!r}")
+            f"expected sizes from 1 to {MAX_SIZE:,}; found {text!r}")
     return values
 
 
@@ -652,7 +651,7 @@ def check_paths(options, parser):
             parser.error(f"--report {options.report}: is a folder; give a file name")
         if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
             parser.error(f"--report {options.report}: the folder {folder} does not exist or "
-                         "is not writable")
+                         "is not writable; create it, or give a file in a writable folder")
 
 
 def main():

@@ -106,9 +106,8 @@ final class ProgressReporter: @unchecked Sendable {
 /// writes fail instead of killing the process mid-run.
 ///
 /// Only verbs that ask for `cancellation` check it. Until one does, a handled signal ends
-/// the process at once with the same status: the other verbs (attribute, lift, power and
-/// the like) write their output only when they finish, so there is nothing to remove, and
-/// a long attribution would otherwise ignore Ctrl-C.
+/// the process at once with the same status. The other verbs (attribute, lift, power and
+/// the like) write their output only when they finish, so there is nothing to remove.
 enum InterruptHandler {
   private static let flag = CancellationFlag()
   private static let received = Atomic<Int32>(0)
@@ -137,6 +136,7 @@ enum InterruptHandler {
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
         guard isChecked.load(ordering: .sequentiallyConsistent) else {
+          writeStandardError("loopsim: error: interrupted.\n")
           _exit(128 + number)
         }
         received.store(number, ordering: .relaxed)

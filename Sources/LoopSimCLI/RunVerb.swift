@@ -138,7 +138,8 @@ enum RunVerb {
     if arguments.value("--jobs") != nil && shards == nil {
       throw UsageError(
         message: "--jobs applies only with --replicates or --shards, or to a reference-funnel "
-          + "scenario.", verb: spec.name)
+          + "scenario. Fix: drop --jobs, or add --replicates R or --shards N.",
+        verb: spec.name)
     }
     if shards != nil && options.exportMessages != nil {
       throw UsageError(

@@ -250,9 +250,10 @@ func attributeStopsOnSignal(interrupts: Bool, status: Int32) throws {
   }
   #expect(result.status == status, "stderr: \(result.standardError)")
   #expect(result.standardOutput.isEmpty)
+  #expect(result.standardError.contains("error: interrupted"))
 }
 
-/// Many channels make the Markov model slow, so `attribute` says so before it starts.
+/// Many channels make the Markov model slow, so `attribute` warns before it starts.
 @Test func attributeWarnsAboutManyChannels() throws {
   let folder = try TestSupport.temporaryDirectory()
   let file = folder.appendingPathComponent("wide.csv")
